@@ -1,0 +1,21 @@
+// Token endpoint for Genesys "User Defined (OAuth)" credentials: form or JSON
+// body, client credentials in a Basic header or in the body.
+import { AppError } from "@/lib/errors/app-error";
+import { tokenRequestSchema } from "@/lib/api/schemas";
+import { clientCredentialsFrom, issueAccessToken } from "@/lib/auth/client-credentials";
+import { json, publicRoute } from "@/lib/http/api-route";
+import { mediaType, parseJson, readBodyText, validate } from "@/lib/http/read-body";
+
+export const dynamic = "force-dynamic";
+
+export const POST = publicRoute(async ({ request }) => {
+  const type = mediaType(request);
+  const text = await readBodyText(request, 8 * 1024);
+  let fields: unknown;
+  if (type === "application/x-www-form-urlencoded") fields = Object.fromEntries(new URLSearchParams(text));
+  else if (type === "application/json") fields = parseJson(text);
+  else throw new AppError("UNSUPPORTED_MEDIA_TYPE", "send application/x-www-form-urlencoded or application/json");
+  const body = validate(tokenRequestSchema, fields);
+  const token = await issueAccessToken(clientCredentialsFrom(request.headers.get("authorization"), body), body.scope);
+  return json(token, 200, { pragma: "no-cache" });
+});

@@ -1,0 +1,165 @@
+// Request and response schemas of the public API. The same schemas validate
+// requests, generate the OpenAPI document and the Architect data-action
+// contracts, so the three cannot drift apart.
+import { z } from "zod";
+import { taskStatuses, workflowStatuses } from "@/lib/domain/workflow-machine";
+
+const uuid = z.uuid({ error: "must be a UUID" });
+/** Architect flows and orchestrators use short identifiers; bound them all. */
+const identifier = z.string().trim().min(1).max(200);
+const taskType = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits and _ . : - only");
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const workflowIdParamsSchema = z.object({ id: uuid });
+export const taskParamsSchema = z.object({ id: uuid, taskId: uuid });
+
+export const createWorkflowBodySchema = z
+  .strictObject({
+    workflow_id: uuid.describe("Made by the flow with uuid(); creating it again with the same body is idempotent."),
+    customer_id: identifier,
+    conversation_id: uuid.optional().describe("The Genesys conversation, so agents see the workflow in their panel."),
+    timestamp: z.iso.datetime({ offset: true }).describe("When the flow started the workflow (ISO-8601)."),
+    status: z.literal("INITIATED").optional(),
+    context: jsonObject.optional().describe("Free-form data kept with the workflow."),
+  })
+  .meta({ id: "CreateWorkflowBody" });
+export type CreateWorkflowBody = z.infer<typeof createWorkflowBodySchema>;
+
+export const workflowCreatedSchema = z
+  .object({
+    workflow_id: uuid,
+    status: z.enum(workflowStatuses),
+    version: z.int(),
+    created_at: z.iso.datetime(),
+  })
+  .meta({ id: "WorkflowCreated" });
+
+/** Flat on purpose: an Architect translation map reads top-level fields best. */
+export const workflowViewSchema = z
+  .object({
+    workflow_id: uuid,
+    customer_id: z.string(),
+    conversation_id: z.string().nullable(),
+    status: z.enum(workflowStatuses),
+    version: z.int(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+    deadline_at: z.iso.datetime().nullable(),
+    session_state: z.string(),
+    task_id: z.string().nullable(),
+    task_type: z.string().nullable(),
+    task_status: z.enum(taskStatuses).nullable(),
+    task_deadline_at: z.iso.datetime().nullable(),
+    task_result_status: z.string().nullable(),
+    task_result_success: z.boolean().nullable(),
+    task_failure_reason: z.string().nullable(),
+    task_late_result: z.boolean(),
+    /** result_data as a JSON string, for Architect (which cannot hold objects). */
+    task_result_json: z.string().nullable(),
+    task_result_data: z.unknown().nullable(),
+    callback_url: z.string().nullable(),
+  })
+  .meta({ id: "WorkflowView" });
+export type WorkflowView = z.infer<typeof workflowViewSchema>;
+
+export const dispatchTaskBodySchema = z
+  .strictObject({
+    task_type: taskType.describe("e.g. FRAUD_VERIFICATION; its timeouts come from the org's settings unless given here."),
+    payload: jsonObject.default({}),
+    timeout: z.int().min(5).max(7 * 24 * 3600).optional().describe("Seconds until the task times out."),
+    heartbeat_timeout: z.int().min(5).max(7 * 24 * 3600).optional().describe("Seconds a heartbeat extends the deadline by."),
+    dispatch: z.boolean().default(true).describe("false: only register the task; the flow calls the orchestrator itself."),
+  })
+  .meta({ id: "DispatchTaskBody" });
+export type DispatchTaskBody = z.infer<typeof dispatchTaskBodySchema>;
+
+export const taskAcceptedSchema = z
+  .object({
+    task_id: uuid,
+    workflow_id: uuid,
+    status: z.literal("ACCEPTED"),
+    task_status: z.enum(taskStatuses),
+    version: z.int(),
+    deadline_at: z.iso.datetime(),
+    callback_url: z.string(),
+  })
+  .meta({ id: "TaskAccepted" });
+
+export const cancelWorkflowBodySchema = z
+  .strictObject({ reason: z.string().trim().max(500).optional() })
+  .meta({ id: "CancelWorkflowBody" });
+
+/**
+ * What an external system posts back. Unknown top-level fields are ignored
+ * rather than refused: a vendor adding a field must not make a result bounce.
+ */
+export const callbackBodySchema = z
+  .object({
+    workflow_id: uuid.optional(),
+    task_id: uuid.optional(),
+    version: z.int().min(1).optional(),
+    status: z.string().trim().min(1).max(64).optional(),
+    result: z.string().trim().min(1).max(64).optional(),
+    status_code: z.int().min(100).max(599).optional(),
+    result_data: z.unknown().optional(),
+    reason: z.string().max(2000).optional(),
+    error: z.string().max(2000).optional(),
+  })
+  .meta({ id: "CallbackBody" });
+export type CallbackBody = z.infer<typeof callbackBodySchema>;
+
+export const callbackQuerySchema = z.object({
+  task_id: uuid.optional(),
+  version: z.coerce.number().int().min(1).optional(),
+});
+
+export const callbackAppliedSchema = z
+  .object({
+    workflow_id: uuid,
+    task_id: uuid,
+    status: z.enum(workflowStatuses),
+    task_status: z.enum(taskStatuses),
+    version: z.int(),
+    late_result: z.boolean(),
+  })
+  .meta({ id: "CallbackApplied" });
+
+export const heartbeatAcceptedSchema = z
+  .object({ workflow_id: uuid, task_id: uuid, task_status: z.enum(taskStatuses), deadline_at: z.iso.datetime() })
+  .meta({ id: "HeartbeatAccepted" });
+
+export const workflowEventSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    from_status: z.string().nullable(),
+    to_status: z.string().nullable(),
+    version: z.int(),
+    actor: z.string(),
+    request_id: z.string().nullable(),
+    task_id: z.string().nullable(),
+    data: z.unknown().nullable(),
+    created_at: z.iso.datetime(),
+  })
+  .meta({ id: "WorkflowEvent" });
+
+export const workflowEventsSchema = z.object({ workflow_id: uuid, events: z.array(workflowEventSchema) }).meta({ id: "WorkflowEvents" });
+
+export const tokenRequestSchema = z.object({
+  grant_type: z.literal("client_credentials", { error: "grant_type must be client_credentials" }),
+  client_id: z.string().min(1).max(200).optional(),
+  client_secret: z.string().min(1).max(500).optional(),
+  scope: z.string().max(500).optional(),
+});
+
+export const tokenResponseSchema = z
+  .object({ access_token: z.string(), token_type: z.literal("Bearer"), expires_in: z.int(), scope: z.string() })
+  .meta({ id: "TokenResponse" });
+
+export const errorResponseSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .meta({ id: "ErrorResponse" });
+
+export const healthSchema = z
+  .object({ status: z.enum(["ok", "degraded"]), database: z.enum(["reachable", "unreachable"]), time: z.iso.datetime() })
+  .meta({ id: "Health" });

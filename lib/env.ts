@@ -1,0 +1,57 @@
+// Environment, validated with zod once, on first use.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** postgres://… for PostgreSQL; file:<dir> (default file:.data/pglite) for the embedded database. */
+  DATABASE_URL: z.string().min(1).default("file:.data/pglite"),
+  /** 32 bytes, base64: the AES-256-GCM key for secrets at rest. */
+  ENCRYPTION_KEY: z.string().optional(),
+  /** Older keys still able to decrypt, as "keyId:base64,keyId:base64". */
+  ENCRYPTION_KEYS_OLD: z.string().optional(),
+  /** Base URL that external systems reach Longrun on (for X-Callback-URL). */
+  PUBLIC_BASE_URL: z.url().optional(),
+  CRON_SECRET: z.string().min(16).optional(),
+  TRUSTED_PROXY_CIDRS: z.string().optional(),
+  GENESYS_API_BASE_URL: z.url().optional(),
+  GENESYS_LOGIN_BASE_URL: z.url().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+/**
+ * The encryption key. Production must set ENCRYPTION_KEY; a developer's
+ * embedded setup gets a key generated once into .data so that `npm run dev`
+ * needs no configuration.
+ */
+export function encryptionKeyBase64(): string {
+  const configured = env().ENCRYPTION_KEY;
+  if (configured) return configured;
+  if (env().NODE_ENV === "production") throw new Error("ENCRYPTION_KEY must be set in production");
+  const file = path.resolve(".data/dev-encryption-key");
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8").trim();
+}

@@ -1,0 +1,12 @@
+// What a delivery attempt reports back to the outbox processor.
+
+export type DeliveryOutcome =
+  | { ok: true; status?: number; detail?: Record<string, unknown> }
+  /** retryable: 429, 5xx, network; permanent: the target refused the request itself. */
+  | { ok: false; retryable: boolean; status?: number; error: string; retryAfterSeconds?: number | null };
+
+export function outcomeFromHttpStatus(status: number, body: string, retryAfterSeconds: number | null): DeliveryOutcome {
+  if (status >= 200 && status < 300) return { ok: true, status };
+  const retryable = status === 408 || status === 429 || status >= 500;
+  return { ok: false, retryable, status, error: `HTTP ${status}: ${body.slice(0, 500)}`, retryAfterSeconds };
+}

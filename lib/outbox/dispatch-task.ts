@@ -1,0 +1,75 @@
+// Delivers a dispatched task to the org's orchestrator. The target's 2xx
+// (typically 202) means "queued": the task becomes ACCEPTED, never done.
+import { randomUUID } from "node:crypto";
+import { clock } from "@/lib/clock";
+import { db } from "@/lib/db/client";
+import type { Delivery } from "@/lib/generated/prisma/client";
+import { env } from "@/lib/env";
+import { activeSigningSecrets, signOutgoing } from "@/lib/webhooks/signing-secrets";
+import { callbackUrl } from "@/lib/workflows/workflow-service";
+import { applyCommand } from "@/lib/workflows/workflow-store";
+import { parseRetryAfter } from "@/lib/outbox/backoff";
+import { outcomeFromHttpStatus, type DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
+
+const requestTimeoutMs = 10_000;
+
+export function publicBaseUrl(fallback?: string): string {
+  return env().PUBLIC_BASE_URL ?? fallback ?? "http://localhost:3000";
+}
+
+export async function deliverTaskDispatch(delivery: Delivery): Promise<DeliveryOutcome> {
+  const prisma = await db();
+  const task = delivery.taskId ? await prisma.task.findFirst({ where: { id: delivery.taskId, orgId: delivery.orgId } }) : null;
+  if (!task) return { ok: false, retryable: false, error: "task no longer exists" };
+  if (task.status !== "QUEUED") return { ok: true, detail: { skipped: `task is ${task.status}` } };
+  const [org, workflow] = await Promise.all([
+    prisma.org.findUnique({ where: { id: delivery.orgId } }),
+    prisma.workflow.findUnique({ where: { orgId_id: { orgId: delivery.orgId, id: task.workflowId } } }),
+  ]);
+  if (!org?.orchestratorUrl || !workflow) return { ok: false, retryable: false, error: "org has no orchestrator URL configured" };
+
+  const callback = callbackUrl(publicBaseUrl((delivery.payload as { baseUrl?: string } | null)?.baseUrl), workflow.id, task.id, task.callbackVersion);
+  const body = JSON.stringify({
+    workflow_id: workflow.id,
+    task_id: task.id,
+    task_type: task.type,
+    payload: task.payload,
+    customer_id: workflow.customerId,
+    conversation_id: workflow.conversationId,
+    version: task.callbackVersion,
+    deadline_at: task.deadlineAt.toISOString(),
+    callback_url: callback,
+  });
+  const [secret] = await activeSigningSecrets(org.id);
+  const signature = secret ? signOutgoing(secret.secret, `dispatch_${delivery.id}_${randomUUID()}`, body, clock.now()) : {};
+
+  let response: Response;
+  try {
+    response = await fetch(org.orchestratorUrl, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-callback-url": callback,
+        "x-workflow-id": workflow.id,
+        "x-workflow-version": String(task.callbackVersion),
+        "x-task-id": task.id,
+        "idempotency-key": task.id,
+        ...signature,
+      },
+      body,
+      signal: AbortSignal.timeout(requestTimeoutMs),
+      redirect: "error",
+    });
+  } catch (error) {
+    return { ok: false, retryable: true, error: `network: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const text = await response.text().catch(() => "");
+  const outcome = outcomeFromHttpStatus(response.status, text, parseRetryAfter(response.headers.get("retry-after"), clock.now()));
+  if (outcome.ok) {
+    await applyCommand(delivery.orgId, task.workflowId, { type: "TASK_DELIVERED", taskId: task.id }, { actor: "outbox", requestId: delivery.id }, { retries: 3 }).catch((error: unknown) => {
+      // The task may have moved on (result already in, cancelled): the delivery itself still succeeded.
+      if (!(error instanceof Error && "code" in error)) throw error;
+    });
+  }
+  return outcome;
+}

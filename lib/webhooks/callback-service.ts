@@ -1,0 +1,132 @@
+// Results and heartbeats from external systems. Every answer to a webhook-id
+// is stored with the change it made, so a redelivery gets the first answer and
+// changes nothing (rule 3).
+import { db, type Tx } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { AppError } from "@/lib/errors/app-error";
+import { log } from "@/lib/log";
+import { parseJson, validate } from "@/lib/http/read-body";
+import { callbackBodySchema, callbackQuerySchema } from "@/lib/api/schemas";
+import { interpretCallbackResult } from "@/lib/domain/callback-result";
+import type { TaskStatus } from "@/lib/domain/workflow-machine";
+import { applyCommand, type Applied } from "@/lib/workflows/workflow-store";
+import { isUniqueViolation } from "@/lib/workflows/workflow-service";
+import type { VerifiedRequest } from "@/lib/webhooks/signed-request";
+
+export interface WebhookAnswer {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+// Answers that depend only on the signed request are kept; 5xx never is, so a retry can succeed.
+function isFinalAnswer(error: unknown): error is AppError {
+  return error instanceof AppError && error.status >= 400 && error.status < 500 && error.status !== 429;
+}
+
+async function storedAnswer(orgId: string, webhookId: string): Promise<WebhookAnswer | null> {
+  const prisma = await db();
+  const receipt = await prisma.webhookReceipt.findUnique({ where: { orgId_webhookId: { orgId, webhookId } } });
+  return receipt ? { status: receipt.statusCode, body: receipt.responseBody, replayed: true } : null;
+}
+
+function receiptWriter(orgId: string, webhookId: string, status: number, body: unknown) {
+  return (tx: Tx) => tx.webhookReceipt.create({ data: { orgId, webhookId, statusCode: status, responseBody: body as Prisma.InputJsonValue } });
+}
+
+async function answerOnce(
+  verified: VerifiedRequest,
+  context: { workflowId: string; requestId: string },
+  work: (remember: (tx: Tx, status: number, body: unknown) => Promise<void>) => Promise<{ status: number; body: unknown }>,
+): Promise<WebhookAnswer> {
+  const { orgId, webhookId } = verified;
+  const earlier = await storedAnswer(orgId, webhookId);
+  if (earlier) return earlier;
+  try {
+    const answer = await work(async (tx, status, body) => {
+      await receiptWriter(orgId, webhookId, status, body)(tx);
+    });
+    return { ...answer, replayed: false };
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      // The same webhook-id raced us and won; its answer is the answer.
+      const winner = await storedAnswer(orgId, webhookId);
+      if (winner) return winner;
+    }
+    if (!isFinalAnswer(error)) throw error;
+    if (error.code === "STALE_VERSION") {
+      log.warn("callback.conflict", { orgId, workflowId: context.workflowId, webhookId, requestId: context.requestId, message: error.message });
+    }
+    const prisma = await db();
+    try {
+      await receiptWriter(orgId, webhookId, error.status, error.toBody())(prisma);
+    } catch (storeError) {
+      if (!isUniqueViolation(storeError)) throw storeError;
+      const winner = await storedAnswer(orgId, webhookId);
+      if (winner) return winner;
+    }
+    return { status: error.status, body: error.toBody(), replayed: false };
+  }
+}
+
+export async function applyCallback(verified: VerifiedRequest, workflowId: string, query: URLSearchParams, requestId: string): Promise<WebhookAnswer> {
+  return answerOnce(verified, { workflowId, requestId }, async (remember) => {
+    const body = validate(callbackBodySchema, parseJson(verified.body));
+    const fromUrl = validate(callbackQuerySchema, Object.fromEntries(query), "callback URL query");
+    if (body.workflow_id && body.workflow_id !== workflowId) {
+      throw new AppError("UNPROCESSABLE", "workflow_id in the body differs from the one in the URL");
+    }
+    const version = body.version ?? fromUrl.version;
+    if (version === undefined) {
+      throw new AppError("UNPROCESSABLE", "no version: send the version from X-Callback-URL (query) or a version field in the body");
+    }
+    const result = interpretCallbackResult(body);
+    if (!result) throw new AppError("UNPROCESSABLE", "the body states no result: send result, status or status_code");
+    const taskId = body.task_id ?? fromUrl.task_id;
+
+    const applied = await applyCommand(
+      verified.orgId,
+      workflowId,
+      (state) => ({ type: "RECORD_RESULT", taskId: taskId ?? state.task?.id ?? "(none)", expectedVersion: version, result }),
+      { actor: "callback", requestId },
+      {
+        taskResult: {
+          success: result.success,
+          resultStatus: result.status,
+          resultData: (result.data ?? null) as Prisma.InputJsonValue | null,
+          failureReason: result.reason,
+        },
+        alsoInTransaction: (tx, applied) => remember(tx, 200, callbackAnswer(applied)),
+      },
+    );
+    return { status: 200, body: callbackAnswer(applied) };
+  });
+}
+
+function callbackAnswer(applied: Applied) {
+  return {
+    workflow_id: applied.workflow.id,
+    task_id: applied.task!.id,
+    status: applied.workflow.status,
+    task_status: applied.task!.status as TaskStatus,
+    version: applied.workflow.version,
+    late_result: applied.task!.lateResult,
+  };
+}
+
+export async function recordHeartbeat(verified: VerifiedRequest, workflowId: string, taskId: string, requestId: string): Promise<WebhookAnswer> {
+  return answerOnce(verified, { workflowId, requestId }, async (remember) => {
+    if (verified.body.trim() !== "") parseJson(verified.body);
+    const answer = (applied: Applied) => ({
+      workflow_id: workflowId,
+      task_id: taskId,
+      task_status: applied.task!.status as TaskStatus,
+      deadline_at: applied.task!.deadlineAt.toISOString(),
+    });
+    const applied = await applyCommand(verified.orgId, workflowId, { type: "HEARTBEAT", taskId }, { actor: "callback", requestId }, {
+      retries: 3,
+      alsoInTransaction: (tx, applied) => remember(tx, 200, answer(applied)),
+    });
+    return { status: 200, body: answer(applied) };
+  });
+}

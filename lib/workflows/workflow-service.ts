@@ -1,0 +1,171 @@
+// Use cases behind the data-action API. Each takes the org from the caller's
+// principal; nothing here reads another org's rows.
+import { createHash, randomUUID } from "node:crypto";
+import { clock } from "@/lib/clock";
+import { db, transactionOptions } from "@/lib/db/client";
+import { Prisma, type Task, type Workflow } from "@/lib/generated/prisma/client";
+import { AppError } from "@/lib/errors/app-error";
+import type { CreateWorkflowBody, DispatchTaskBody, WorkflowView } from "@/lib/api/schemas";
+import { readOrgSettings, settingsForTaskType } from "@/lib/orgs/org-settings";
+import type { TaskStatus, WorkflowStatus } from "@/lib/domain/workflow-machine";
+import { applyCommand, type CommandMeta } from "@/lib/workflows/workflow-store";
+
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export function requestHash(body: CreateWorkflowBody): string {
+  // The status field is a constant; leaving it out lets a flow omit it on a retry.
+  const { status: _status, ...rest } = body;
+  return createHash("sha256").update(canonicalJson(rest)).digest("hex");
+}
+
+export function callbackUrl(baseUrl: string, workflowId: string, taskId: string, version: number): string {
+  const url = new URL(`/api/v1/webhooks/flow/callback/${workflowId}`, baseUrl);
+  url.searchParams.set("task_id", taskId);
+  url.searchParams.set("version", String(version));
+  return url.toString();
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, meta: CommandMeta): Promise<{ created: boolean; workflow: Workflow }> {
+  const prisma = await db();
+  const hash = requestHash(body);
+  try {
+    const workflow = await prisma.$transaction(async (tx) => {
+      const created = await tx.workflow.create({
+        data: {
+          orgId,
+          id: body.workflow_id,
+          customerId: body.customer_id,
+          conversationId: body.conversation_id ?? null,
+          status: "INITIATED",
+          version: 1,
+          context: (body.context ?? undefined) as Prisma.InputJsonValue | undefined,
+          requestHash: hash,
+          initiatedAt: new Date(body.timestamp),
+          // Started from a live interaction: the customer is connected until Genesys says otherwise.
+          sessionState: body.conversation_id ? "ACTIVE" : "NONE",
+        },
+      });
+      await tx.event.create({
+        data: { orgId, workflowId: created.id, type: "WORKFLOW_INITIATED", fromStatus: null, toStatus: "INITIATED", version: 1, actor: meta.actor, requestId: meta.requestId, createdAt: clock.now() },
+      });
+      return created;
+    }, transactionOptions);
+    return { created: true, workflow };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const existing = await prisma.workflow.findUnique({ where: { orgId_id: { orgId, id: body.workflow_id } } });
+    if (!existing) throw error;
+    if (existing.requestHash !== hash) {
+      throw new AppError("IDEMPOTENCY_CONFLICT", "a workflow with this workflow_id exists with a different body; use a new uuid()");
+    }
+    return { created: false, workflow: existing };
+  }
+}
+
+async function findWorkflow(orgId: string, workflowId: string): Promise<{ workflow: Workflow; task: Task | null }> {
+  const prisma = await db();
+  const workflow = await prisma.workflow.findUnique({ where: { orgId_id: { orgId, id: workflowId } } });
+  if (!workflow) throw new AppError("NOT_FOUND", "workflow not found");
+  const task = workflow.currentTaskId ? await prisma.task.findFirst({ where: { orgId, id: workflow.currentTaskId } }) : null;
+  return { workflow, task };
+}
+
+export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: string): WorkflowView {
+  const resultKnown = task !== null && (task.status === "SUCCEEDED" || task.status === "FAILED" || task.lateResult);
+  return {
+    workflow_id: workflow.id,
+    customer_id: workflow.customerId,
+    conversation_id: workflow.conversationId,
+    status: workflow.status as WorkflowStatus,
+    version: workflow.version,
+    created_at: workflow.createdAt.toISOString(),
+    updated_at: workflow.updatedAt.toISOString(),
+    deadline_at: workflow.deadlineAt?.toISOString() ?? null,
+    session_state: workflow.sessionState,
+    task_id: task?.id ?? null,
+    task_type: task?.type ?? null,
+    task_status: (task?.status as TaskStatus | undefined) ?? null,
+    task_deadline_at: task?.deadlineAt.toISOString() ?? null,
+    task_result_status: task?.resultStatus ?? null,
+    task_result_success: resultKnown ? task.failureReason === null : null,
+    task_failure_reason: task?.failureReason ?? null,
+    task_late_result: task?.lateResult ?? false,
+    task_result_json: task?.resultData === null || task?.resultData === undefined ? null : JSON.stringify(task.resultData),
+    task_result_data: task?.resultData ?? null,
+    callback_url: task ? callbackUrl(baseUrl, workflow.id, task.id, task.callbackVersion) : null,
+  };
+}
+
+export async function getWorkflowView(orgId: string, workflowId: string, baseUrl: string): Promise<WorkflowView> {
+  const { workflow, task } = await findWorkflow(orgId, workflowId);
+  return toWorkflowView(workflow, task, baseUrl);
+}
+
+export async function listWorkflowEvents(orgId: string, workflowId: string) {
+  const prisma = await db();
+  await findWorkflow(orgId, workflowId);
+  const events = await prisma.event.findMany({ where: { orgId, workflowId }, orderBy: { id: "asc" }, take: 1000 });
+  return events.map((e) => ({
+    id: e.id.toString(),
+    type: e.type,
+    from_status: e.fromStatus,
+    to_status: e.toStatus,
+    version: e.version,
+    actor: e.actor,
+    request_id: e.requestId,
+    task_id: e.taskId,
+    data: e.data ?? null,
+    created_at: e.createdAt.toISOString(),
+  }));
+}
+
+export async function cancelWorkflow(orgId: string, workflowId: string, reason: string | null, meta: CommandMeta) {
+  const applied = await applyCommand(orgId, workflowId, { type: "CANCEL", reason }, meta, { retries: 3 });
+  return applied;
+}
+
+export async function dispatchTask(orgId: string, workflowId: string, body: DispatchTaskBody, meta: CommandMeta, baseUrl: string) {
+  const prisma = await db();
+  const org = await prisma.org.findUnique({ where: { id: orgId } });
+  if (!org) throw new AppError("NOT_FOUND", "org not found");
+  if (body.dispatch && !org.orchestratorUrl) {
+    throw new AppError("UNPROCESSABLE", "this org has no orchestrator URL configured; set one in the settings or send dispatch: false");
+  }
+  const effective = settingsForTaskType(readOrgSettings(org.settings), body.task_type);
+  const taskId = randomUUID();
+  const applied = await applyCommand(
+    orgId,
+    workflowId,
+    {
+      type: "DISPATCH_TASK",
+      taskId,
+      taskType: body.task_type,
+      timeoutSeconds: body.timeout ?? effective.timeoutSeconds,
+      heartbeatTimeoutSeconds: body.heartbeat_timeout ?? effective.heartbeatTimeoutSeconds,
+      dispatch: body.dispatch,
+    },
+    meta,
+    { newTask: { payload: body.payload as Prisma.InputJsonValue }, deliveryPayload: { baseUrl } },
+  );
+  const task = applied.task!;
+  return {
+    task_id: task.id,
+    workflow_id: workflowId,
+    status: "ACCEPTED" as const,
+    task_status: task.status as TaskStatus,
+    version: applied.workflow.version,
+    deadline_at: task.deadlineAt.toISOString(),
+    callback_url: callbackUrl(baseUrl, workflowId, task.id, task.callbackVersion),
+  };
+}

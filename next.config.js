@@ -1,0 +1,45 @@
+// Genesys Cloud desktops of every region may frame the agent panel; nobody else.
+// FRAME_ANCESTORS (space-separated origins) replaces the list.
+const genesysDesktopOrigins = [
+  "mypurecloud.com", "mypurecloud.ie", "mypurecloud.com.au", "mypurecloud.jp", "mypurecloud.de",
+  "usw2.pure.cloud", "cac1.pure.cloud", "euc2.pure.cloud", "apse1.pure.cloud", "apne2.pure.cloud",
+  "euw2.pure.cloud", "aps1.pure.cloud", "use2.us-gov-pure.cloud", "sae1.pure.cloud", "mec1.pure.cloud",
+  "apne3.pure.cloud", "mxc1.pure.cloud", "edee1.eusc-pure.cloud",
+].map((domain) => `https://apps.${domain}`);
+
+function contentSecurityPolicy() {
+  const frameAncestors = process.env.FRAME_ANCESTORS?.trim() || genesysDesktopOrigins.join(" ");
+  return [
+    "default-src 'self'",
+    // Next.js inlines its bootstrap scripts; dev mode also needs eval for fast refresh.
+    `script-src 'self' 'unsafe-inline'${process.env.NODE_ENV === "production" ? "" : " 'unsafe-eval'"}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self' https://*.mypurecloud.com https://*.mypurecloud.ie https://*.mypurecloud.com.au https://*.mypurecloud.jp https://*.mypurecloud.de https://*.pure.cloud https://*.us-gov-pure.cloud https://*.eusc-pure.cloud" +
+      (process.env.GENESYS_API_BASE_URL ? ` ${new URL(process.env.GENESYS_API_BASE_URL).origin}` : ""),
+    `frame-ancestors ${frameAncestors}`,
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join("; ");
+}
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // PGlite ships WASM and data files that must be loaded from node_modules as-is.
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "purecloud-platform-client-v2", "pg"],
+  poweredByHeader: false,
+  async headers() {
+    const headers = [
+      { key: "Content-Security-Policy", value: contentSecurityPolicy() },
+      { key: "X-Content-Type-Options", value: "nosniff" },
+      { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+    ];
+    if (process.env.NODE_ENV === "production") {
+      headers.push({ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" });
+    }
+    return [{ source: "/:path*", headers }];
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,45 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+const shared = {
+  resolve: {
+    alias: {
+      "@": root,
+      // Route modules import "server-only"; outside Next's server bundle it is a no-op.
+      "server-only": path.join(root, "test/support/server-only.ts"),
+    },
+  },
+};
+
+// Every test file runs against PGlite; when TEST_DATABASE_URL names a
+// PostgreSQL server (CI does), the same files run against it as well.
+const legs = [
+  { name: "pglite", env: { LONGRUN_TEST_DB: "pglite" } },
+  ...(process.env.TEST_DATABASE_URL ? [{ name: "postgres", env: { LONGRUN_TEST_DB: "postgres" } }] : []),
+];
+const testEnv = { NODE_ENV: "test", ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", CRON_SECRET: "test-cron-secret-0123456789" };
+
+export default defineConfig({
+  ...shared,
+  test: {
+    projects: [
+      // Pure code: no database.
+      { ...shared, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/unit/**/*.test.tsx"], environment: "node", env: testEnv } },
+      ...legs.map((leg) => ({
+        ...shared,
+        test: {
+          name: leg.name,
+          include: ["test/api/**/*.test.ts", "test/engine/**/*.test.ts"],
+          environment: "node",
+          setupFiles: ["test/support/setup-database.ts"],
+          env: { ...leg.env, ...testEnv },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      })),
+    ],
+    pool: "forks",
+    maxWorkers: 2,
+  },
+});
