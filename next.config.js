@@ -26,6 +26,8 @@ function contentSecurityPolicy() {
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Benchmarks and browser tests build into their own folder so that they never clash with `npm run dev`.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // PGlite ships WASM and data files that must be loaded from node_modules as-is.
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "purecloud-platform-client-v2", "pg"],
   poweredByHeader: false,

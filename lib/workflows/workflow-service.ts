@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors/app-error";
 import type { CreateWorkflowBody, DispatchTaskBody, WorkflowView } from "@/lib/api/schemas";
 import { readOrgSettings, settingsForTaskType } from "@/lib/orgs/org-settings";
 import type { TaskStatus, WorkflowStatus } from "@/lib/domain/workflow-machine";
-import { applyCommand, type CommandMeta } from "@/lib/workflows/workflow-store";
+import { applyCommand, notifyWorkflowChanged, type CommandMeta } from "@/lib/workflows/workflow-store";
 
 function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
@@ -59,6 +59,7 @@ export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, 
       await tx.event.create({
         data: { orgId, workflowId: created.id, type: "WORKFLOW_INITIATED", fromStatus: null, toStatus: "INITIATED", version: 1, actor: meta.actor, requestId: meta.requestId, createdAt: clock.now() },
       });
+      await notifyWorkflowChanged(tx, orgId, created.id);
       return created;
     }, transactionOptions);
     return { created: true, workflow };

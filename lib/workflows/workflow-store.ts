@@ -43,6 +43,14 @@ export class VersionConflict extends AppError {
   }
 }
 
+/** Channel on which every committed workflow change is announced (the agent panel listens). */
+export const workflowChangedChannel = "longrun_workflow_changed";
+
+/** NOTIFY inside the transaction: PostgreSQL delivers it only if the change commits. */
+export async function notifyWorkflowChanged(tx: Tx, orgId: string, workflowId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${workflowChangedChannel}, ${`${orgId}:${workflowId}`})`;
+}
+
 export function toState(workflow: Workflow, task: Task | null): WorkflowState {
   return {
     status: workflow.status as WorkflowStatus,
@@ -185,6 +193,8 @@ async function applyInTransaction(tx: Tx, orgId: string, workflowId: string, com
     });
   }
   await writeEffects(tx, orgId, workflowId, outcome.effects, now, options.deliveryPayload ?? {});
+
+  await notifyWorkflowChanged(tx, orgId, workflowId);
 
   const updated: Workflow = { ...workflow, status: after.status, version: after.version, currentTaskId: after.task?.id ?? null };
   const applied: Applied = { workflow: updated, task: taskRow, events: outcome.events.length };
