@@ -82,6 +82,7 @@ export const taskAcceptedSchema = z
     version: z.int(),
     deadline_at: z.iso.datetime(),
     callback_url: z.string(),
+    warnings: z.array(z.string()).describe("e.g. a timeout longer than the flow session limit"),
   })
   .meta({ id: "TaskAccepted" });
 
@@ -163,3 +164,29 @@ export const errorResponseSchema = z
 export const healthSchema = z
   .object({ status: z.enum(["ok", "degraded"]), database: z.enum(["reachable", "unreachable"]), time: z.iso.datetime() })
   .meta({ id: "Health" });
+
+export const deliveryIdParamsSchema = z.object({ id: uuid });
+
+export const deadLettersQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.iso.datetime().optional().describe("Cursor: next_cursor of the previous page."),
+});
+
+export const deadLetterSchema = z
+  .object({
+    id: uuid,
+    kind: z.string(),
+    workflow_id: z.string().nullable(),
+    task_id: z.string().nullable(),
+    attempts: z.int(),
+    last_status: z.int().nullable(),
+    last_error: z.string().nullable(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+    automatic_redrives: z.int(),
+  })
+  .meta({ id: "DeadLetter" });
+
+export const deadLettersSchema = z
+  .object({ dead_letters: z.array(deadLetterSchema), next_cursor: z.string().nullable() })
+  .meta({ id: "DeadLetters" });

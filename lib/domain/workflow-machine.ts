@@ -39,6 +39,8 @@ export interface TaskState {
 export interface WorkflowState {
   status: WorkflowStatus;
   version: number;
+  /** The Genesys conversation that started the workflow, if any. */
+  conversationId: string | null;
   /** The workflow's latest task, if any. */
   task: TaskState | null;
 }
@@ -65,7 +67,9 @@ export type WorkflowCommand =
   | { type: "RECORD_RESULT"; taskId: string; expectedVersion: number; result: TaskResult }
   | { type: "HEARTBEAT"; taskId: string }
   | { type: "TIME_OUT"; taskId: string; path: EscalationPath }
-  | { type: "ESCALATION_DELIVERED"; taskId: string; path: EscalationPath }
+  | { type: "ESCALATION_DELIVERED"; taskId: string; path: EscalationPath; detail?: Record<string, string> }
+  /** A result reached a customer whose conversation had ended (rule 5): how. */
+  | { type: "RESULT_FOLLOWED_UP"; taskId: string; path: EscalationPath; detail?: Record<string, string> }
   | { type: "CANCEL"; reason: string | null };
 
 export type DomainEventType =
@@ -77,6 +81,7 @@ export type DomainEventType =
   | "TASK_TIMED_OUT"
   | "LATE_RESULT"
   | "ESCALATED"
+  | "RESULT_FOLLOWED_UP"
   | "WORKFLOW_CANCELLED";
 
 export interface DomainEvent {
@@ -93,7 +98,9 @@ export type Effect =
   /** A late result supersedes an escalation that has not gone out yet. */
   | { kind: "SUPERSEDE_ESCALATION"; taskId: string }
   /** A late result after the escalation went out reaches the agent/callback flow. */
-  | { kind: "DELIVER_LATE_RESULT"; taskId: string };
+  | { kind: "DELIVER_LATE_RESULT"; taskId: string; escalatedAs: WorkflowStatus }
+  /** A result for a conversation that may have ended must still reach the customer (rule 5). */
+  | { kind: "FOLLOW_UP_RESULT"; taskId: string };
 
 export type DomainErrorCode = "INVALID_TRANSITION" | "STALE_VERSION" | "TASK_NOT_FOUND" | "TASK_IN_PROGRESS";
 
@@ -160,6 +167,7 @@ export function transition(state: WorkflowState, command: WorkflowCommand, now: 
     return refuse("INVALID_TRANSITION", `workflow is ${state.status}; no further changes are accepted`);
   }
   const next = (status: WorkflowStatus, task: TaskState | null, bump = true): WorkflowState => ({
+    ...state,
     status,
     version: bump ? state.version + 1 : state.version,
     task,
@@ -230,7 +238,7 @@ export function transition(state: WorkflowState, command: WorkflowCommand, now: 
           events: [{ type: "LATE_RESULT", from: state.status, to, taskId: task.id, data: { ...resultData, success: result.success } }],
           effects: [
             escalationSent
-              ? { kind: "DELIVER_LATE_RESULT", taskId: task.id }
+              ? { kind: "DELIVER_LATE_RESULT", taskId: task.id, escalatedAs: state.status }
               : { kind: "SUPERSEDE_ESCALATION", taskId: task.id },
           ],
         };
@@ -249,7 +257,7 @@ export function transition(state: WorkflowState, command: WorkflowCommand, now: 
         ok: true,
         state: next(to, { ...task, status: result.success ? "SUCCEEDED" : "FAILED" }),
         events: [{ type: result.success ? "TASK_SUCCEEDED" : "TASK_FAILED", from: state.status, to, taskId: task.id, data: resultData }],
-        effects: [],
+        effects: state.conversationId ? [{ kind: "FOLLOW_UP_RESULT", taskId: task.id }] : [],
       };
     }
 
@@ -298,7 +306,18 @@ export function transition(state: WorkflowState, command: WorkflowCommand, now: 
       return {
         ok: true,
         state: next(to, task),
-        events: [{ type: "ESCALATED", from: state.status, to, taskId: task.id, data: { path: command.path } }],
+        events: [{ type: "ESCALATED", from: state.status, to, taskId: task.id, data: { path: command.path, ...command.detail } }],
+        effects: [],
+      };
+    }
+
+    case "RESULT_FOLLOWED_UP": {
+      const task = currentTask(state, command.taskId);
+      if (isError(task)) return { ok: false, error: task };
+      return {
+        ok: true,
+        state,
+        events: [{ type: "RESULT_FOLLOWED_UP", from: state.status, to: state.status, taskId: task.id, data: { path: command.path, ...command.detail } }],
         effects: [],
       };
     }

@@ -20,12 +20,13 @@ export function registerDeliveryHandler(kind: string, handler: DeliveryHandler):
 
 const leaseSeconds = 120;
 
-export async function claimDeliveries(limit: number, now: Date, only?: { ids?: string[] }): Promise<Delivery[]> {
+export async function claimDeliveries(limit: number, now: Date, only: { ids?: string[]; kinds?: string[] } = {}): Promise<Delivery[]> {
   const prisma = await db();
   const until = new Date(now.getTime() + leaseSeconds * 1000);
-  const onlyIds = only?.ids
+  const onlyIds = only.ids
     ? Prisma.sql`AND "id" IN (${Prisma.join(only.ids.map((id) => Prisma.sql`${id}::uuid`))})`
     : Prisma.empty;
+  const onlyKinds = only.kinds ? Prisma.sql`AND "kind" IN (${Prisma.join(only.kinds)})` : Prisma.empty;
   return prisma.$queryRaw<Delivery[]>`
     UPDATE "Delivery" SET "lockedUntil" = ${until}, "attempts" = "attempts" + 1, "updatedAt" = ${now}
     WHERE "id" IN (
@@ -33,6 +34,7 @@ export async function claimDeliveries(limit: number, now: Date, only?: { ids?: s
       WHERE "status" = 'PENDING' AND "nextAttemptAt" <= ${now}
         AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
         ${onlyIds}
+        ${onlyKinds}
       ORDER BY "nextAttemptAt"
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
@@ -80,11 +82,11 @@ export interface OutboxRun {
 }
 
 /** Delivers what is due, in batches, until nothing is due or `maxBatches` ran. */
-export async function processOutbox(options: { batchSize?: number; maxBatches?: number; concurrency?: number; ids?: string[] } = {}): Promise<OutboxRun> {
+export async function processOutbox(options: { batchSize?: number; maxBatches?: number; concurrency?: number; ids?: string[]; kinds?: string[] } = {}): Promise<OutboxRun> {
   const { batchSize = 50, maxBatches = 20, concurrency = 8 } = options;
   const run: OutboxRun = { claimed: 0, delivered: 0, retried: 0, dead: 0 };
   for (let batch = 0; batch < maxBatches; batch++) {
-    const claimed = await claimDeliveries(batchSize, clock.now(), options.ids ? { ids: options.ids } : undefined);
+    const claimed = await claimDeliveries(batchSize, clock.now(), { ids: options.ids, kinds: options.kinds });
     if (claimed.length === 0) break;
     run.claimed += claimed.length;
     for (let i = 0; i < claimed.length; i += concurrency) {

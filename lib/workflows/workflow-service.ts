@@ -144,6 +144,11 @@ export async function dispatchTask(orgId: string, workflowId: string, body: Disp
     throw new AppError("UNPROCESSABLE", "this org has no orchestrator URL configured; set one in the settings or send dispatch: false");
   }
   const effective = settingsForTaskType(readOrgSettings(org.settings), body.task_type);
+  const timeoutSeconds = body.timeout ?? effective.timeoutSeconds;
+  const warnings =
+    timeoutSeconds > effective.flowSessionLimitSeconds
+      ? [`timeout ${timeoutSeconds}s exceeds the flow session limit of ${effective.flowSessionLimitSeconds}s: if it times out, Longrun schedules a callback (or a notice) instead of returning to the live flow`]
+      : [];
   const taskId = randomUUID();
   const applied = await applyCommand(
     orgId,
@@ -152,7 +157,7 @@ export async function dispatchTask(orgId: string, workflowId: string, body: Disp
       type: "DISPATCH_TASK",
       taskId,
       taskType: body.task_type,
-      timeoutSeconds: body.timeout ?? effective.timeoutSeconds,
+      timeoutSeconds,
       heartbeatTimeoutSeconds: body.heartbeat_timeout ?? effective.heartbeatTimeoutSeconds,
       dispatch: body.dispatch,
     },
@@ -168,5 +173,6 @@ export async function dispatchTask(orgId: string, workflowId: string, body: Disp
     version: applied.workflow.version,
     deadline_at: task.deadlineAt.toISOString(),
     callback_url: callbackUrl(baseUrl, workflowId, task.id, task.callbackVersion),
+    warnings,
   };
 }

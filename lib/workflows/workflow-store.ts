@@ -55,6 +55,7 @@ export function toState(workflow: Workflow, task: Task | null): WorkflowState {
   return {
     status: workflow.status as WorkflowStatus,
     version: workflow.version,
+    conversationId: workflow.conversationId,
     task: task && {
       id: task.id,
       type: task.type,
@@ -107,7 +108,10 @@ async function writeEffects(tx: Tx, orgId: string, workflowId: string, effects: 
         });
         break;
       case "DELIVER_LATE_RESULT":
-        await tx.delivery.create({ data: { id: randomUUID(), orgId, workflowId, taskId: effect.taskId, kind: "LATE_RESULT", payload: extra, nextAttemptAt: now } });
+        await tx.delivery.create({ data: { id: randomUUID(), orgId, workflowId, taskId: effect.taskId, kind: "LATE_RESULT", payload: { ...extra, escalatedAs: effect.escalatedAs }, nextAttemptAt: now } });
+        break;
+      case "FOLLOW_UP_RESULT":
+        await tx.delivery.create({ data: { id: randomUUID(), orgId, workflowId, taskId: effect.taskId, kind: "RESULT_FOLLOW_UP", payload: extra, nextAttemptAt: now } });
         break;
     }
   }
@@ -226,6 +230,6 @@ export async function applyCommand(
 }
 
 /** The same, inside a transaction the caller already holds (cron claims). */
-export function applyCommandIn(tx: Tx, orgId: string, workflowId: string, command: WorkflowCommand, meta: CommandMeta, options: CommandOptions = {}): Promise<Applied> {
+export function applyCommandIn(tx: Tx, orgId: string, workflowId: string, command: WorkflowCommand | ((state: WorkflowState, workflow: Workflow) => WorkflowCommand), meta: CommandMeta, options: CommandOptions = {}): Promise<Applied> {
   return applyInTransaction(tx, orgId, workflowId, command, meta, options);
 }

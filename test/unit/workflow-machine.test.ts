@@ -18,8 +18,8 @@ function task(status: TaskStatus, overrides: Partial<TaskState> = {}): TaskState
   return { id: "t1", type: "FRAUD_VERIFICATION", status, dispatch: true, timeoutSeconds: 600, heartbeatTimeoutSeconds: 120, deadlineAt: future, lastHeartbeatAt: null, lateResult: false, ...overrides };
 }
 
-function state(status: WorkflowStatus, t: TaskState | null = null, version = 3): WorkflowState {
-  return { status, version, task: t };
+function state(status: WorkflowStatus, t: TaskState | null = null, version = 3, conversationId: string | null = null): WorkflowState {
+  return { status, version, task: t, conversationId };
 }
 
 const dispatch: WorkflowCommand = { type: "DISPATCH_TASK", taskId: "t2", taskType: "CREDIT_CHECK", timeoutSeconds: 300, heartbeatTimeoutSeconds: null, dispatch: true };
@@ -111,6 +111,16 @@ describe("workflow state machine", () => {
       if (out.ok) expect(out.effects.map((e) => e.kind)).toEqual(expected.effect ? [expected.effect] : []);
       if (out.ok && expected.event === "LATE_RESULT") expect(out.state.task?.lateResult).toBe(true);
     });
+  });
+
+  it("RECORD_RESULT on a workflow with a conversation asks for a follow-up (rule 5: the customer may have gone)", () => {
+    const out = transition(state("PENDING", task("ACCEPTED"), 3, "conv-1"), { type: "RECORD_RESULT", taskId: "t1", expectedVersion: 3, result: success }, now);
+    expect(out).toMatchObject({ ok: true, effects: [{ kind: "FOLLOW_UP_RESULT", taskId: "t1" }] });
+  });
+
+  it("RESULT_FOLLOWED_UP records how the result reached the customer without changing status or version", () => {
+    const out = transition(state("COMPLETED", task("SUCCEEDED"), 4, "conv-1"), { type: "RESULT_FOLLOWED_UP", taskId: "t1", path: "CALLBACK", detail: { callback_conversation_id: "c2" } }, now);
+    expect(out).toMatchObject({ ok: true, state: { status: "COMPLETED", version: 4 }, events: [{ type: "RESULT_FOLLOWED_UP", data: { path: "CALLBACK", callback_conversation_id: "c2" } }] });
   });
 
   it("RECORD_RESULT for a task that is not the current one is refused", () => {

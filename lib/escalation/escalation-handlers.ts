@@ -1,0 +1,149 @@
+// What Longrun does in Genesys Cloud when a task times out or a result comes
+// back to a customer who may have gone: launch the timeout-handler flow while
+// they are connected, otherwise schedule a callback, otherwise leave a notice
+// that admins and agents see. Nothing is dropped (rules 5 and 6).
+import { db } from "@/lib/db/client";
+import type { Delivery, Org, Task, Workflow } from "@/lib/generated/prisma/client";
+import type { EscalationPath } from "@/lib/domain/workflow-machine";
+import { createCallback, getConversationState, launchFlow, type ConversationState } from "@/lib/genesys/genesys-client";
+import { GenesysError } from "@/lib/genesys/genesys-error";
+import { readOrgSettings, settingsForTaskType, type EffectiveTaskSettings } from "@/lib/orgs/org-settings";
+import type { DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
+import { applyCommand } from "@/lib/workflows/workflow-store";
+
+interface Subject {
+  org: Org;
+  workflow: Workflow;
+  task: Task;
+  settings: EffectiveTaskSettings;
+}
+
+async function loadSubject(delivery: Delivery): Promise<Subject | null> {
+  const prisma = await db();
+  if (!delivery.taskId || !delivery.workflowId) return null;
+  const [org, workflow, task] = await Promise.all([
+    prisma.org.findUnique({ where: { id: delivery.orgId } }),
+    prisma.workflow.findUnique({ where: { orgId_id: { orgId: delivery.orgId, id: delivery.workflowId } } }),
+    prisma.task.findFirst({ where: { orgId: delivery.orgId, id: delivery.taskId } }),
+  ]);
+  if (!org || !workflow || !task) return null;
+  return { org, workflow, task, settings: settingsForTaskType(readOrgSettings(org.settings), task.type) };
+}
+
+/** The number to call back: the conversation's customer, else what the flow put in the context. */
+function callbackNumber(workflow: Workflow, conversation: ConversationState | null): string | null {
+  const context = (workflow.context ?? {}) as Record<string, unknown>;
+  for (const key of ["callback_number", "callbackNumber", "phone", "customer_phone", "ani"]) {
+    const value = context[key];
+    if (typeof value === "string" && value.trim() !== "") return value.trim();
+  }
+  return conversation?.customerAddress ?? null;
+}
+
+function resultStatus(task: Task): string {
+  if (task.status === "TIMED_OUT" && !task.lateResult) return "TIMED_OUT";
+  const success = task.failureReason === null && task.resultStatus !== null;
+  return task.lateResult ? (success ? "LATE_RESULT_SUCCESS" : "LATE_RESULT_FAILURE") : success ? "RESULT_SUCCESS" : "RESULT_FAILURE";
+}
+
+interface Reached {
+  path: EscalationPath;
+  detail: Record<string, string>;
+}
+
+/**
+ * Reaches the customer by the best path still open. `preferFlow` is false when
+ * the flow session is known to be over (deadline past the session limit).
+ */
+async function reachCustomer(subject: Subject, preferFlow: boolean): Promise<Reached> {
+  const { org, workflow, task, settings } = subject;
+  const status = resultStatus(task);
+  let conversation: ConversationState | null = null;
+  if (workflow.conversationId && org.genesysClientId) {
+    conversation = await getConversationState(org, workflow.conversationId);
+  }
+
+  if (preferFlow && conversation?.customerConnected && settings.timeoutHandlerFlowId) {
+    const launched = await launchFlow(org, {
+      flowId: settings.timeoutHandlerFlowId,
+      name: `Longrun ${task.type} ${workflow.id}`.slice(0, 100),
+      inputData: {
+        "Flow.workflow_id": workflow.id,
+        "Flow.timeout_status": status,
+        "Flow.conversation_id": workflow.conversationId ?? "",
+        "Flow.task_type": task.type,
+        ...(settings.specialistQueueName ? { "Flow.specialist_queue": settings.specialistQueueName } : {}),
+      },
+    });
+    return { path: "FLOW", detail: { flow_execution_id: launched.id, flow_id: settings.timeoutHandlerFlowId, timeout_status: status } };
+  }
+
+  const number = callbackNumber(workflow, conversation);
+  if (settings.callbackQueueId && number && org.genesysClientId) {
+    const created = await createCallback(org, {
+      queueId: settings.callbackQueueId,
+      callbackNumbers: [number],
+      ...(conversation?.customerName ? { callbackUserName: conversation.customerName } : {}),
+      data: { workflow_id: workflow.id, customer_id: workflow.customerId, task_type: task.type, timeout_status: status, ...(workflow.conversationId ? { original_conversation_id: workflow.conversationId } : {}) },
+    });
+    return { path: "CALLBACK", detail: { callback_conversation_id: created.conversationId ?? "", queue_id: settings.callbackQueueId, timeout_status: status } };
+  }
+
+  const why = !org.genesysClientId ? "Genesys credentials not configured" : !settings.callbackQueueId ? "no callback queue configured" : "no callback number known";
+  return { path: "NOTICE", detail: { reason: why, timeout_status: status } };
+}
+
+function failureOutcome(error: unknown): DeliveryOutcome {
+  if (error instanceof GenesysError) return error.toOutcome();
+  throw error;
+}
+
+/** ESCALATE: a task timed out. */
+export async function deliverEscalation(delivery: Delivery): Promise<DeliveryOutcome> {
+  const subject = await loadSubject(delivery);
+  if (!subject) return { ok: false, retryable: false, error: "workflow or task no longer exists" };
+  // A late result or a cancel got there first: nothing to escalate any more.
+  if (subject.workflow.status !== "TIMED_OUT" || subject.workflow.currentTaskId !== subject.task.id) {
+    return { ok: true, detail: { skipped: `workflow is ${subject.workflow.status}` } };
+  }
+  const planned = (delivery.payload as { path?: EscalationPath } | null)?.path ?? "FLOW";
+  try {
+    const reached = await reachCustomer(subject, planned === "FLOW");
+    await applyCommand(subject.org.id, subject.workflow.id, { type: "ESCALATION_DELIVERED", taskId: subject.task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id }, { retries: 3 });
+    return { ok: true, detail: reached.detail };
+  } catch (error) {
+    return failureOutcome(error);
+  }
+}
+
+/**
+ * LATE_RESULT (after an escalation went out) and RESULT_FOLLOW_UP (a result
+ * for a conversation that may have ended): while the customer is connected
+ * the flow reads the result itself (GET /api/v1/workflows/{id}), and a late
+ * one is pushed to the timeout-handler flow; once they are gone, a callback
+ * or a notice carries it.
+ */
+export async function deliverResultFollowUp(delivery: Delivery): Promise<DeliveryOutcome> {
+  const subject = await loadSubject(delivery);
+  if (!subject) return { ok: false, retryable: false, error: "workflow or task no longer exists" };
+  const { org, workflow, task } = subject;
+  if (workflow.status === "CANCELLED") return { ok: true, detail: { skipped: "workflow cancelled" } };
+  const late = delivery.kind === "LATE_RESULT";
+  if (late && (delivery.payload as { escalatedAs?: string } | null)?.escalatedAs === "CALLBACK_SCHEDULED") {
+    // The scheduled callback carries the workflow id; its flow and agent read the result from Longrun.
+    await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: "CALLBACK", detail: { attached_to: "scheduled callback" } }, { actor: "cron", requestId: delivery.id }, { retries: 3 });
+    return { ok: true, detail: { attached_to: "scheduled callback" } };
+  }
+  try {
+    if (!late && workflow.conversationId && org.genesysClientId) {
+      const conversation = await getConversationState(org, workflow.conversationId);
+      if (conversation.customerConnected) return { ok: true, detail: { skipped: "customer still connected; the flow reads the result" } };
+    }
+    if (!late && !org.genesysClientId) return { ok: true, detail: { skipped: "Genesys credentials not configured" } };
+    const reached = await reachCustomer(subject, late);
+    await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id }, { retries: 3 });
+    return { ok: true, detail: reached.detail };
+  } catch (error) {
+    return failureOutcome(error);
+  }
+}

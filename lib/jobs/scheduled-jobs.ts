@@ -1,0 +1,22 @@
+// The two scheduled jobs. The cron routes (Vercel) and the in-process
+// scheduler (npm run dev / npm start / npm run worker) call these same functions.
+import { redriveDeadLetters } from "@/lib/outbox/dead-letters";
+import { processOutbox } from "@/lib/outbox/process-outbox";
+import { sweepTimeouts } from "@/lib/timeouts/sweep-timeouts";
+
+export async function runTimeoutJob() {
+  const sweep = await sweepTimeouts();
+  // Dispatch retries and anything else that came due since the last run.
+  const outbox = await processOutbox();
+  return { timed_out: sweep.timedOut, skipped: sweep.skipped, escalations: sweep.escalations, outbox };
+}
+
+export async function runDeadLetterJob() {
+  const run = await redriveDeadLetters();
+  return { requeued: run.requeued, outbox: run.outbox };
+}
+
+/** Between the five-minute sweeps, deliveries (dispatch retries) should not wait long. */
+export async function runOutboxJob() {
+  return processOutbox();
+}

@@ -1,0 +1,119 @@
+// msw handlers playing Genesys Cloud's Platform API for in-process tests: the
+// only thing faked, because Genesys cannot be reached from a test. Every
+// request is recorded so tests can assert exactly what the SDK sent.
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  path: string;
+  authorization: string | null;
+  body: unknown;
+}
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+
+export interface GenesysFake {
+  requests: RecordedRequest[];
+  /** Scripted replies for a path ("POST /api/v2/flows/executions"); the last one repeats. */
+  script(route: string, ...replies: Reply[]): void;
+  /** The conversation Genesys reports for an id. */
+  setConversation(id: string, conversation: Record<string, unknown>): void;
+  tokenFor(clientId: string): string;
+  reset(): void;
+  close(): void;
+}
+
+export function connectedConversation(id: string, ani = "tel:+15551234567") {
+  return {
+    id,
+    participants: [
+      { purpose: "customer", ani, name: "Pat Customer", calls: [{ state: "connected" }] },
+      { purpose: "agent", calls: [{ state: "connected" }] },
+    ],
+  };
+}
+
+export function endedConversation(id: string, ani = "tel:+15551234567") {
+  return {
+    id,
+    endTime: "2026-11-27T12:10:00.000Z",
+    participants: [{ purpose: "customer", ani, name: "Pat Customer", endTime: "2026-11-27T12:10:00.000Z", calls: [{ state: "disconnected" }] }],
+  };
+}
+
+export function startGenesysFake(region = "mypurecloud.com"): GenesysFake {
+  const requests: RecordedRequest[] = [];
+  const scripts = new Map<string, Reply[]>();
+  const conversations = new Map<string, Record<string, unknown>>();
+  const api = `https://api.${region}`;
+  const login = `https://login.${region}`;
+
+  async function record(request: Request): Promise<RecordedRequest> {
+    const text = await request.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // form bodies stay text
+    }
+    const url = new URL(request.url);
+    const entry = { method: request.method, url: request.url, path: url.pathname, authorization: request.headers.get("authorization"), body };
+    requests.push(entry);
+    return entry;
+  }
+
+  function scripted(route: string): Reply | undefined {
+    const list = scripts.get(route);
+    if (!list || list.length === 0) return undefined;
+    return list.length > 1 ? list.shift() : list[0];
+  }
+
+  function reply(r: Reply) {
+    return HttpResponse.json((r.body ?? {}) as Record<string, unknown>, { status: r.status, headers: r.headers });
+  }
+
+  const server = setupServer(
+    http.post(`${login}/oauth/token`, async ({ request }) => {
+      const entry = await record(request);
+      const custom = scripted("POST /oauth/token");
+      if (custom) return reply(custom);
+      const basic = Buffer.from((entry.authorization ?? "").replace(/^Basic /, ""), "base64").toString("utf8");
+      const clientId = basic.split(":")[0] ?? "";
+      return HttpResponse.json({ access_token: `token-for-${clientId}`, token_type: "bearer", expires_in: 86400 });
+    }),
+    http.get(`${api}/api/v2/conversations/:id`, async ({ request, params }) => {
+      await record(request);
+      const custom = scripted("GET /api/v2/conversations");
+      if (custom) return reply(custom);
+      const conversation = conversations.get(String(params.id));
+      return conversation ? HttpResponse.json(conversation) : HttpResponse.json({ code: "not.found", message: "conversation not found" }, { status: 404 });
+    }),
+    http.post(`${api}/api/v2/flows/executions`, async ({ request }) => {
+      await record(request);
+      const custom = scripted("POST /api/v2/flows/executions");
+      if (custom) return reply(custom);
+      return HttpResponse.json({ id: `exec-${requests.length}`, name: "launched" }, { status: 200 });
+    }),
+    http.post(`${api}/api/v2/conversations/callbacks`, async ({ request }) => {
+      await record(request);
+      const custom = scripted("POST /api/v2/conversations/callbacks");
+      if (custom) return reply(custom);
+      return HttpResponse.json({ conversation: { id: `callback-conv-${requests.length}` }, callbackIdentifiers: [] }, { status: 200 });
+    }),
+  );
+  server.listen({ onUnhandledRequest: "bypass" });
+
+  return {
+    requests,
+    script: (route, ...replies) => scripts.set(route, replies),
+    setConversation: (id, conversation) => conversations.set(id, conversation),
+    tokenFor: (clientId) => `token-for-${clientId}`,
+    reset: () => {
+      requests.length = 0;
+      scripts.clear();
+    },
+    close: () => server.close(),
+  };
+}
