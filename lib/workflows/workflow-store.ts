@@ -9,6 +9,7 @@ import { AppError, type ErrorCode } from "@/lib/errors/app-error";
 import {
   transition,
   type DomainErrorCode,
+  type DomainEvent,
   type Effect,
   type TaskStatus,
   type WorkflowCommand,
@@ -29,7 +30,7 @@ export interface Applied {
   events: number;
 }
 
-const domainErrorToAppError: Record<DomainErrorCode, ErrorCode> = {
+export const domainErrorToAppError: Record<DomainErrorCode, ErrorCode> = {
   INVALID_TRANSITION: "INVALID_TRANSITION",
   STALE_VERSION: "STALE_VERSION",
   TASK_NOT_FOUND: "CONFLICT",
@@ -92,28 +93,52 @@ export interface CommandOptions {
   alsoInTransaction?: (tx: Tx, applied: Applied) => Promise<void>;
 }
 
-async function writeEffects(tx: Tx, orgId: string, workflowId: string, effects: Effect[], now: Date, extra: Record<string, string>): Promise<void> {
-  for (const effect of effects) {
+type DeliveryRow = Prisma.DeliveryCreateManyInput;
+
+/** Outbox rows for the effects that create one; SUPERSEDE_ESCALATION is an update (writeEffects). */
+export function effectDeliveryRows(orgId: string, workflowId: string, effects: Effect[], now: Date, extra: Record<string, string>): DeliveryRow[] {
+  const row = (taskId: string, kind: string, payload: Prisma.InputJsonValue): DeliveryRow => ({ id: randomUUID(), orgId, workflowId, taskId, kind, payload, nextAttemptAt: now });
+  return effects.flatMap((effect): DeliveryRow[] => {
     switch (effect.kind) {
       case "DISPATCH_TASK":
-        await tx.delivery.create({ data: { id: randomUUID(), orgId, workflowId, taskId: effect.taskId, kind: "DISPATCH_TASK", payload: extra, nextAttemptAt: now } });
-        break;
+        return [row(effect.taskId, "DISPATCH_TASK", extra)];
       case "ESCALATE":
-        await tx.delivery.create({ data: { id: randomUUID(), orgId, workflowId, taskId: effect.taskId, kind: "ESCALATE", payload: { ...extra, path: effect.path }, nextAttemptAt: now } });
-        break;
-      case "SUPERSEDE_ESCALATION":
-        await tx.delivery.updateMany({
-          where: { orgId, taskId: effect.taskId, kind: "ESCALATE", status: { in: ["PENDING", "DEAD"] } },
-          data: { status: "SUPERSEDED", lockedUntil: null },
-        });
-        break;
+        return [row(effect.taskId, "ESCALATE", { ...extra, path: effect.path })];
       case "DELIVER_LATE_RESULT":
-        await tx.delivery.create({ data: { id: randomUUID(), orgId, workflowId, taskId: effect.taskId, kind: "LATE_RESULT", payload: { ...extra, escalatedAs: effect.escalatedAs }, nextAttemptAt: now } });
-        break;
+        return [row(effect.taskId, "LATE_RESULT", { ...extra, escalatedAs: effect.escalatedAs })];
       case "FOLLOW_UP_RESULT":
-        await tx.delivery.create({ data: { id: randomUUID(), orgId, workflowId, taskId: effect.taskId, kind: "RESULT_FOLLOW_UP", payload: extra, nextAttemptAt: now } });
-        break;
+        return [row(effect.taskId, "RESULT_FOLLOW_UP", extra)];
+      case "SUPERSEDE_ESCALATION":
+        return [];
     }
+  });
+}
+
+export function eventRows(orgId: string, workflowId: string, events: DomainEvent[], version: number, meta: CommandMeta, now: Date): Prisma.EventCreateManyInput[] {
+  return events.map((event) => ({
+    orgId,
+    workflowId,
+    taskId: event.taskId,
+    type: event.type,
+    fromStatus: event.from,
+    toStatus: event.to,
+    version,
+    actor: meta.actor,
+    requestId: meta.requestId,
+    data: (event.data ?? undefined) as Prisma.InputJsonValue | undefined,
+    createdAt: now,
+  }));
+}
+
+async function writeEffects(tx: Tx, orgId: string, workflowId: string, effects: Effect[], now: Date, extra: Record<string, string>): Promise<void> {
+  const rows = effectDeliveryRows(orgId, workflowId, effects, now, extra);
+  if (rows.length > 0) await tx.delivery.createMany({ data: rows });
+  for (const effect of effects) {
+    if (effect.kind !== "SUPERSEDE_ESCALATION") continue;
+    await tx.delivery.updateMany({
+      where: { orgId, taskId: effect.taskId, kind: "ESCALATE", status: { in: ["PENDING", "DEAD"] } },
+      data: { status: "SUPERSEDED", lockedUntil: null },
+    });
   }
 }
 
@@ -179,23 +204,7 @@ async function applyInTransaction(tx: Tx, orgId: string, workflowId: string, com
     }
   }
 
-  if (outcome.events.length > 0) {
-    await tx.event.createMany({
-      data: outcome.events.map((event) => ({
-        orgId,
-        workflowId,
-        taskId: event.taskId,
-        type: event.type,
-        fromStatus: event.from,
-        toStatus: event.to,
-        version: after.version,
-        actor: meta.actor,
-        requestId: meta.requestId,
-        data: (event.data ?? undefined) as Prisma.InputJsonValue | undefined,
-        createdAt: now,
-      })),
-    });
-  }
+  if (outcome.events.length > 0) await tx.event.createMany({ data: eventRows(orgId, workflowId, outcome.events, after.version, meta, now) });
   await writeEffects(tx, orgId, workflowId, outcome.effects, now, options.deliveryPayload ?? {});
 
   await notifyWorkflowChanged(tx, orgId, workflowId);

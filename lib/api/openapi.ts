@@ -1,0 +1,495 @@
+// The OpenAPI 3.1 document of every route under app/api, generated from the
+// same zod schemas that validate requests. The table `apiOperations` is the
+// one place a route is described: a test fails while a route.ts under app/api
+// exports a method that has no entry here, so add yours when you add a route.
+import { z } from "zod";
+import {
+  callbackAppliedSchema,
+  callbackBodySchema,
+  callbackQuerySchema,
+  cancelWorkflowBodySchema,
+  createWorkflowBodySchema,
+  deadLetterSchema,
+  deadLettersQuerySchema,
+  deadLettersSchema,
+  deliveryIdParamsSchema,
+  dispatchTaskBodySchema,
+  errorResponseSchema,
+  healthSchema,
+  heartbeatAcceptedSchema,
+  taskAcceptedSchema,
+  taskParamsSchema,
+  tokenRequestSchema,
+  tokenResponseSchema,
+  workflowCreatedSchema,
+  workflowEventsSchema,
+  workflowIdParamsSchema,
+  workflowViewSchema,
+} from "@/lib/api/schemas";
+import { scopes, type Scope } from "@/lib/auth/scopes";
+import { errorStatus } from "@/lib/errors/app-error";
+
+export type JsonSchema = Record<string, unknown>;
+export const httpMethods = ["get", "put", "post", "delete", "options", "head", "patch"] as const;
+export type HttpMethod = (typeof httpMethods)[number];
+
+/** Who may call an operation; each maps to an OpenAPI security requirement. */
+export type OperationAuth =
+  | { kind: "none" }
+  | { kind: "client"; scopes: Scope[] }
+  | { kind: "webhookSignature" }
+  | { kind: "cron" }
+  /** An agent's own Genesys Cloud token (the panel routes). */
+  | { kind: "agent" }
+  | { kind: "scheme"; requirement: Record<string, string[]> };
+
+export interface ResponseSpec {
+  description: string;
+  /** JSON body; omit for a response without one. */
+  schema?: z.ZodType;
+  /** A non-JSON body (e.g. text/event-stream), described in words. */
+  contentType?: string;
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
+}
+
+export interface OperationSpec {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  auth: OperationAuth;
+  pathParams?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: { schema: z.ZodType; required: boolean; contentTypes?: string[]; description?: string };
+  responses: Record<number, ResponseSpec>;
+  /** Statuses answered with the ErrorResponse body; 401/403 are added from `auth`, 400/404/429 only where listed. */
+  errors: number[];
+}
+
+export type PathItemSpec = Partial<Record<HttpMethod, OperationSpec>>;
+
+/** Extra security schemes other routes need (e.g. an admin session); merged into the document. */
+export const extraSecuritySchemes: Record<string, JsonSchema> = {};
+
+const json = ["application/json"];
+
+// Bodies built in lib/ without a schema of their own (the jobs' counters).
+const outboxRunSchema = z
+  .object({ claimed: z.int(), delivered: z.int(), retried: z.int(), dead: z.int() })
+  .meta({ id: "OutboxRun", description: "Deliveries claimed, delivered, scheduled for retry and turned into dead letters." });
+const timeoutJobRunSchema = z
+  .object({ timed_out: z.int(), skipped: z.int(), escalations: outboxRunSchema, outbox: outboxRunSchema })
+  .meta({ id: "TimeoutJobRun" });
+const deadLetterJobRunSchema = z.object({ requeued: z.int(), outbox: outboxRunSchema }).meta({ id: "DeadLetterJobRun" });
+const deadLetterRetriedSchema = deadLetterSchema.extend({ status: z.string().describe("The delivery's status now (PENDING: queued again).") }).meta({ id: "DeadLetterRetried" });
+
+export const apiOperations: Record<string, PathItemSpec> = {
+  "/api/health": {
+    get: {
+      operationId: "getHealth",
+      summary: "Liveness and database reachability",
+      tags: ["ops"],
+      auth: { kind: "none" },
+      responses: {
+        200: { description: "The app runs and reaches its database", schema: healthSchema },
+        503: { description: "The app runs but the database is unreachable", schema: healthSchema },
+      },
+      errors: [],
+    },
+  },
+  "/api/openapi.json": {
+    get: {
+      operationId: "getOpenApiDocument",
+      summary: "This document",
+      tags: ["ops"],
+      auth: { kind: "none" },
+      responses: { 200: { description: "The OpenAPI 3.1 document", schema: z.record(z.string(), z.unknown()) } },
+      errors: [],
+    },
+  },
+  "/api/cron/timeouts": {
+    get: {
+      operationId: "runTimeoutJob",
+      summary: "Time out overdue tasks, escalate them, deliver what the outbox has due",
+      description: "For Vercel cron (vercel.json) or any scheduler; overlapping runs cooperate (FOR UPDATE SKIP LOCKED).",
+      tags: ["ops"],
+      auth: { kind: "cron" },
+      responses: { 200: { description: "What this run did", schema: timeoutJobRunSchema } },
+      errors: [],
+    },
+  },
+  "/api/cron/dead-letters": {
+    get: {
+      operationId: "runDeadLetterJob",
+      summary: "Re-drive dead letters that a retry can fix (429, 5xx, network)",
+      tags: ["ops"],
+      auth: { kind: "cron" },
+      responses: { 200: { description: "What this run did", schema: deadLetterJobRunSchema } },
+      errors: [],
+    },
+  },
+  "/api/v1/dead-letters": {
+    get: {
+      operationId: "listDeadLetters",
+      summary: "The org's dead letters, newest first",
+      tags: ["dead-letters"],
+      auth: { kind: "client", scopes: ["workflows:read"] },
+      query: deadLettersQuerySchema,
+      responses: { 200: { description: "A page of dead letters", schema: deadLettersSchema } },
+      errors: [400, 429],
+    },
+  },
+  "/api/v1/dead-letters/{id}/retry": {
+    post: {
+      operationId: "retryDeadLetter",
+      summary: "Queue a dead letter for delivery again",
+      tags: ["dead-letters"],
+      auth: { kind: "client", scopes: ["workflows:write"] },
+      pathParams: deliveryIdParamsSchema,
+      responses: { 200: { description: "Queued again", schema: deadLetterRetriedSchema } },
+      errors: [400, 404, 409, 429],
+    },
+  },
+  "/api/oauth/token": {
+    post: {
+      operationId: "issueToken",
+      summary: "Client-credentials token for data actions",
+      description:
+        "For Genesys \"User Defined (OAuth)\" credentials. Client id and secret in an HTTP Basic header or in the body; the body is form-encoded or JSON. Scopes: workflows:read, workflows:write (both when none is asked for).",
+      tags: ["auth"],
+      auth: { kind: "none" },
+      body: { schema: tokenRequestSchema, required: true, contentTypes: ["application/x-www-form-urlencoded", "application/json"] },
+      responses: { 200: { description: "A bearer token", schema: tokenResponseSchema } },
+      errors: [400, 401, 413, 415, 429],
+    },
+  },
+  "/api/v1/workflows": {
+    post: {
+      operationId: "initiateWorkflow",
+      summary: "Start a workflow",
+      description: "Idempotent on workflow_id: the same body again answers 200 with the stored workflow; another body for the same id is a 409.",
+      tags: ["workflows"],
+      auth: { kind: "client", scopes: ["workflows:write"] },
+      body: { schema: createWorkflowBodySchema, required: true },
+      responses: {
+        201: { description: "Created", schema: workflowCreatedSchema },
+        200: { description: "Already created with this very body", schema: workflowCreatedSchema },
+      },
+      errors: [400, 409, 413, 415, 429],
+    },
+  },
+  "/api/v1/workflows/initiate": {
+    post: {
+      operationId: "initiateWorkflowAlias",
+      summary: "Start a workflow (alias of POST /api/v1/workflows)",
+      tags: ["workflows"],
+      auth: { kind: "client", scopes: ["workflows:write"] },
+      body: { schema: createWorkflowBodySchema, required: true },
+      responses: {
+        201: { description: "Created", schema: workflowCreatedSchema },
+        200: { description: "Already created with this very body", schema: workflowCreatedSchema },
+      },
+      errors: [400, 409, 413, 415, 429],
+    },
+  },
+  "/api/v1/workflows/{id}": {
+    get: {
+      operationId: "getWorkflow",
+      summary: "A workflow's status, flat for Architect translation maps",
+      tags: ["workflows"],
+      auth: { kind: "client", scopes: ["workflows:read"] },
+      pathParams: workflowIdParamsSchema,
+      responses: { 200: { description: "The workflow and its latest task", schema: workflowViewSchema } },
+      errors: [400, 404, 429],
+    },
+  },
+  "/api/v1/workflows/{id}/tasks": {
+    post: {
+      operationId: "dispatchTask",
+      summary: "Dispatch an asynchronous task",
+      description: "Answers at once; with dispatch=true Longrun then POSTs the task, signed, to the org's orchestrator with X-Callback-URL.",
+      tags: ["workflows"],
+      auth: { kind: "client", scopes: ["workflows:write"] },
+      pathParams: workflowIdParamsSchema,
+      body: { schema: dispatchTaskBodySchema, required: true },
+      responses: { 202: { description: "Accepted: the task is registered, not done", schema: taskAcceptedSchema } },
+      errors: [400, 404, 409, 413, 415, 429],
+    },
+  },
+  "/api/v1/workflows/{id}/cancel": {
+    post: {
+      operationId: "cancelWorkflow",
+      summary: "Cancel a workflow",
+      tags: ["workflows"],
+      auth: { kind: "client", scopes: ["workflows:write"] },
+      pathParams: workflowIdParamsSchema,
+      body: { schema: cancelWorkflowBodySchema, required: false, description: "Optional; an empty body cancels without a reason." },
+      responses: { 200: { description: "The cancelled workflow", schema: workflowViewSchema } },
+      errors: [400, 404, 409, 413, 415, 429],
+    },
+  },
+  "/api/v1/workflows/{id}/events": {
+    get: {
+      operationId: "listWorkflowEvents",
+      summary: "The workflow's audit log",
+      tags: ["workflows"],
+      auth: { kind: "client", scopes: ["workflows:read"] },
+      pathParams: workflowIdParamsSchema,
+      responses: { 200: { description: "Every transition, oldest first", schema: workflowEventsSchema } },
+      errors: [400, 404, 429],
+    },
+  },
+  "/api/v1/workflows/{id}/tasks/{taskId}/heartbeat": {
+    post: {
+      operationId: "heartbeatTask",
+      summary: "Extend a task's deadline",
+      description: "Signed like callbacks. The body is optional.",
+      tags: ["webhooks"],
+      auth: { kind: "webhookSignature" },
+      pathParams: taskParamsSchema,
+      body: { schema: z.record(z.string(), z.unknown()), required: false },
+      responses: { 200: { description: "The new deadline", schema: heartbeatAcceptedSchema } },
+      errors: [400, 404, 409, 413, 415, 422],
+    },
+  },
+  "/api/v1/webhooks/flow/callback/{id}": {
+    post: {
+      operationId: "postCallback",
+      summary: "A task's result from the external system",
+      description:
+        "Only a body that says success completes the task. The version comes from the body or from the callback URL's query. The same webhook-id again answers with the first answer (header webhook-replayed: true).",
+      tags: ["webhooks"],
+      auth: { kind: "webhookSignature" },
+      pathParams: workflowIdParamsSchema,
+      query: callbackQuerySchema,
+      body: { schema: callbackBodySchema, required: true },
+      responses: { 200: { description: "Applied (or kept as a late result)", schema: callbackAppliedSchema } },
+      errors: [400, 404, 409, 413, 415, 422],
+    },
+  },
+};
+
+const errorDescriptions: Record<number, string> = {
+  400: "Invalid request (malformed JSON, failed validation)",
+  401: "Missing or invalid credentials",
+  403: "Authenticated but not allowed",
+  404: "Not found (also another org's id)",
+  405: "Method not allowed",
+  409: "Conflict (idempotency, stale version, invalid transition)",
+  413: "Body larger than the limit (64 KiB)",
+  415: "Unsupported media type",
+  422: "Well-formed but not processable",
+  429: "Rate limited; see Retry-After",
+  503: "Unavailable",
+};
+
+/** `app/api/v1/workflows/[id]/route.ts` → `/api/v1/workflows/{id}`; catch-all segments become one parameter. */
+export function routeFileToPath(file: string): string {
+  const segments = file.replace(/\\/g, "/").replace(/^.*?app\/api\//, "").replace(/\/?route\.(ts|tsx|js|mjs)$/, "").split("/").filter(Boolean);
+  const kept = segments.filter((s) => !/^\(.*\)$/.test(s)); // route groups do not appear in URLs
+  return "/api/" + kept.map((s) => s.replace(/^\[\[?(?:\.\.\.)?([^\]]+)\]\]?$/, "{$1}")).join("/").replace(/\/$/, "");
+}
+
+function rewriteRefs(value: unknown, from: string, to: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => rewriteRefs(v, from, to));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, k === "$ref" && typeof v === "string" && v.startsWith(from) ? to + v.slice(from.length) : rewriteRefs(v, from, to)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Converts zod schemas and lifts every schema named with .meta({ id }) into
+ * one components map. One id must mean one shape: a clash throws.
+ */
+class SchemaCollector {
+  readonly components: Record<string, JsonSchema> = {};
+
+  convert(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+    const raw = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonSchema;
+    const { $schema: _schema, $defs, ...rest } = rewriteRefs(raw, "#/$defs/", "#/components/schemas/") as JsonSchema;
+    for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) {
+      const existing = this.components[id];
+      if (existing && JSON.stringify(existing) !== JSON.stringify(def)) {
+        throw new Error(`schema id "${id}" names two different shapes; give one of them another id`);
+      }
+      this.components[id] = def;
+    }
+    return rest;
+  }
+}
+
+function securityOf(auth: OperationAuth): Array<Record<string, string[]>> {
+  switch (auth.kind) {
+    case "none":
+      return [];
+    case "client":
+      return [{ oauth2: auth.scopes }];
+    case "webhookSignature":
+      return [{ webhookId: [], webhookTimestamp: [], webhookSignature: [] }];
+    case "cron":
+      return [{ cronBearer: [] }];
+    case "agent":
+      return [{ genesysAgent: [] }];
+    case "scheme":
+      return [auth.requirement];
+  }
+}
+
+function authErrors(auth: OperationAuth): number[] {
+  switch (auth.kind) {
+    case "none":
+      return [];
+    case "client":
+      return [401, 403];
+    case "webhookSignature":
+      return [401, 403];
+    case "cron":
+      return [401];
+    case "agent":
+      return [401, 403];
+    case "scheme":
+      return [401, 403];
+  }
+}
+
+function parametersOf(where: "path" | "query", schema: z.ZodObject | undefined, collector: SchemaCollector): JsonSchema[] {
+  if (!schema) return [];
+  const converted = collector.convert(schema, "input");
+  const properties = (converted.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((converted.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return { name, in: where, required: where === "path" || required.has(name), schema: rest, ...(description ? { description } : {}) };
+  });
+}
+
+const requestIdHeader = { $ref: "#/components/headers/XRequestId" };
+
+function buildOperation(path: string, method: HttpMethod, spec: OperationSpec, collector: SchemaCollector, errorSchema: JsonSchema): JsonSchema {
+  const responses: Record<string, JsonSchema> = {};
+  for (const [status, response] of Object.entries(spec.responses)) {
+    const content = response.schema
+      ? { "application/json": { schema: collector.convert(response.schema, "output") } }
+      : response.contentType
+        ? { [response.contentType]: {} }
+        : undefined;
+    responses[status] = { description: response.description, headers: { "x-request-id": requestIdHeader, ...response.headers }, ...(content ? { content } : {}) };
+  }
+  const errors = [...new Set([...authErrors(spec.auth), ...spec.errors])].sort((a, b) => a - b);
+  for (const status of errors) {
+    if (responses[String(status)]) throw new Error(`${method.toUpperCase()} ${path}: ${status} is both a success and an error response`);
+    responses[String(status)] = {
+      description: errorDescriptions[status] ?? "Error",
+      headers: { "x-request-id": requestIdHeader },
+      content: { "application/json": { schema: errorSchema } },
+    };
+  }
+  const parameters = [
+    ...parametersOf("path", spec.pathParams, collector),
+    ...parametersOf("query", spec.query, collector),
+    { $ref: "#/components/parameters/XRequestId" },
+  ];
+  const declared = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  const given = parameters.filter((p) => p.in === "path").map((p) => p.name);
+  if (JSON.stringify([...declared].sort()) !== JSON.stringify([...given].sort())) {
+    throw new Error(`${method.toUpperCase()} ${path}: path parameters ${JSON.stringify(given)} do not match the path`);
+  }
+  return {
+    operationId: spec.operationId,
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    tags: spec.tags,
+    security: securityOf(spec.auth),
+    parameters,
+    ...(spec.body
+      ? {
+          requestBody: {
+            required: spec.body.required,
+            ...(spec.body.description ? { description: spec.body.description } : {}),
+            content: Object.fromEntries((spec.body.contentTypes ?? json).map((type) => [type, { schema: collector.convert(spec.body!.schema, "input") }])),
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+export interface OpenApiDocument {
+  openapi: string;
+  info: JsonSchema;
+  paths: Record<string, Partial<Record<HttpMethod, JsonSchema>>>;
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema>; headers: JsonSchema; parameters: JsonSchema };
+  [key: string]: unknown;
+}
+
+let cached: OpenApiDocument | null = null;
+
+/** The document (without `servers`, which depends on where it is served). */
+export function openApiDocument(): OpenApiDocument {
+  if (cached) return cached;
+  const collector = new SchemaCollector();
+  const errorSchema = collector.convert(errorResponseSchema, "output");
+  const paths: OpenApiDocument["paths"] = {};
+  const operationIds = new Set<string>();
+  for (const path of Object.keys(apiOperations).sort()) {
+    const item = apiOperations[path]!;
+    const built: Partial<Record<HttpMethod, JsonSchema>> = {};
+    for (const method of httpMethods) {
+      const spec = item[method];
+      if (!spec) continue;
+      if (operationIds.has(spec.operationId)) throw new Error(`operationId ${spec.operationId} is used twice`);
+      operationIds.add(spec.operationId);
+      built[method] = buildOperation(path, method, spec, collector, errorSchema);
+    }
+    paths[path] = built;
+  }
+  cached = {
+    openapi: "3.1.0",
+    info: {
+      title: "Longrun API",
+      version: "1.0.0",
+      description:
+        "Long-running workflows for Genesys Cloud CX: Architect data actions start workflows and dispatch tasks; external systems report results through signed callbacks. Errors are always {\"error\": {\"code\", \"message\"}}; error codes: " +
+        Object.keys(errorStatus).join(", ") +
+        ".",
+    },
+    jsonSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",
+    tags: [
+      { name: "workflows", description: "Called by Architect data actions" },
+      { name: "webhooks", description: "Called by external systems, signed per Standard Webhooks" },
+      { name: "auth", description: "Tokens for data actions" },
+      { name: "dead-letters", description: "Deliveries that ran out of attempts" },
+      { name: "ops", description: "Operations" },
+    ],
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(collector.components).sort(([a], [b]) => a.localeCompare(b))),
+      securitySchemes: {
+        oauth2: {
+          type: "oauth2",
+          description: "Client credentials of the org's data-action client (Genesys \"User Defined (OAuth)\" credentials).",
+          flows: { clientCredentials: { tokenUrl: "/api/oauth/token", scopes: Object.fromEntries(scopes.map((s) => [s, s === "workflows:read" ? "Read workflows and their events" : "Start, dispatch to and cancel workflows"])) } },
+        },
+        webhookId: { type: "apiKey", in: "header", name: "webhook-id", description: "Standard Webhooks message id; a repeat is answered from the first delivery." },
+        webhookTimestamp: { type: "apiKey", in: "header", name: "webhook-timestamp", description: "Unix seconds; within 5 minutes of Longrun's clock." },
+        webhookSignature: {
+          type: "apiKey",
+          in: "header",
+          name: "webhook-signature",
+          description: "v1,<base64 HMAC-SHA256 of \"{webhook-id}.{webhook-timestamp}.{body}\"> with the org's whsec_ secret. The three webhook headers are required together.",
+        },
+        cronBearer: { type: "http", scheme: "bearer", description: "Authorization: Bearer $CRON_SECRET, for schedulers." },
+        genesysAgent: { type: "http", scheme: "bearer", description: "The agent's own Genesys Cloud access token; Longrun checks it with /api/v2/users/me and takes the org from it." },
+        ...extraSecuritySchemes,
+      },
+      headers: { XRequestId: { description: "The request id (yours if you sent a valid one); quote it to support.", schema: { type: "string" } } },
+      parameters: {
+        XRequestId: { name: "x-request-id", in: "header", required: false, description: "Your correlation id ([A-Za-z0-9._:-]{1,128}).", schema: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,128}$" } },
+      },
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,205 @@
+// The Genesys data actions in genesys/data-actions, run the way Genesys runs
+// them: the custom auth action gets a real token from the token endpoint, each
+// action's Velocity templates build the request, the real route handler
+// answers it, and the translation map turns the answer into flat outputs.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { POST as initiate } from "@/app/api/v1/workflows/route";
+import { GET as getWorkflow } from "@/app/api/v1/workflows/[id]/route";
+import { POST as dispatch } from "@/app/api/v1/workflows/[id]/tasks/route";
+import { POST as cancel } from "@/app/api/v1/workflows/[id]/cancel/route";
+import { POST as token } from "@/app/api/oauth/token/route";
+import { contractFiles, customAuthFile, dataActions, placeholderBaseUrl, type DataActionDefinition } from "@/lib/api/data-action-contracts";
+import { apiOperations, httpMethods } from "@/lib/api/openapi";
+import { call, newOrg, type TestOrg } from "@/test/support/api";
+import { renderVelocity, translateResponse, type ResponseConfig } from "@/test/support/velocity";
+import { newSchemaValidator } from "@/test/support/json-schema";
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+const handlers: Record<string, Handler> = { initiateWorkflow: initiate, getWorkflow, dispatchTask: dispatch, cancelWorkflow: cancel } as unknown as Record<string, Handler>;
+
+const directory = path.join(import.meta.dirname, "../../genesys/data-actions");
+
+interface ActionFile {
+  name: string;
+  integrationType: string;
+  config: { request: { requestUrlTemplate: string; requestType: string; headers: Record<string, string>; requestTemplate: string }; response: ResponseConfig };
+  contract: { input: { inputSchema: Record<string, unknown> }; output: { successSchema: Record<string, unknown> } };
+}
+
+async function committed<T>(file: string): Promise<T> {
+  return JSON.parse(await readFile(path.join(directory, file), "utf8")) as T;
+}
+
+const ajv = newSchemaValidator();
+function expectValid(schema: Record<string, unknown>, value: unknown) {
+  const validate = ajv.compile(schema);
+  const ok = validate(value);
+  expect(ok, `${ajv.errorsText(validate.errors)} in ${JSON.stringify(value)}`).toBe(true);
+}
+
+/** The documented path of an operation as a regex with named groups, e.g. /api/v1/workflows/(?<id>[^/]+). */
+function documentedPath(operationId: string): { method: string; pattern: RegExp } {
+  for (const [documented, item] of Object.entries(apiOperations)) {
+    for (const method of httpMethods) {
+      if (item[method]?.operationId === operationId) {
+        return { method: method.toUpperCase(), pattern: new RegExp("^" + documented.replace(/\{([^}]+)\}/g, "(?<$1>[^/?]+)") + "$") };
+      }
+    }
+  }
+  throw new Error(`no documented operation ${operationId}`);
+}
+
+let org: TestOrg;
+let authResponse: Record<string, unknown>;
+
+beforeAll(async () => {
+  org = await newOrg({ orchestratorUrl: "https://orchestrator.example.com/tasks" });
+});
+
+describe("the committed files", () => {
+  it("are what npm run contracts generates from lib/api/schemas.ts (run it after changing a schema)", async () => {
+    const expected = contractFiles();
+    const present = (await readdir(directory)).filter((f) => f.endsWith(".json")).sort();
+    expect(present).toEqual(Object.keys(expected).sort());
+    for (const [file, content] of Object.entries(expected)) {
+      expect(await readFile(path.join(directory, file), "utf8"), `${file} is stale: run npm run contracts`).toBe(content);
+    }
+  });
+
+  it("are one Web Services data action per API operation a flow uses, each calling a documented operation", async () => {
+    expect(dataActions.map((a) => a.operationId).sort()).toEqual(["cancelWorkflow", "dispatchTask", "getWorkflow", "initiateWorkflow"]);
+    for (const action of dataActions) {
+      const file = await committed<ActionFile>(action.file);
+      expect(file.integrationType).toBe("custom-rest-actions");
+      expect(file.config.request.requestType).toBe(documentedPath(action.operationId).method);
+      expect(file.config.request.headers.Authorization).toBe("${authResponse.token_type} ${authResponse.access_token}");
+      // Flat outputs only: Architect cannot hold objects.
+      for (const property of Object.values(file.contract.output.successSchema.properties as Record<string, { type: string }>)) {
+        expect(["string", "integer", "number", "boolean"]).toContain(property.type);
+      }
+    }
+  });
+});
+
+describe("the custom auth action", () => {
+  it("gets a token from POST /api/oauth/token with the credentials' clientId and clientSecret", async () => {
+    const auth = await committed<{ config: { request: ActionFile["config"]["request"]; response: ResponseConfig } }>(customAuthFile);
+    const context = { credentials: { clientId: org.clientId, clientSecret: org.clientSecret } };
+    const url = new URL(renderVelocity(auth.config.request.requestUrlTemplate, context));
+    expect(url.origin).toBe(placeholderBaseUrl);
+    expect(url.pathname).toBe("/api/oauth/token");
+    const headers = Object.fromEntries(Object.entries(auth.config.request.headers).map(([k, v]) => [k, renderVelocity(v, context)]));
+    const res = await call(token, url.pathname, { rawBody: renderVelocity(auth.config.request.requestTemplate, context), headers });
+    const raw = await res.text();
+    expect(res.status, raw).toBe(200);
+    authResponse = translateResponse(auth.config.response, raw) as Record<string, unknown>;
+    expect(authResponse).toMatchObject({ token_type: "Bearer", access_token: expect.any(String), expires_in: expect.any(Number) });
+  });
+
+  it("refuses wrong credentials with 401, so the data actions fail instead of running unauthenticated", async () => {
+    const auth = await committed<{ config: { request: ActionFile["config"]["request"] } }>(customAuthFile);
+    const context = { credentials: { clientId: org.clientId, clientSecret: "wrong" } };
+    const res = await call(token, "/api/oauth/token", { rawBody: renderVelocity(auth.config.request.requestTemplate, context), headers: { "content-type": "application/json" } });
+    expect(res.status).toBe(401);
+  });
+});
+
+interface Run {
+  status: number;
+  apiBody: Record<string, unknown>;
+  sent: unknown;
+  output: Record<string, unknown>;
+}
+
+/** Runs one data action end to end: templates → route handler → translation map → success schema. */
+async function runAction(action: DataActionDefinition, input: Record<string, string>): Promise<Run> {
+  const file = await committed<ActionFile>(action.file);
+  expectValid(file.contract.input.inputSchema, input);
+  const context = { input: { ...input, rawRequest: JSON.stringify(input) }, authResponse };
+  const url = new URL(renderVelocity(file.config.request.requestUrlTemplate, context));
+  expect(url.origin).toBe(placeholderBaseUrl);
+  const { pattern } = documentedPath(action.operationId);
+  const match = pattern.exec(url.pathname);
+  expect(match, `${url.pathname} is not the documented path of ${action.operationId}`).not.toBeNull();
+  const headers = Object.fromEntries(Object.entries(file.config.request.headers).map(([k, v]) => [k.toLowerCase(), renderVelocity(v, context)]));
+  expect(headers.authorization).toBe(`Bearer ${String(authResponse.access_token)}`);
+  const isGet = file.config.request.requestType === "GET";
+  const rawBody = isGet ? undefined : renderVelocity(file.config.request.requestTemplate, context);
+  const sent: unknown = rawBody === undefined ? undefined : JSON.parse(rawBody);
+  const res = await call(handlers[action.operationId]!, url.pathname, { method: file.config.request.requestType, params: { ...match!.groups }, headers, rawBody });
+  const raw = await res.text();
+  expect(res.status, raw).toBeGreaterThanOrEqual(200);
+  expect(res.status, raw).toBeLessThan(300);
+  const output = translateResponse(file.config.response, raw) as Record<string, unknown>;
+  expectValid(file.contract.output.successSchema, output);
+  const apiBody = JSON.parse(raw) as Record<string, unknown>;
+  // Every flat output is the API's field, or the default where the API says null.
+  for (const [name, value] of Object.entries(output)) {
+    const fromApi = apiBody[name];
+    if (fromApi === null) expect(value, name).toEqual(JSON.parse(file.config.response.translationMapDefaults[name]!));
+    else expect(value, name).toEqual(fromApi);
+  }
+  return { status: res.status, apiBody, sent, output };
+}
+
+const byOperation = (id: string) => dataActions.find((a) => a.operationId === id)!;
+
+describe("each data action on its example input", () => {
+  it("Initiate Workflow: escapes the strings, is accepted (201), and outputs the new workflow", async () => {
+    const action = byOperation("initiateWorkflow");
+    const input = { ...action.example, workflow_id: randomUUID() };
+    const run = await runAction(action, input);
+    expect(run.status).toBe(201);
+    expect(run.sent).toEqual({ ...input, status: "INITIATED" });
+    expect(run.output).toEqual({ workflow_id: input.workflow_id, status: "INITIATED", version: 1, created_at: expect.any(String) });
+  });
+
+  it("Get Workflow Status: before any task the task outputs are empty defaults, never null", async () => {
+    const workflowId = randomUUID();
+    await runAction(byOperation("initiateWorkflow"), { ...byOperation("initiateWorkflow").example, workflow_id: workflowId });
+    const run = await runAction(byOperation("getWorkflow"), { workflow_id: workflowId });
+    expect(run.apiBody.task_status).toBeNull();
+    expect(run.output).toMatchObject({ workflow_id: workflowId, status: "INITIATED", task_id: "", task_status: "", task_result_success: false, task_late_result: false });
+    expect(Object.values(run.output)).not.toContain(null);
+  });
+
+  it("Dispatch Task: inserts payload_json as the payload, is accepted (202), then Get Workflow Status shows the task", async () => {
+    const workflowId = randomUUID();
+    await runAction(byOperation("initiateWorkflow"), { ...byOperation("initiateWorkflow").example, workflow_id: workflowId });
+    const action = byOperation("dispatchTask");
+    const run = await runAction(action, { ...action.example, workflow_id: workflowId });
+    expect(run.status).toBe(202);
+    expect(run.sent).toEqual({ task_type: action.example.task_type, payload: JSON.parse(action.example.payload_json!) });
+    expect(run.output).toMatchObject({ workflow_id: workflowId, status: "ACCEPTED", task_status: "QUEUED", version: 2 });
+    expect(run.output.callback_url).toContain(`/api/v1/webhooks/flow/callback/${workflowId}`);
+
+    const status = await runAction(byOperation("getWorkflow"), { workflow_id: workflowId });
+    expect(status.output).toMatchObject({ status: "PENDING", task_id: run.output.task_id, task_type: "FRAUD_VERIFICATION", task_status: "QUEUED" });
+  });
+
+  it("Dispatch Task: payload_json that is not JSON makes the action fail with Longrun's 400, not a half-made task", async () => {
+    const workflowId = randomUUID();
+    await runAction(byOperation("initiateWorkflow"), { ...byOperation("initiateWorkflow").example, workflow_id: workflowId });
+    const file = await committed<ActionFile>(byOperation("dispatchTask").file);
+    const context = { input: { workflow_id: workflowId, task_type: "X", payload_json: "{amount: 1}" }, authResponse };
+    const res = await call(dispatch, `/api/v1/workflows/${workflowId}/tasks`, {
+      params: { id: workflowId },
+      rawBody: renderVelocity(file.config.request.requestTemplate, context),
+      headers: { "content-type": "application/json", authorization: renderVelocity(file.config.request.headers.Authorization!, context) },
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("INVALID_JSON");
+  });
+
+  it("Cancel Workflow: escapes the reason (quotes, newlines) and outputs the cancelled workflow", async () => {
+    const workflowId = randomUUID();
+    await runAction(byOperation("initiateWorkflow"), { ...byOperation("initiateWorkflow").example, workflow_id: workflowId });
+    const action = byOperation("cancelWorkflow");
+    const run = await runAction(action, { ...action.example, workflow_id: workflowId });
+    expect(run.sent).toEqual({ reason: action.example.reason });
+    expect(run.output).toEqual({ workflow_id: workflowId, status: "CANCELLED", version: 2 });
+  });
+});

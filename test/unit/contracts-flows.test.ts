@@ -1,0 +1,131 @@
+// The example Architect flows in genesys/flows must fit the data actions they
+// call: every Call Data Action step names a shipped action, passes exactly its
+// inputs, reads only outputs it declares into variables of the right type, and
+// every reference inside the flow resolves.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import yaml from "js-yaml";
+import { describe, expect, it } from "vitest";
+import { dataActionFile, dataActions } from "@/lib/api/data-action-contracts";
+
+
+
+const genesys = path.join(import.meta.dirname, "../../genesys");
+type Node = Record<string, unknown>;
+
+interface ShippedAction {
+  inputs: string[];
+  outputs: Record<string, string>;
+}
+
+async function shippedActions(): Promise<Record<string, Record<string, ShippedAction>>> {
+  const describe = (file: Node): ShippedAction => {
+    const contract = file.contract as { input: { inputSchema: Node }; output: { successSchema: Node } };
+    const outputs = (contract.output.successSchema.properties ?? {}) as Record<string, { type: string }>;
+    return { inputs: Object.keys(contract.input.inputSchema.properties as Node).sort(), outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.type])) };
+  };
+  const longrun = Object.fromEntries(dataActions.map((a) => [a.name, describe(dataActionFile(a))]));
+  const genesysCloud: Record<string, ShippedAction> = {};
+  const dir = path.join(genesys, "data-actions/genesys-cloud");
+  for (const file of await readdir(dir)) {
+    const action = JSON.parse(await readFile(path.join(dir, file), "utf8")) as Node;
+    genesysCloud[action.name as string] = describe(action);
+  }
+  return { Longrun: longrun, "Genesys Cloud": genesysCloud };
+}
+
+async function flow(file: string): Promise<Node> {
+  return yaml.load(await readFile(path.join(genesys, "flows", file), "utf8")) as Node;
+}
+
+/** Every object under `node` that has `key`, depth first. */
+function findAll(node: unknown, key: string, found: Node[] = []): Node[] {
+  if (Array.isArray(node)) node.forEach((n) => findAll(n, key, found));
+  else if (node && typeof node === "object") {
+    if (key in node) found.push((node as Node)[key] as Node);
+    Object.values(node).forEach((n) => findAll(n, key, found));
+  }
+  return found;
+}
+
+function expressions(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => expressions(n, found));
+  else if (node && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if ((k === "exp" || k === "var") && typeof v === "string") found.push(v);
+      else expressions(v, found);
+    }
+  }
+  return found;
+}
+
+const variableType: Record<string, string> = { stringVariable: "string", booleanVariable: "boolean", integerVariable: "integer", queueVariable: "queue" };
+
+function declaredVariables(root: Node): Record<string, { type: string; isInput: boolean }> {
+  const declared: Record<string, { type: string; isInput: boolean }> = {};
+  for (const entry of (root.variables ?? []) as Node[]) {
+    const [kind, body] = Object.entries(entry)[0] as [string, Node];
+    declared[body.name as string] = { type: variableType[kind] ?? kind, isInput: body.isInput === true };
+  }
+  return declared;
+}
+
+const builtIns = new Set(["Flow.StartDateTimeUtc"]);
+
+async function checkFlow(file: string, kind: "inboundCall" | "workflow") {
+  const root = (await flow(file))[kind] as Node;
+  expect(root, `${file} is a ${kind} flow`).toBeDefined();
+  const actions = await shippedActions();
+  const declared = declaredVariables(root);
+
+  const steps = findAll(root, "callData");
+  expect(steps.length).toBeGreaterThan(0);
+  const called: string[] = [];
+  for (const step of steps) {
+    const [category, body] = Object.entries(step.category as Node)[0] as [string, Node];
+    const [name, binding] = Object.entries(body.dataAction as Node)[0] as [string, Node];
+    const shipped = actions[category]?.[name];
+    expect(shipped, `${file}: ${category} / ${name} is not a shipped data action`).toBeDefined();
+    called.push(name);
+    expect(Object.keys(binding.inputs as Node).sort(), `${file}: inputs of ${name}`).toEqual(shipped!.inputs);
+    for (const [output, target] of Object.entries((binding.successOutputs ?? {}) as Record<string, { var: string }>)) {
+      expect(shipped!.outputs[output], `${file}: ${name} has no output ${output}`).toBeDefined();
+      expect(declared[target.var]?.type, `${file}: ${target.var} (for ${output}) must be a declared ${shipped!.outputs[output]} variable`).toBe(shipped!.outputs[output]);
+    }
+    expect(Object.keys(step.outputs as Node).every((o) => ["success", "failure", "timeout"].includes(o))).toBe(true);
+  }
+
+  for (const expression of expressions(root)) {
+    for (const [variable] of expression.matchAll(/\bFlow\.[A-Za-z_]\w*/g)) {
+      if (!builtIns.has(variable)) expect(declared[variable], `${file}: ${variable} is used but not declared`).toBeDefined();
+    }
+  }
+
+  const refIds = new Set([...findAll(root, "task"), ...findAll(root, "state")].map((t) => t.refId as string));
+  const refs = [root.startUpRef as string, ...findAll(root, "jumpToTask").map((j) => j.targetTaskRef as string)];
+  for (const ref of refs) {
+    const target = /\[([^\]]+)\]$/.exec(ref)?.[1];
+    expect(target && refIds.has(target), `${file}: ${ref} points at no task or state`).toBe(true);
+  }
+  return { root, called, declared };
+}
+
+describe("the example Architect flows", () => {
+  it("inbound call fragment: initiates a workflow, dispatches a task and polls its status through the shipped data actions", async () => {
+    const { called } = await checkFlow("inbound-call-longrun.yaml", "inboundCall");
+    expect(called).toEqual(expect.arrayContaining(["Longrun - Initiate Workflow", "Longrun - Dispatch Task", "Longrun - Get Workflow Status"]));
+    const root = (await flow("inbound-call-longrun.yaml")).inboundCall as Node;
+    const queues = findAll(root, "transferToAcd").map((t) => ((t.targetQueue as Node).lit as Node).name);
+    expect(queues).toContain("Specialists");
+  });
+
+  it("Long Running Timeout Handler: a workflow with the four inputs Longrun launches it with, that resumes or transfers to the specialists", async () => {
+    const { root, called, declared } = await checkFlow("long-running-timeout-handler.yaml", "workflow");
+    expect(root.name).toBe("Long Running Timeout Handler");
+    const inputs = Object.entries(declared).filter(([, v]) => v.isInput).map(([k, v]) => [k, v.type]);
+    expect(inputs.sort()).toEqual([["Flow.conversation_id", "string"], ["Flow.task_type", "string"], ["Flow.timeout_status", "string"], ["Flow.workflow_id", "string"]]);
+    expect(called).toEqual(["Longrun - Get Workflow Status", "Longrun - Get IVR Participant", "Longrun - Transfer Call To Queue"]);
+    const exits = findAll(root, "endWorkflow").map((e) => JSON.stringify(e.exitReason));
+    expect(exits.join(" ")).toContain("RESUMED");
+  });
+});
