@@ -26,10 +26,13 @@ async function createClient(url: string): Promise<PrismaClient> {
     // A throwaway database (tests, demos) starts empty: give it the committed schema.
     const pglite = new PGlite();
     for (const sql of await committedMigrations()) await pglite.exec(sql);
+    store.longrunPglite = pglite;
     return new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   }
   const dir = url.startsWith("file:") ? url.slice("file:".length) : url;
-  return new PrismaClient({ adapter: new PrismaPGlite(new PGlite(dir)) });
+  const pglite = new PGlite(dir);
+  store.longrunPglite = pglite;
+  return new PrismaClient({ adapter: new PrismaPGlite(pglite) });
 }
 
 /** The SQL of prisma/migrations, in order. */
@@ -41,18 +44,29 @@ export async function committedMigrations(): Promise<string[]> {
   return Promise.all(names.map((name) => readFile(path.join(dir, name, "migration.sql"), "utf8")));
 }
 
-const store = globalThis as unknown as { longrunDb?: Promise<PrismaClient> };
+const store = globalThis as unknown as { longrunDb?: Promise<PrismaClient>; longrunPglite?: import("@electric-sql/pglite").PGlite };
 
 export function db(): Promise<PrismaClient> {
   store.longrunDb ??= createClient(env().DATABASE_URL);
   return store.longrunDb;
 }
 
+/** The embedded database behind db(), or null on PostgreSQL (the panel LISTENs on it directly). */
+export async function embeddedPglite(): Promise<import("@electric-sql/pglite").PGlite | null> {
+  if (isPostgresUrl(env().DATABASE_URL)) return null;
+  await db();
+  return store.longrunPglite ?? null;
+}
+
 /** Closes the process's client (scripts and tests). */
 export async function closeDb(): Promise<void> {
   const pending = store.longrunDb;
+  const pglite = store.longrunPglite;
   store.longrunDb = undefined;
+  store.longrunPglite = undefined;
   if (pending) await (await pending).$disconnect();
+  // Prisma's adapter leaves the embedded database open; close it so that the folder is released and the process can exit.
+  if (pglite && !pglite.closed) await pglite.close();
 }
 
 /** Interactive transactions wait for a connection under load instead of failing after Prisma's 2 s default. */
