@@ -280,6 +280,9 @@ describe("crashes and concurrency", () => {
     const [d1, d2] = await Promise.all([processOutbox({ ids: sample, batchSize: 25, maxBatches: 10 }), processOutbox({ ids: sample, batchSize: 25, maxBatches: 10 })]);
     expect(d1.claimed + d2.claimed).toBe(150);
     expect(await prisma.event.count({ where: { workflowId: { in: ids }, type: "ESCALATED" } })).toBe(150);
+    // Leave no pending escalations behind for the next tests' sweeps to deliver.
+    await prisma.delivery.deleteMany({ where: { workflowId: { in: ids } } });
+    await prisma.workflow.deleteMany({ where: { orgId: org.orgId, id: { in: ids } } });
   }, 180_000);
 
   it("a sweep killed between claim and delivery is finished by the next sweep", async () => {
