@@ -38,6 +38,19 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       })),
+      // The built app in a real Chromium (test/browser/global-setup.ts builds it once).
+      {
+        ...shared,
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/browser/global-setup.ts"],
+          env: testEnv,
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
     pool: "forks",
     maxWorkers: 2,

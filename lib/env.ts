@@ -18,6 +18,14 @@ const envSchema = z.object({
   TRUSTED_PROXY_CIDRS: z.string().optional(),
   GENESYS_API_BASE_URL: z.url().optional(),
   GENESYS_LOGIN_BASE_URL: z.url().optional(),
+  /** OAuth client (implicit grant) the agent panel signs agents in with. */
+  GENESYS_PANEL_CLIENT_ID: z.string().min(1).optional(),
+  /** OAuth client (authorization code grant) admins sign in to /admin with. */
+  GENESYS_ADMIN_CLIENT_ID: z.string().min(1).optional(),
+  GENESYS_ADMIN_CLIENT_SECRET: z.string().min(1).optional(),
+  /** next-auth: signs and encrypts admin sessions; its public URL (defaults to PUBLIC_BASE_URL). */
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  NEXTAUTH_URL: z.url().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

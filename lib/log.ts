@@ -2,9 +2,14 @@
 // that no caller can leak them by accident.
 
 const secretKey = /secret|password|token|authorization|signature|cookie|whsec/i;
+// Secrets that end up inside a message or an error text: Longrun's own formats and bearer/basic credentials.
+const secretValue = /\b(?:whsec_|lrs_|lrt_)[A-Za-z0-9+/=_-]+|\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+|\bv1,[A-Za-z0-9+/=]{20,}/gi;
 
 function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (typeof value === "string") return value.replace(secretValue, "[redacted]");
+  if (value === null || typeof value !== "object") return value;
+  // Deeper than this is not read, so it cannot be checked either: never written out.
+  if (depth > 6) return "[truncated]";
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, secretKey.test(k) ? "[redacted]" : redact(v, depth + 1)]),

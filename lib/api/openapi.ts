@@ -26,6 +26,9 @@ import {
   workflowIdParamsSchema,
   workflowViewSchema,
 } from "@/lib/api/schemas";
+import { adminApiOperations, adminSecuritySchemes } from "@/lib/admin/admin-openapi";
+import { conversationParamsSchema, streamQuerySchema } from "@/lib/panel/panel-schemas";
+import { panelSnapshotSchema } from "@/lib/panel/panel-snapshot-schema";
 import { scopes, type Scope } from "@/lib/auth/scopes";
 import { errorStatus } from "@/lib/errors/app-error";
 
@@ -69,7 +72,7 @@ export interface OperationSpec {
 export type PathItemSpec = Partial<Record<HttpMethod, OperationSpec>>;
 
 /** Extra security schemes other routes need (e.g. an admin session); merged into the document. */
-export const extraSecuritySchemes: Record<string, JsonSchema> = {};
+export const extraSecuritySchemes: Record<string, JsonSchema> = { ...adminSecuritySchemes };
 
 const json = ["application/json"];
 
@@ -267,6 +270,33 @@ export const apiOperations: Record<string, PathItemSpec> = {
       errors: [400, 404, 409, 413, 415, 422],
     },
   },
+  "/api/v1/conversations/{conversationId}/workflows": {
+    get: {
+      operationId: "getConversationWorkflows",
+      summary: "Every workflow of a conversation, for the agent panel",
+      description: "The agent's Genesys token is checked with /api/v2/users/me; only the agent's own org is visible.",
+      tags: ["panel"],
+      auth: { kind: "agent" },
+      pathParams: conversationParamsSchema,
+      responses: { 200: { description: "The conversation's workflows with their tasks, results, escalations and events", schema: panelSnapshotSchema } },
+      errors: [400, 429, 503],
+    },
+  },
+  "/api/v1/conversations/{conversationId}/stream": {
+    get: {
+      operationId: "streamConversationWorkflows",
+      summary: "Live snapshots of a conversation's workflows (server-sent events)",
+      description: "`event: snapshot` (a PanelSnapshot) now and after every change, `: keep-alive` comments every 15 s, `event: bye` when the stream's lifetime ends; clients reconnect, and poll the workflows route where streaming is cut.",
+      tags: ["panel"],
+      auth: { kind: "agent" },
+      pathParams: conversationParamsSchema,
+      query: streamQuerySchema,
+      responses: { 200: { description: "A text/event-stream of PanelSnapshot events", contentType: "text/event-stream" } },
+      errors: [400, 429, 503],
+    },
+  },
+  // Admin routes (/api/auth, /api/admin): described beside their code.
+  ...adminApiOperations,
 };
 
 const errorDescriptions: Record<number, string> = {

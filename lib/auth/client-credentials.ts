@@ -43,8 +43,15 @@ export function clientCredentialsFrom(
     const decoded = Buffer.from(authorization.slice(6).trim(), "base64").toString("utf8");
     const colon = decoded.indexOf(":");
     if (colon < 0) throw new AppError("INVALID_CLIENT", "Basic credentials must be client_id:client_secret");
-    const basicId = decodeURIComponent(decoded.slice(0, colon));
-    const basicSecret = decodeURIComponent(decoded.slice(colon + 1));
+    let basicId: string;
+    let basicSecret: string;
+    try {
+      basicId = decodeURIComponent(decoded.slice(0, colon));
+      basicSecret = decodeURIComponent(decoded.slice(colon + 1));
+    } catch {
+      // A stray "%" is bad input (401), not a crash.
+      throw new AppError("INVALID_CLIENT", "Basic credentials are not valid form-encoded client_id:client_secret");
+    }
     if ((clientId && clientId !== basicId) || (clientSecret && clientSecret !== basicSecret)) {
       throw new AppError("INVALID_CLIENT", "credentials in the header and the body disagree");
     }

@@ -1,6 +1,7 @@
-// The one wrapper every route handler goes through: request id, optional
-// authentication, error mapping to {error: {code, message}}. Handlers stay
-// short: parse, authorize, call lib, return.
+// The one wrapper every route handler goes through: request id, the real peer
+// address, optional authentication, rate limits, security headers, error
+// mapping to {error: {code, message}}. Handlers stay short: parse, authorize,
+// call lib, return.
 import { randomUUID } from "node:crypto";
 import { timingSafeEqual } from "node:crypto";
 import { AppError } from "@/lib/errors/app-error";
@@ -8,12 +9,28 @@ import { authenticateBearer, type Principal } from "@/lib/auth/client-credential
 import type { Scope } from "@/lib/auth/scopes";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { resolvePeer, type Peer } from "@/lib/security/peer-address";
+import { enforceRateLimits } from "@/lib/security/rate-limiter";
+import { apiLimits } from "@/lib/security/request-limits";
+import { withSecurityHeaders } from "@/lib/security/security-headers";
 
 export interface RouteContext<P> {
   request: Request;
   params: P;
   requestId: string;
   url: URL;
+  /** The real peer (lib/security/peer-address.ts); never a client-supplied header. */
+  peer: Peer;
+}
+
+/** Longest body any route accepts; routes read with smaller limits (lib/http/read-body.ts). */
+export const maxRequestBodyBytes = 1024 * 1024;
+
+// What the wrapper learnt about a request, for lib code that is handed only the Request.
+const requestContexts = new WeakMap<Request, { requestId: string; peer: Peer }>();
+
+export function requestContextOf(request: Request): { requestId: string; peer: Peer } | undefined {
+  return requestContexts.get(request);
 }
 
 type Handler<P, X> = (ctx: RouteContext<P> & X) => Promise<Response>;
@@ -39,8 +56,7 @@ export function errorResponse(error: unknown, requestId: string): Response {
 }
 
 function withRequestId(response: Response, requestId: string): Response {
-  response.headers.set("x-request-id", requestId);
-  return response;
+  return withSecurityHeaders(response, { "x-request-id": requestId });
 }
 
 function base<P, X>(authorize: (request: Request) => Promise<X>, handler: Handler<P, X>) {
@@ -48,12 +64,18 @@ function base<P, X>(authorize: (request: Request) => Promise<X>, handler: Handle
     const supplied = request.headers.get("x-request-id");
     const requestId = supplied && requestIdPattern.test(supplied) ? supplied : randomUUID();
     try {
+      const peer = resolvePeer(request.headers);
+      requestContexts.set(request, { requestId, peer });
+      const declared = request.headers.get("content-length");
+      if (declared !== null && Number(declared) > maxRequestBodyBytes) {
+        throw new AppError("PAYLOAD_TOO_LARGE", `request body is larger than ${maxRequestBodyBytes} bytes`);
+      }
       const extra = await authorize(request);
       const params = await context.params;
-      const response = await handler({ request, params, requestId, url: new URL(request.url), ...extra });
+      const response = await handler({ request, params, requestId, url: new URL(request.url), peer, ...extra });
       return withRequestId(response, requestId);
     } catch (error) {
-      return errorResponse(error, requestId);
+      return withRequestId(errorResponse(error, requestId), requestId);
     }
   };
 }
@@ -65,7 +87,12 @@ export function publicRoute<P = Record<string, never>>(handler: Handler<P, objec
 
 /** A data-action route: bearer token with the given scope; the principal names the org. */
 export function clientRoute<P = Record<string, never>>(scope: Scope, handler: Handler<P, { principal: Principal }>) {
-  return base<P, { principal: Principal }>(async (request) => ({ principal: await authenticateBearer(request.headers.get("authorization"), scope) }), handler);
+  return base<P, { principal: Principal }>(async (request) => {
+    const principal = await authenticateBearer(request.headers.get("authorization"), scope);
+    // Counted after authentication: anonymous noise cannot use up an org's budget.
+    await enforceRateLimits(apiLimits(principal), { orgId: principal.orgId, clientId: principal.clientId, requestId: requestContextOf(request)?.requestId });
+    return { principal };
+  }, handler);
 }
 
 /** A scheduler route: Authorization: Bearer $CRON_SECRET. */

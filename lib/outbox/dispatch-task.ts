@@ -40,8 +40,9 @@ export async function deliverTaskDispatch(delivery: Delivery): Promise<DeliveryO
     deadline_at: task.deadlineAt.toISOString(),
     callback_url: callback,
   });
-  const [secret] = await activeSigningSecrets(org.id);
-  const signature = secret ? signOutgoing(secret.secret, `dispatch_${delivery.id}_${randomUUID()}`, body, clock.now()) : {};
+  // During a rotation every active secret signs, so receivers holding the old or the new one both verify.
+  const secrets = (await activeSigningSecrets(org.id)).map((s) => s.secret);
+  const signature = secrets.length > 0 ? signOutgoing(secrets, `dispatch_${delivery.id}_${randomUUID()}`, body, clock.now()) : {};
 
   let response: Response;
   try {

@@ -1,34 +1,69 @@
-// Verifies a request from an external system: Standard Webhooks signature by
-// an active secret of the org that owns the workflow. The org comes from the
-// signature, never from anything the caller merely claims.
+// Verifies a request from an external system, cheapest refusal first:
+// 1. per-peer rate limit (before anything is read or hashed),
+// 2. Standard Webhooks headers present,
+// 3. the workflow's org admits the real peer (its optional CIDR allowlist;
+//    403 SOURCE_NOT_ALLOWED, logged and audited),
+// 4. body size / content type, then the signature by an active secret of
+//    that org (the org comes from the signature, never from a claim),
+// 5. per-org rate limit, counted only once the org is proven.
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors/app-error";
 import { log } from "@/lib/log";
+import { requestContextOf } from "@/lib/http/api-route";
 import { readBodyText, requireJsonContentType } from "@/lib/http/read-body";
+import { resolvePeer } from "@/lib/security/peer-address";
+import { enforceRateLimits } from "@/lib/security/rate-limiter";
+import { webhookOrgLimit, webhookPeerLimit } from "@/lib/security/request-limits";
+import { auditRefusal } from "@/lib/security/security-audit";
+import { checkSource, refuseSource } from "@/lib/security/source-allowlist";
+import { pruneWebhookReceiptsNowAndThen } from "@/lib/security/webhook-receipts";
 import { activeSigningSecrets, signatureHeadersFrom, verifyWithAny } from "@/lib/webhooks/signing-secrets";
 
 export interface VerifiedRequest {
   orgId: string;
   webhookId: string;
   body: string;
+  /** The active secret that signed it (which one matters during a rotation). */
+  secretId?: string;
 }
 
 export async function verifySignedRequest(request: Request, workflowId: string, options: { bodyOptional?: boolean } = {}): Promise<VerifiedRequest> {
+  const context = requestContextOf(request);
+  const peer = context?.peer ?? resolvePeer(request.headers);
+  const where = { workflowId, path: new URL(request.url).pathname, requestId: context?.requestId ?? null };
+  await enforceRateLimits([webhookPeerLimit(peer)], { route: "webhook", peer: peer.address, workflowId });
+
   const headers = signatureHeadersFrom(request.headers);
+  const prisma = await db();
+  const owners = await prisma.workflow.findMany({ where: { id: workflowId }, select: { orgId: true, org: { select: { sourceCidrs: true } } }, take: 10 });
+  if (owners.length === 0) throw new AppError("NOT_FOUND", "workflow not found");
+
+  const admitted: string[] = [];
+  const refused: Array<{ orgId: string; reason: string }> = [];
+  for (const owner of owners) {
+    const decision = checkSource(owner.org.sourceCidrs, peer);
+    if (decision.allowed) admitted.push(owner.orgId);
+    else refused.push({ orgId: owner.orgId, reason: decision.reason });
+  }
+  if (admitted.length === 0) return refuseSource(refused, peer, where);
+
   const body = await readBodyText(request);
   if (body.trim() !== "" || !options.bodyOptional) requireJsonContentType(request);
 
-  const prisma = await db();
-  const owners = await prisma.workflow.findMany({ where: { id: workflowId }, select: { orgId: true }, take: 10 });
-  if (owners.length === 0) throw new AppError("NOT_FOUND", "workflow not found");
-
   let lastReason = "bad_signature";
-  for (const { orgId } of owners) {
+  for (const orgId of admitted) {
     const verified = verifyWithAny(await activeSigningSecrets(orgId), body, headers);
-    if (verified.ok) return { orgId, webhookId: headers["webhook-id"], body };
+    if (verified.ok) {
+      await enforceRateLimits([webhookOrgLimit(orgId)], { route: "webhook", orgId, workflowId });
+      await pruneWebhookReceiptsNowAndThen();
+      return { orgId, webhookId: headers["webhook-id"], body, secretId: verified.secretId };
+    }
     lastReason = verified.reason;
   }
-  log.warn("webhook.signature_refused", { workflowId, reason: lastReason, webhookId: headers["webhook-id"] });
+  log.warn("webhook.signature_refused", { ...where, reason: lastReason, webhookId: headers["webhook-id"], peer: peer.address });
+  for (const orgId of admitted) {
+    await auditRefusal({ orgId, actor: "webhook", action: "webhook.signature_refused", peer: peer.address, data: { ...where, reason: lastReason } });
+  }
   throw new AppError(
     "INVALID_SIGNATURE",
     lastReason === "timestamp_out_of_range" ? "webhook-timestamp is more than 5 minutes from now" : "signature does not match any active signing secret",

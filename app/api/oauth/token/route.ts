@@ -5,10 +5,13 @@ import { tokenRequestSchema } from "@/lib/api/schemas";
 import { clientCredentialsFrom, issueAccessToken } from "@/lib/auth/client-credentials";
 import { json, publicRoute } from "@/lib/http/api-route";
 import { mediaType, parseJson, readBodyText, validate } from "@/lib/http/read-body";
+import { enforceRateLimits } from "@/lib/security/rate-limiter";
+import { tokenClientLimit, tokenPeerLimit } from "@/lib/security/request-limits";
 
 export const dynamic = "force-dynamic";
 
-export const POST = publicRoute(async ({ request }) => {
+export const POST = publicRoute(async ({ request, peer }) => {
+  await enforceRateLimits([tokenPeerLimit(peer)], { route: "token", peer: peer.address });
   const type = mediaType(request);
   const text = await readBodyText(request, 8 * 1024);
   let fields: unknown;
@@ -16,6 +19,9 @@ export const POST = publicRoute(async ({ request }) => {
   else if (type === "application/json") fields = parseJson(text);
   else throw new AppError("UNSUPPORTED_MEDIA_TYPE", "send application/x-www-form-urlencoded or application/json");
   const body = validate(tokenRequestSchema, fields);
-  const token = await issueAccessToken(clientCredentialsFrom(request.headers.get("authorization"), body), body.scope);
+  const credentials = clientCredentialsFrom(request.headers.get("authorization"), body);
+  // Before the secret check: scrypt is the expensive part, and guesses at one client id are what to slow down.
+  await enforceRateLimits([tokenClientLimit(credentials.clientId)], { route: "token", clientId: credentials.clientId });
+  const token = await issueAccessToken(credentials, body.scope);
   return json(token, 200, { pragma: "no-cache" });
 });

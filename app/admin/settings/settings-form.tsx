@@ -1,0 +1,188 @@
+"use client";
+import { useState } from "react";
+import type { OrgSettings, TaskTypeSettings } from "@/lib/orgs/org-settings";
+
+interface Initial {
+  orchestratorUrl: string | null;
+  settings: OrgSettings;
+  sourceCidrs: string[];
+  warnings: string[];
+}
+
+interface TaskRow {
+  name: string;
+  timeoutSeconds: string;
+  heartbeatTimeoutSeconds: string;
+  /** Per-type flow and queue overrides set through the API are kept as they are. */
+  rest: Omit<TaskTypeSettings, "timeoutSeconds" | "heartbeatTimeoutSeconds">;
+}
+
+const text = (v: number | string | undefined | null) => (v === undefined || v === null ? "" : String(v));
+const intOrUndefined = (v: string) => (v.trim() === "" ? undefined : Number(v));
+const strOrUndefined = (v: string) => (v.trim() === "" ? undefined : v.trim());
+
+export function SettingsForm({ initial }: { initial: Initial }) {
+  const s = initial.settings;
+  const [orchestratorUrl, setOrchestratorUrl] = useState(text(initial.orchestratorUrl));
+  const [taskTimeout, setTaskTimeout] = useState(text(s.taskTimeoutSeconds));
+  const [heartbeat, setHeartbeat] = useState(text(s.heartbeatTimeoutSeconds));
+  const [sessionLimit, setSessionLimit] = useState(text(s.flowSessionLimitSeconds));
+  const [flowId, setFlowId] = useState(text(s.timeoutHandlerFlowId));
+  const [callbackQueueId, setCallbackQueueId] = useState(text(s.callbackQueueId));
+  const [specialistQueue, setSpecialistQueue] = useState(text(s.specialistQueueName));
+  const [cidrs, setCidrs] = useState(initial.sourceCidrs.join("\n"));
+  const [rows, setRows] = useState<TaskRow[]>(
+    Object.entries(s.taskTypes).map(([name, own]) => {
+      const { timeoutSeconds, heartbeatTimeoutSeconds, ...rest } = own;
+      return { name, timeoutSeconds: text(timeoutSeconds), heartbeatTimeoutSeconds: text(heartbeatTimeoutSeconds), rest };
+    }),
+  );
+  const [warnings, setWarnings] = useState(initial.warnings);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const setRow = (i: number, change: Partial<TaskRow>) => setRows((all) => all.map((r, j) => (j === i ? { ...r, ...change } : r)));
+
+  const save = async () => {
+    setBusy(true);
+    setErrors([]);
+    setSaved(null);
+    const taskTypes: Record<string, TaskTypeSettings> = {};
+    for (const r of rows) {
+      if (r.name.trim() === "") continue;
+      taskTypes[r.name.trim()] = { ...r.rest, timeoutSeconds: intOrUndefined(r.timeoutSeconds), heartbeatTimeoutSeconds: intOrUndefined(r.heartbeatTimeoutSeconds) };
+    }
+    const body = {
+      orchestratorUrl: orchestratorUrl.trim() === "" ? null : orchestratorUrl.trim(),
+      settings: {
+        taskTimeoutSeconds: intOrUndefined(taskTimeout),
+        heartbeatTimeoutSeconds: intOrUndefined(heartbeat),
+        flowSessionLimitSeconds: intOrUndefined(sessionLimit),
+        timeoutHandlerFlowId: strOrUndefined(flowId),
+        callbackQueueId: strOrUndefined(callbackQueueId),
+        specialistQueueName: strOrUndefined(specialistQueue),
+        taskTypes,
+      },
+      sourceCidrs: cidrs.split(/[\s,]+/).map((c) => c.trim()).filter(Boolean),
+    };
+    const response = await fetch("/api/admin/settings", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const json = (await response.json().catch(() => ({}))) as { warnings?: string[]; error?: { message: string; details?: Array<{ path: string; message: string }> } };
+    setBusy(false);
+    if (!response.ok) {
+      const details = json.error?.details?.map((d) => `${d.path || "(root)"}: ${d.message}`) ?? [];
+      setErrors([json.error?.message ?? `HTTP ${response.status}`, ...details.slice(1)]);
+      return;
+    }
+    setWarnings(json.warnings ?? []);
+    setSaved("Saved.");
+  };
+
+  return (
+    <form
+      data-testid="settings-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      {warnings.map((w) => (
+        <p key={w} className="warning" data-testid="settings-warning">
+          {w}
+        </p>
+      ))}
+      {errors.length > 0 && (
+        <div className="error" data-testid="settings-error" role="alert">
+          {errors.map((e) => (
+            <div key={e}>{e}</div>
+          ))}
+        </div>
+      )}
+      {saved && <p className="ok" data-testid="settings-saved">{saved}</p>}
+      <fieldset>
+        <legend>Orchestrator</legend>
+        <label>
+          Orchestrator URL (where tasks are POSTed)
+          <input name="orchestratorUrl" value={orchestratorUrl} onChange={(e) => setOrchestratorUrl(e.target.value)} placeholder="https://orchestrator.example.com/tasks" />
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Timeouts</legend>
+        <div className="grid2">
+          <label>
+            Default task timeout (seconds)
+            <input name="taskTimeoutSeconds" inputMode="numeric" value={taskTimeout} onChange={(e) => setTaskTimeout(e.target.value)} />
+          </label>
+          <label>
+            Default heartbeat timeout (seconds, optional)
+            <input name="heartbeatTimeoutSeconds" inputMode="numeric" value={heartbeat} onChange={(e) => setHeartbeat(e.target.value)} />
+          </label>
+          <label>
+            Flow session limit (seconds; an interaction&apos;s flow ends after about 20 minutes)
+            <input name="flowSessionLimitSeconds" inputMode="numeric" value={sessionLimit} onChange={(e) => setSessionLimit(e.target.value)} />
+          </label>
+        </div>
+        <table>
+          <thead>
+            <tr>
+              <th>Task type</th>
+              <th>Timeout (s)</th>
+              <th>Heartbeat timeout (s)</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i}>
+                <td>
+                  <input aria-label="Task type" name={`taskType-${i}`} value={r.name} onChange={(e) => setRow(i, { name: e.target.value })} placeholder="FRAUD_VERIFICATION" />
+                </td>
+                <td>
+                  <input aria-label="Timeout" name={`taskTimeout-${i}`} inputMode="numeric" value={r.timeoutSeconds} onChange={(e) => setRow(i, { timeoutSeconds: e.target.value })} />
+                </td>
+                <td>
+                  <input aria-label="Heartbeat timeout" name={`taskHeartbeat-${i}`} inputMode="numeric" value={r.heartbeatTimeoutSeconds} onChange={(e) => setRow(i, { heartbeatTimeoutSeconds: e.target.value })} />
+                </td>
+                <td>
+                  <button type="button" className="secondary" onClick={() => setRows((all) => all.filter((_, j) => j !== i))}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button type="button" className="secondary" onClick={() => setRows((all) => [...all, { name: "", timeoutSeconds: "", heartbeatTimeoutSeconds: "", rest: {} }])} data-testid="add-task-type">
+          Add task type
+        </button>
+      </fieldset>
+      <fieldset>
+        <legend>Escalation</legend>
+        <div className="grid2">
+          <label>
+            Timeout-handler flow id (Architect workflow)
+            <input name="timeoutHandlerFlowId" value={flowId} onChange={(e) => setFlowId(e.target.value)} />
+          </label>
+          <label>
+            Callback queue id
+            <input name="callbackQueueId" value={callbackQueueId} onChange={(e) => setCallbackQueueId(e.target.value)} />
+          </label>
+          <label>
+            Specialist queue name
+            <input name="specialistQueueName" value={specialistQueue} onChange={(e) => setSpecialistQueue(e.target.value)} />
+          </label>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Callback source allowlist</legend>
+        <label>
+          CIDR blocks allowed to send callbacks and heartbeats, one per line (empty: signature only)
+          <textarea name="sourceCidrs" rows={4} value={cidrs} onChange={(e) => setCidrs(e.target.value)} placeholder={"203.0.113.0/24\n2001:db8::/32"} />
+        </label>
+      </fieldset>
+      <button type="submit" disabled={busy} data-testid="save-settings">
+        {busy ? "Saving…" : "Save settings"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,6 @@
+import { adminRoute } from "@/lib/auth/admin-route";
+import { auditLog } from "@/lib/admin/admin-settings";
+import { json } from "@/lib/http/api-route";
+
+/** The org's admin audit log, newest first (?before=<id> for the next page). */
+export const GET = adminRoute(async ({ admin, url }) => json(await auditLog(admin.orgId, { before: url.searchParams.get("before") ?? undefined, limit: 50 })));

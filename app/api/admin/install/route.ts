@@ -1,0 +1,13 @@
+import { adminRoute } from "@/lib/auth/admin-route";
+import { json } from "@/lib/http/api-route";
+import { installComplete, installState, installSteps, stepTitles } from "@/lib/genesys/install-steps";
+
+/** Where the install stands: the latest outcome of each step. */
+export const GET = adminRoute(async ({ admin }) => {
+  const state = await installState(admin.orgId);
+  return json({
+    installed: admin.installed,
+    complete: installComplete(state),
+    steps: installSteps.map((step) => ({ step, title: stepTitles[step], result: state[step] ?? null })),
+  });
+}, { allowUninstalled: true });

@@ -1,0 +1,98 @@
+// Starts the built app (`next start` from NEXT_DIST_DIR) on a free loopback
+// port in production mode and waits until /api/health answers.
+import { spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { setTimeout as sleep } from "node:timers/promises";
+import { registerCleanup } from "./cleanup-registry";
+import { freePort } from "./loopback";
+
+const require = createRequire(import.meta.url);
+
+export interface AppServerOptions {
+  distDir: string;
+  databaseUrl: string;
+  encryptionKey: string;
+  poolSize: number;
+  /** Server stdout and stderr go here. */
+  logFile: string;
+  extraEnv?: Record<string, string>;
+  /** Node flags for the server process (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+  /** `next start` (default), or the project's own server.ts (`npm start`) through tsx. */
+  entry?: "next-start" | "server.ts";
+}
+
+export interface AppServer {
+  baseUrl: string;
+  pid: number;
+  logFile: string;
+  stop: () => Promise<void>;
+}
+
+export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const log = createWriteStream(options.logFile, { flags: "a" });
+  // `node …/next start` rather than `npx next start`: the same server without
+  // an npx process in between, so that the pid measured is the server's.
+  const entry =
+    options.entry === "server.ts"
+      ? ["--import", "tsx", "server.ts"]
+      : [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
+    cwd: process.cwd(),
+    env: {
+      ...process.env,
+      NEXT_DIST_DIR: options.distDir,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: options.databaseUrl,
+      DATABASE_POOL_SIZE: String(options.poolSize),
+      ENCRYPTION_KEY: options.encryptionKey,
+      PUBLIC_BASE_URL: baseUrl,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      ...options.extraEnv,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let running = true;
+  void exited.then(() => (running = false));
+
+  const stop = registerCleanup(`stop app server ${child.pid}`, async () => {
+    if (running) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await new Promise<void>((resolve) => log.end(resolve));
+  });
+
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (!running) {
+      await stop();
+      const tail = (await readFile(options.logFile, "utf8")).split("\n").slice(-30).join("\n");
+      throw new Error(`app server exited before it became healthy; log tail:\n${tail}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`app server on ${baseUrl} was not healthy after 90 s (log: ${options.logFile})`);
+    }
+    await sleep(200);
+  }
+  return { baseUrl, pid: child.pid!, logFile: options.logFile, stop };
+}

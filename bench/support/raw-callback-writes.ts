@@ -1,0 +1,139 @@
+// What the database alone can do for one callback, through the app's driver
+// and without Next.js or Prisma, in two shapes:
+// - as today: the 12 statements the app sent for a callback at commit
+//   4ff4041 (counted on the wire by the profile pass), one round trip each,
+//   inside BEGIN … COMMIT;
+// - collapsed: one read (workflow, task, secrets, earlier answer) and one
+//   autocommit statement whose data-modifying CTEs do the compare-and-swap,
+//   the task, the event, the receipt and the NOTIFY, all conditioned on the
+//   compare-and-swap having matched.
+// Each client works on a workflow and task of its own.
+import { randomUUID } from "node:crypto";
+import type { SqlDriver, SqlQuery } from "./sql-driver";
+
+export interface RawCallbackRow {
+  orgId: string;
+  workflowId: string;
+  taskId: string;
+  version: number;
+}
+
+export async function prepareRawCallbackRows(driver: SqlDriver, orgId: string, count: number): Promise<RawCallbackRow[]> {
+  const rows: RawCallbackRow[] = [];
+  for (let i = 0; i < count; i++) {
+    const workflowId = randomUUID();
+    const taskId = randomUUID();
+    await driver.query(
+      `INSERT INTO "Workflow" ("orgId", id, "customerId", status, version, "requestHash", "initiatedAt", "sessionState", "currentTaskId", "updatedAt")
+       VALUES ($1, $2, 'BENCH-RAW', 'PENDING', 1, 'bench', now(), 'NONE', $3, now())`,
+      [orgId, workflowId, taskId],
+    );
+    await driver.query(
+      `INSERT INTO "Task" (id, "orgId", "workflowId", type, payload, status, dispatch, "timeoutSeconds", "deadlineAt", "callbackVersion", "updatedAt")
+       VALUES ($1, $2, $3, 'BENCH', '{}', 'ACCEPTED', false, 3600, now() + interval '1 hour', 1, now())`,
+      [taskId, orgId, workflowId],
+    );
+    rows.push({ orgId, workflowId, taskId, version: 1 });
+  }
+  return rows;
+}
+
+const resultData = JSON.stringify({ score: 712 });
+
+function answerOf(row: RawCallbackRow): string {
+  return JSON.stringify({ workflow_id: row.workflowId, task_id: row.taskId, status: "COMPLETED", task_status: "SUCCEEDED", version: row.version + 1, late_result: false });
+}
+
+function nextStatus(row: RawCallbackRow): string {
+  // Alternating keeps the status index in every write, as in the app.
+  return row.version % 2 === 0 ? "PENDING" : "COMPLETED";
+}
+
+async function casTail(query: SqlQuery, row: RawCallbackRow, webhookId: string): Promise<void> {
+  const { affected } = await query(
+    `UPDATE "Workflow" SET status = $4, version = $3::int + 1, "currentTaskId" = $5, "deadlineAt" = NULL, "updatedAt" = now()
+     WHERE "orgId" = $1 AND id = $2 AND version = $3`,
+    [row.orgId, row.workflowId, row.version, nextStatus(row), row.taskId],
+  );
+  if (affected !== 1) throw new Error(`raw callback: compare-and-swap on ${row.workflowId} at version ${row.version} changed ${affected} rows`);
+  await query(
+    `UPDATE "Task" SET status = 'SUCCEEDED', "deadlineAt" = now(), "lastHeartbeatAt" = NULL, "lateResult" = false, "resultStatus" = 'SUCCESS',
+       "resultData" = $2::jsonb, "failureReason" = NULL, "completedAt" = now(), "updatedAt" = now()
+     WHERE id = $1 RETURNING *`,
+    [row.taskId, resultData],
+  );
+  await query(
+    `INSERT INTO "Event" ("orgId", "workflowId", "taskId", type, "fromStatus", "toStatus", version, actor, "requestId", data, "createdAt")
+     VALUES ($1, $2, $3, 'TASK_SUCCEEDED', 'PENDING', 'COMPLETED', $4, 'callback', $5, NULL, now())`,
+    [row.orgId, row.workflowId, row.taskId, row.version + 1, randomUUID()],
+  );
+  await query(`SELECT pg_notify($1, $2)`, ["longrun_workflow_changed", `${row.orgId}:${row.workflowId}`]);
+  await query(
+    `INSERT INTO "WebhookReceipt" ("orgId", "webhookId", "statusCode", "responseBody", "createdAt") VALUES ($1, $2, 200, $3::jsonb, now()) RETURNING *`,
+    [row.orgId, webhookId, answerOf(row)],
+  );
+}
+
+/** Today's shape: three reads, then BEGIN, two reads, five writes, COMMIT (12 round trips). */
+export async function rawCallbackAsToday(driver: SqlDriver, row: RawCallbackRow): Promise<void> {
+  const webhookId = `msg_${randomUUID()}`;
+  await driver.query(`SELECT "orgId", id FROM "Workflow" WHERE id = $1 ORDER BY "orgId" LIMIT 10`, [row.workflowId]);
+  await driver.query(`SELECT * FROM "SigningSecret" WHERE "orgId" = $1 AND "revokedAt" IS NULL ORDER BY "createdAt" DESC`, [row.orgId]);
+  await driver.query(`SELECT * FROM "WebhookReceipt" WHERE "orgId" = $1 AND "webhookId" = $2 LIMIT 1`, [row.orgId, webhookId]);
+  await driver.transaction(async (query) => {
+    await query(`SELECT * FROM "Workflow" WHERE "orgId" = $1 AND id = $2 LIMIT 1`, [row.orgId, row.workflowId]);
+    await query(`SELECT * FROM "Task" WHERE id = $1 AND "orgId" = $2 LIMIT 1`, [row.taskId, row.orgId]);
+    await casTail(query, row, webhookId);
+  });
+  row.version++;
+}
+
+/**
+ * The collapsed shape: one read, one autocommit write (2 round trips).
+ * Without `notify`, the write leaves out pg_notify: NOTIFY takes a
+ * database-wide lock from pre-commit until the commit is flushed, so
+ * notifying transactions commit one WAL flush at a time.
+ */
+export async function rawCallbackCollapsed(driver: SqlDriver, row: RawCallbackRow, notify = true): Promise<void> {
+  const webhookId = `msg_${randomUUID()}`;
+  await driver.query(
+    `SELECT w."orgId", w.version, w.status, t.id AS "taskId", t.status AS "taskStatus", t."deadlineAt",
+       (SELECT json_agg(json_build_object('id', s.id, 'secretEnc', s."secretEnc") ORDER BY s."createdAt" DESC)
+          FROM "SigningSecret" s WHERE s."orgId" = w."orgId" AND s."revokedAt" IS NULL) AS secrets,
+       (SELECT json_build_object('status', r."statusCode", 'body', r."responseBody")
+          FROM "WebhookReceipt" r WHERE r."orgId" = w."orgId" AND r."webhookId" = $2) AS earlier
+     FROM "Workflow" w LEFT JOIN "Task" t ON t."orgId" = w."orgId" AND t.id = w."currentTaskId"
+     WHERE w.id = $1 LIMIT 10`,
+    [row.workflowId, webhookId],
+  );
+  const { rows } = await driver.query(
+    `WITH w AS (
+       UPDATE "Workflow" SET status = $4, version = $3::int + 1, "currentTaskId" = $5, "deadlineAt" = NULL, "updatedAt" = now()
+       WHERE "orgId" = $1 AND id = $2 AND version = $3 RETURNING "orgId", id, version
+     ), t AS (
+       UPDATE "Task" SET status = 'SUCCEEDED', "deadlineAt" = now(), "lateResult" = false, "resultStatus" = 'SUCCESS',
+         "resultData" = $6::jsonb, "failureReason" = NULL, "completedAt" = now(), "updatedAt" = now()
+       WHERE "orgId" = $1 AND id = $5 AND EXISTS (SELECT 1 FROM w) RETURNING id
+     ), e AS (
+       INSERT INTO "Event" ("orgId", "workflowId", "taskId", type, "fromStatus", "toStatus", version, actor, "requestId", data, "createdAt")
+       SELECT w."orgId", w.id, $5, 'TASK_SUCCEEDED', 'PENDING', 'COMPLETED', w.version, 'callback', $7, NULL, now() FROM w RETURNING id
+     ), r AS (
+       INSERT INTO "WebhookReceipt" ("orgId", "webhookId", "statusCode", "responseBody", "createdAt")
+       SELECT w."orgId", $8, 200, $9::jsonb, now() FROM w RETURNING 1
+     ), n AS (
+       SELECT ${notify ? `pg_notify('longrun_workflow_changed', w."orgId"::text || ':' || w.id::text)` : "1"} FROM w
+     )
+     SELECT (SELECT count(*) FROM w)::int AS changed, (SELECT count(*) FROM t)::int AS tasks, (SELECT count(*) FROM e)::int AS events,
+       (SELECT count(*) FROM r)::int AS receipts, (SELECT count(*) FROM n)::int AS notified`,
+    [row.orgId, row.workflowId, row.version, nextStatus(row), row.taskId, resultData, randomUUID(), webhookId, answerOf(row)],
+  );
+  const out = rows[0] ?? {};
+  if (out.changed !== 1 || out.tasks !== 1 || out.events !== 1 || out.receipts !== 1 || out.notified !== 1) {
+    throw new Error(`raw callback (collapsed): expected one of each, got ${JSON.stringify(out)}`);
+  }
+  row.version++;
+}
+
+export function rawCallbackCollapsedWithoutNotify(driver: SqlDriver, row: RawCallbackRow): Promise<void> {
+  return rawCallbackCollapsed(driver, row, false);
+}

@@ -1,0 +1,230 @@
+// The admin API's entries in the OpenAPI document (lib/api/openapi.ts merges
+// them): routes under /api/admin answer only an admin session cookie from the
+// Genesys sign-in at /admin, never a data-action token.
+import { z } from "zod";
+import type { JsonSchema, OperationAuth, PathItemSpec } from "@/lib/api/openapi";
+import { workflowStatuses } from "@/lib/domain/workflow-machine";
+import { installSteps } from "@/lib/genesys/install-steps";
+import { orgSettingsSchema } from "@/lib/orgs/org-settings";
+
+export const adminSecuritySchemes: Record<string, JsonSchema> = {
+  adminSession: {
+    type: "apiKey",
+    in: "cookie",
+    name: "next-auth.session-token",
+    description: "The admin session from signing in at /admin with Genesys Cloud (next-auth; __Secure- prefixed on https). Writes must come from Longrun's own origin.",
+  },
+};
+
+const admin: OperationAuth = { kind: "scheme", requirement: { adminSession: [] } };
+const uuid = z.uuid();
+const iso = z.string().describe("ISO 8601 date-time");
+
+const stepResultSchema = z.looseObject({
+  step: z.enum(installSteps),
+  status: z.enum(["created", "found", "updated", "failed"]),
+  summary: z.string(),
+  details: z.record(z.string(), z.union([z.string(), z.number()])),
+  at: iso,
+  actor: z.string(),
+  secret: z.string().optional().describe("The webhook signing secret, only in the answer of the run that created it"),
+});
+
+const settingsViewSchema = z.looseObject({
+  orchestratorUrl: z.string().nullable(),
+  settings: orgSettingsSchema,
+  sourceCidrs: z.array(z.string()),
+  warnings: z.array(z.string()),
+  signingSecrets: z.array(z.looseObject({ id: uuid, createdAt: iso, revokedAt: iso.nullable(), keyId: z.string().nullable() })),
+  genesysClientId: z.string().nullable(),
+});
+
+const settingsBodySchema = z.strictObject({
+  orchestratorUrl: z.string().nullable().describe("http(s) URL, or null/empty to clear"),
+  settings: orgSettingsSchema,
+  sourceCidrs: z.array(z.string()).max(100).describe("IPv4/IPv6 CIDR blocks; empty turns the allowlist off"),
+});
+
+const workflowSearchQuerySchema = z.object({
+  status: z.enum(workflowStatuses).optional(),
+  taskType: z.string().optional(),
+  customerId: z.string().optional(),
+  conversationId: z.string().optional(),
+  from: z.string().optional().describe("ISO 8601; without a zone, UTC"),
+  to: z.string().optional().describe("ISO 8601; without a zone, UTC"),
+  cursor: z.string().optional().describe("nextCursor of the previous page"),
+  limit: z.string().optional().describe("1–100, default 25"),
+});
+
+export const adminApiOperations: Record<string, PathItemSpec> = {
+  "/api/auth/{nextauth}": {
+    get: {
+      operationId: "adminAuthGet",
+      summary: "next-auth endpoints of the admin sign-in (session, csrf, providers, callback/genesys, signin, signout)",
+      tags: ["admin"],
+      auth: { kind: "none" },
+      pathParams: z.object({ nextauth: z.string() }),
+      responses: { 200: { description: "JSON (session, csrf, providers) or a page" }, 302: { description: "Redirect (to Genesys login, or back to /admin after the callback)" } },
+      errors: [],
+    },
+    post: {
+      operationId: "adminAuthPost",
+      summary: "next-auth sign-in and sign-out (form posts with the csrf token)",
+      tags: ["admin"],
+      auth: { kind: "none" },
+      pathParams: z.object({ nextauth: z.string() }),
+      responses: { 200: { description: "JSON with the URL to go to" }, 302: { description: "Redirect" } },
+      errors: [],
+    },
+  },
+  "/api/admin/install": {
+    get: {
+      operationId: "adminInstallState",
+      summary: "Where the install wizard stands: the latest outcome of each step",
+      tags: ["admin"],
+      auth: admin,
+      responses: { 200: { description: "Steps", schema: z.object({ installed: z.boolean(), complete: z.boolean(), steps: z.array(z.object({ step: z.enum(installSteps), title: z.string(), result: stepResultSchema.nullable() })) }) } },
+      errors: [],
+    },
+  },
+  "/api/admin/install/{step}": {
+    post: {
+      operationId: "adminRunInstallStep",
+      summary: "Run (or re-run) one install step with the admin's Genesys token",
+      description: "Creates the object in Genesys Cloud, or finds it again by name. A Genesys failure answers 200 with status \"failed\"; run the step again to retry it alone.",
+      tags: ["admin"],
+      auth: admin,
+      pathParams: z.object({ step: z.enum(installSteps) }),
+      responses: { 200: { description: "The step's outcome", schema: stepResultSchema } },
+      errors: [404, 409],
+    },
+  },
+  "/api/admin/uninstall": {
+    post: {
+      operationId: "adminUninstall",
+      summary: "Remove what the wizard created in Genesys, then delete all of the org's data",
+      tags: ["admin"],
+      auth: admin,
+      body: { schema: z.strictObject({ confirm: z.string().describe("The organization's name, typed by the admin") }), required: true },
+      responses: { 200: { description: "Uninstalled", schema: z.object({ removed: z.array(z.string()), failed: z.array(z.string()), dataDeleted: z.boolean() }) } },
+      errors: [400, 409, 415],
+    },
+  },
+  "/api/admin/settings": {
+    get: {
+      operationId: "adminGetSettings",
+      summary: "The org's settings, allowlist and signing secrets (ids only)",
+      tags: ["admin"],
+      auth: admin,
+      responses: { 200: { description: "Settings", schema: settingsViewSchema } },
+      errors: [],
+    },
+    put: {
+      operationId: "adminPutSettings",
+      summary: "Replace the org's settings; audited",
+      tags: ["admin"],
+      auth: admin,
+      body: { schema: settingsBodySchema, required: true },
+      responses: { 200: { description: "Saved, with warnings (e.g. a task timeout past the flow session limit)", schema: settingsViewSchema } },
+      errors: [400, 413, 415],
+    },
+  },
+  "/api/admin/signing-secrets": {
+    post: {
+      operationId: "adminRotateSigningSecret",
+      summary: "Add a new webhook signing secret (shown once); the others stay active",
+      tags: ["admin"],
+      auth: admin,
+      responses: { 201: { description: "The new secret", schema: z.object({ id: uuid, secret: z.string(), stillActive: z.array(uuid) }) } },
+      errors: [404],
+    },
+  },
+  "/api/admin/signing-secrets/{id}": {
+    delete: {
+      operationId: "adminRevokeSigningSecret",
+      summary: "Revoke one signing secret (not the last active one)",
+      tags: ["admin"],
+      auth: admin,
+      pathParams: z.object({ id: uuid }),
+      responses: { 200: { description: "Revoked", schema: z.object({ revoked: uuid }) } },
+      errors: [404, 409],
+    },
+  },
+  "/api/admin/audit": {
+    get: {
+      operationId: "adminAuditLog",
+      summary: "The org's audit log, newest first",
+      tags: ["admin"],
+      auth: admin,
+      query: z.object({ before: z.string().optional().describe("nextBefore of the previous page") }),
+      responses: { 200: { description: "Entries", schema: z.object({ entries: z.array(z.looseObject({ id: z.string(), actor: z.string(), action: z.string(), createdAt: iso })), nextBefore: z.string().nullable() }) } },
+      errors: [],
+    },
+  },
+  "/api/admin/workflows": {
+    get: {
+      operationId: "adminSearchWorkflows",
+      summary: "Search workflows by status, task type, customer, conversation and time; keyset pages",
+      tags: ["admin"],
+      auth: admin,
+      query: workflowSearchQuerySchema,
+      responses: { 200: { description: "A page", schema: z.object({ workflows: z.array(z.looseObject({ id: uuid, status: z.string(), customerId: z.string() })), nextCursor: z.string().nullable() }) } },
+      errors: [400],
+    },
+  },
+  "/api/admin/workflows/{id}": {
+    get: {
+      operationId: "adminWorkflowDetail",
+      summary: "A workflow with its tasks, full event history and deliveries",
+      tags: ["admin"],
+      auth: admin,
+      pathParams: z.object({ id: uuid }),
+      responses: { 200: { description: "The workflow", schema: z.looseObject({ workflow: z.looseObject({ id: uuid }), tasks: z.array(z.unknown()), events: z.array(z.unknown()), deliveries: z.array(z.unknown()) }) } },
+      errors: [404],
+    },
+  },
+  "/api/admin/dead-letters": {
+    get: {
+      operationId: "adminListDeadLetters",
+      summary: "The org's dead letters with their errors",
+      tags: ["admin"],
+      auth: admin,
+      query: z.object({ before: z.string().optional() }),
+      responses: { 200: { description: "A page", schema: z.object({ dead_letters: z.array(z.looseObject({ id: uuid, kind: z.string() })), next_cursor: z.string().nullable() }) } },
+      errors: [],
+    },
+  },
+  "/api/admin/dead-letters/{id}/retry": {
+    post: {
+      operationId: "adminRedriveDeadLetter",
+      summary: "Re-drive a dead letter now; audited",
+      tags: ["admin"],
+      auth: admin,
+      pathParams: z.object({ id: uuid }),
+      responses: { 200: { description: "The delivery after the new attempt", schema: z.looseObject({ id: uuid, status: z.string() }) } },
+      errors: [404, 409],
+    },
+  },
+  "/api/admin/sla": {
+    get: {
+      operationId: "adminSlaReport",
+      summary: "Time to result p50/p95 per task type, timeouts and late results over time (from the event log)",
+      tags: ["admin"],
+      auth: admin,
+      query: z.object({ from: z.string().optional().describe("default: 24 hours before `to`"), to: z.string().optional().describe("default: now; at most 90 days after `from`") }),
+      responses: {
+        200: {
+          description: "The report",
+          schema: z.object({
+            from: iso,
+            to: iso,
+            bucket: z.enum(["hour", "day"]),
+            perTaskType: z.array(z.object({ taskType: z.string(), dispatched: z.int(), results: z.int(), p50Seconds: z.number().nullable(), p95Seconds: z.number().nullable(), timedOut: z.int(), lateResults: z.int() })),
+            overTime: z.array(z.object({ start: iso, dispatched: z.int(), timedOut: z.int(), lateResults: z.int(), timeoutRate: z.number().nullable() })),
+          }),
+        },
+      },
+      errors: [400],
+    },
+  },
+};

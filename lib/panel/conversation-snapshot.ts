@@ -1,0 +1,96 @@
+// Reads everything the panel shows for one conversation of one org, in a few
+// indexed queries: workflows by (orgId, conversationId), their current tasks,
+// and their latest events.
+import { clock } from "@/lib/clock";
+import { db } from "@/lib/db/client";
+import type { Event, Task, Workflow } from "@/lib/generated/prisma/client";
+import type { EscalationPath, TaskStatus, WorkflowStatus } from "@/lib/domain/workflow-machine";
+import type { PanelEvent, PanelSnapshot, PanelTask, PanelWorkflow } from "@/lib/panel/panel-types";
+
+/** A conversation rarely has more than a handful; the newest are the ones an agent cares about. */
+export const maxWorkflowsPerConversation = 20;
+/** Enough for a long story on a narrow panel; older events stay in the audit log. */
+export const maxEventsPerWorkflow = 50;
+
+function isPath(value: unknown): value is EscalationPath {
+  return value === "FLOW" || value === "CALLBACK" || value === "NOTICE";
+}
+
+function toPanelEvent(e: Event): PanelEvent {
+  const data = e.data !== null && typeof e.data === "object" && !Array.isArray(e.data) ? (e.data as Record<string, unknown>) : null;
+  return { id: e.id.toString(), type: e.type, from_status: e.fromStatus, to_status: e.toStatus, actor: e.actor, created_at: e.createdAt.toISOString(), data };
+}
+
+function toPanelTask(task: Task): PanelTask {
+  const settled = task.status === "SUCCEEDED" || task.status === "FAILED" || task.lateResult;
+  return {
+    id: task.id,
+    type: task.type,
+    status: task.status as TaskStatus,
+    created_at: task.createdAt.toISOString(),
+    deadline_at: task.deadlineAt.toISOString(),
+    last_heartbeat_at: task.lastHeartbeatAt?.toISOString() ?? null,
+    completed_at: task.completedAt?.toISOString() ?? null,
+    timed_out_at: task.timedOutAt?.toISOString() ?? null,
+    result_status: task.resultStatus,
+    success: settled ? task.failureReason === null : null,
+    failure_reason: task.failureReason,
+    late_result: task.lateResult,
+    result_data: task.resultData ?? null,
+  };
+}
+
+export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFirstEvents: Event[], truncated: boolean): PanelWorkflow {
+  const events = [...newestFirstEvents].reverse().map(toPanelEvent);
+  const forTask = (e: PanelEvent) => task !== null && newestFirstEvents.some((raw) => raw.id.toString() === e.id && raw.taskId === task.id);
+  const escalated = [...events].reverse().find((e) => e.type === "ESCALATED" && forTask(e) && isPath(e.data?.path));
+  const timedOut = [...events].reverse().find((e) => e.type === "TASK_TIMED_OUT" && forTask(e) && isPath(e.data?.path));
+  return {
+    workflow_id: workflow.id,
+    customer_id: workflow.customerId,
+    status: workflow.status as WorkflowStatus,
+    version: workflow.version,
+    created_at: workflow.createdAt.toISOString(),
+    updated_at: workflow.updatedAt.toISOString(),
+    session_state: workflow.sessionState,
+    task: task ? toPanelTask(task) : null,
+    escalation: escalated ? { path: escalated.data!.path as EscalationPath, at: escalated.created_at } : null,
+    escalation_planned: timedOut ? (timedOut.data!.path as EscalationPath) : null,
+    events,
+    events_truncated: truncated,
+  };
+}
+
+export async function loadConversationSnapshot(orgId: string, conversationId: string): Promise<PanelSnapshot> {
+  const prisma = await db();
+  const workflows = await prisma.workflow.findMany({
+    where: { orgId, conversationId },
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    take: maxWorkflowsPerConversation,
+  });
+  const taskIds = workflows.map((w) => w.currentTaskId).filter((id): id is string => id !== null);
+  const [tasks, eventLists] = await Promise.all([
+    taskIds.length > 0 ? prisma.task.findMany({ where: { orgId, id: { in: taskIds } } }) : Promise.resolve([] as Task[]),
+    Promise.all(
+      workflows.map((w) =>
+        prisma.event.findMany({ where: { orgId, workflowId: w.id }, orderBy: { id: "desc" }, take: maxEventsPerWorkflow + 1 }),
+      ),
+    ),
+  ]);
+  const taskById = new Map(tasks.map((t) => [t.id, t]));
+  return {
+    conversation_id: conversationId,
+    generated_at: clock.now().toISOString(),
+    workflows: workflows.map((w, i) => {
+      const events = eventLists[i] ?? [];
+      return toPanelWorkflow(w, w.currentTaskId ? (taskById.get(w.currentTaskId) ?? null) : null, events.slice(0, maxEventsPerWorkflow), events.length > maxEventsPerWorkflow);
+    }),
+  };
+}
+
+/** The conversation a workflow belongs to (immutable, so callers may cache it). */
+export async function conversationOfWorkflow(orgId: string, workflowId: string): Promise<string | null> {
+  const prisma = await db();
+  const row = await prisma.workflow.findUnique({ where: { orgId_id: { orgId, id: workflowId } }, select: { conversationId: true } });
+  return row?.conversationId ?? null;
+}

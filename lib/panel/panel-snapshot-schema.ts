@@ -1,0 +1,62 @@
+// The panel snapshot as a zod schema, for the OpenAPI document. It mirrors
+// lib/panel/panel-types.ts (which the browser bundle imports without zod); the
+// compile-time check below fails if the two drift apart.
+import { z } from "zod";
+import { taskStatuses, workflowStatuses } from "@/lib/domain/workflow-machine";
+import type { PanelSnapshot } from "@/lib/panel/panel-types";
+
+const escalationPath = z.enum(["FLOW", "CALLBACK", "NOTICE"]);
+
+export const panelSnapshotSchema = z
+  .object({
+    conversation_id: z.string(),
+    generated_at: z.iso.datetime(),
+    workflows: z.array(
+      z.object({
+        workflow_id: z.string(),
+        customer_id: z.string(),
+        status: z.enum(workflowStatuses),
+        version: z.int(),
+        created_at: z.iso.datetime(),
+        updated_at: z.iso.datetime(),
+        session_state: z.string(),
+        task: z
+          .object({
+            id: z.string(),
+            type: z.string(),
+            status: z.enum(taskStatuses),
+            created_at: z.iso.datetime(),
+            deadline_at: z.iso.datetime(),
+            last_heartbeat_at: z.iso.datetime().nullable(),
+            completed_at: z.iso.datetime().nullable(),
+            timed_out_at: z.iso.datetime().nullable(),
+            result_status: z.string().nullable(),
+            success: z.boolean().nullable(),
+            failure_reason: z.string().nullable(),
+            late_result: z.boolean(),
+            result_data: z.unknown(),
+          })
+          .nullable(),
+        escalation: z.object({ path: escalationPath, at: z.iso.datetime() }).nullable(),
+        escalation_planned: escalationPath.nullable(),
+        events: z.array(
+          z.object({
+            id: z.string(),
+            type: z.string(),
+            from_status: z.string().nullable(),
+            to_status: z.string().nullable(),
+            actor: z.string(),
+            created_at: z.iso.datetime(),
+            data: z.record(z.string(), z.unknown()).nullable(),
+          }),
+        ),
+        events_truncated: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: "PanelSnapshot" });
+
+// Both directions: the schema accepts every PanelSnapshot and yields one.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const inSync: Same<z.infer<typeof panelSnapshotSchema>, PanelSnapshot> = true;
+void inSync;

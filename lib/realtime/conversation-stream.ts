@@ -1,0 +1,141 @@
+// Server-sent events for one conversation: a snapshot on open, a fresh one
+// after every committed change, comment heartbeats so proxies keep the line
+// open, and a bounded lifetime so serverless functions end cleanly (the
+// client reconnects at once and gets a fresh snapshot).
+import { log } from "@/lib/log";
+import { loadConversationSnapshot } from "@/lib/panel/conversation-snapshot";
+import type { PanelSnapshot } from "@/lib/panel/panel-types";
+import { subscribeConversation } from "@/lib/realtime/workflow-changes";
+
+export const streamDefaults = {
+  /** Inside the 60 s function limit every Vercel plan allows, with room to close politely; reconnecting costs one snapshot read. */
+  lifetimeMs: 55_000,
+  heartbeatMs: 15_000,
+  /** Several changes in one burst (dispatch + accepted) become one snapshot. */
+  coalesceMs: 40,
+};
+
+export interface StreamOptions {
+  orgId: string;
+  conversationId: string;
+  signal: AbortSignal;
+  lifetimeMs?: number;
+  heartbeatMs?: number;
+}
+
+/** Snapshots compare without their timestamp, so a no-op wake-up sends nothing. */
+function fingerprint(snapshot: PanelSnapshot): string {
+  return JSON.stringify(snapshot.workflows);
+}
+
+export function conversationStream(options: StreamOptions): Response {
+  const encoder = new TextEncoder();
+  const lifetimeMs = options.lifetimeMs ?? streamDefaults.lifetimeMs;
+  const heartbeatMs = options.heartbeatMs ?? streamDefaults.heartbeatMs;
+  let cleanup: () => void = () => undefined;
+
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let closed = false;
+      let lastSent = "";
+      let loading = false;
+      let again = false;
+      let coalesceTimer: ReturnType<typeof setTimeout> | null = null;
+      const timers: ReturnType<typeof setTimeout>[] = [];
+      let unsubscribe: () => void = () => undefined;
+
+      const write = (text: string) => {
+        if (closed) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          finish();
+        }
+      };
+      const finish = () => {
+        if (closed) return;
+        closed = true;
+        unsubscribe();
+        if (coalesceTimer) clearTimeout(coalesceTimer);
+        for (const t of timers) clearTimeout(t);
+        clearInterval(heartbeat);
+        options.signal.removeEventListener("abort", finish);
+        try {
+          controller.close();
+        } catch {
+          // Already closed by the client going away.
+        }
+      };
+      cleanup = finish;
+
+      const send = async () => {
+        if (closed) return;
+        if (loading) {
+          again = true;
+          return;
+        }
+        loading = true;
+        try {
+          const snapshot = await loadConversationSnapshot(options.orgId, options.conversationId);
+          const print = fingerprint(snapshot);
+          if (print !== lastSent) {
+            lastSent = print;
+            write(`event: snapshot\nid: ${Date.parse(snapshot.generated_at)}\ndata: ${JSON.stringify(snapshot)}\n\n`);
+          }
+        } catch (error) {
+          // The client sees the stream end, falls back to polling and retries.
+          log.warn("panel.stream.snapshot_failed", { message: error instanceof Error ? error.message : String(error) });
+          finish();
+          return;
+        } finally {
+          loading = false;
+        }
+        if (again) {
+          again = false;
+          await send();
+        }
+      };
+      const wake = () => {
+        if (closed || coalesceTimer) return;
+        coalesceTimer = setTimeout(() => {
+          coalesceTimer = null;
+          void send();
+        }, streamDefaults.coalesceMs);
+      };
+
+      const heartbeat = setInterval(() => write(`: keep-alive\n\n`), heartbeatMs);
+      options.signal.addEventListener("abort", finish);
+      timers.push(
+        setTimeout(() => {
+          write(`event: bye\ndata: {"reason":"lifetime"}\n\n`);
+          finish();
+        }, lifetimeMs),
+      );
+
+      // Listen first, read second: a change between the two is then never lost.
+      write(`retry: 1000\n\n`);
+      try {
+        unsubscribe = await subscribeConversation(options.orgId, options.conversationId, wake);
+      } catch (error) {
+        log.warn("panel.stream.subscribe_failed", { message: error instanceof Error ? error.message : String(error) });
+      }
+      if (closed) {
+        unsubscribe();
+        return;
+      }
+      await send();
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
+}

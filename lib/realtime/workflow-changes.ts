@@ -1,0 +1,221 @@
+// Fan-out of committed workflow changes to the panels open on this instance.
+// Every writer, on any instance, runs pg_notify inside its transaction; each
+// instance holds ONE listening connection (node-postgres LISTEN on
+// PostgreSQL, PGlite's listen() on the embedded database) while it has
+// subscribers, maps the notified workflow to its conversation, and wakes the
+// streams watching that org + conversation.
+import { Client } from "pg";
+import { conversationOfWorkflow } from "@/lib/panel/conversation-snapshot";
+import { embeddedPglite, isPostgresUrl } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { workflowChangedChannel } from "@/lib/workflows/workflow-store";
+
+/** Called with "change" for a change of the watched conversation, "resync" when notifications may have been missed. */
+export type ChangeListener = (reason: "change" | "resync") => void;
+
+interface Source {
+  close(): Promise<void>;
+}
+
+interface Hub {
+  subscribers: Map<string, Set<ChangeListener>>;
+  watchedOrgs: Map<string, number>;
+  /** workflow → conversation; a workflow's conversation never changes, so entries never go stale. */
+  conversations: Map<string, string | null>;
+  source: Source | null;
+  starting: Promise<void> | null;
+  stopTimer: ReturnType<typeof setTimeout> | null;
+  retryTimer: ReturnType<typeof setTimeout> | null;
+  failures: number;
+}
+
+const maxCachedConversations = 20_000;
+/** Keeps the connection for a while after the last panel left: serverless streams reconnect every few minutes. */
+const lingerMs = 15_000;
+
+const store = globalThis as unknown as { longrunChangeHub?: Hub };
+
+function hub(): Hub {
+  store.longrunChangeHub ??= {
+    subscribers: new Map(),
+    watchedOrgs: new Map(),
+    conversations: new Map(),
+    source: null,
+    starting: null,
+    stopTimer: null,
+    retryTimer: null,
+    failures: 0,
+  };
+  return store.longrunChangeHub;
+}
+
+function emit(key: string, reason: "change" | "resync"): void {
+  for (const listener of hub().subscribers.get(key) ?? []) {
+    try {
+      listener(reason);
+    } catch (error) {
+      log.error("realtime.listener.failed", { message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
+
+function resyncAll(): void {
+  for (const key of hub().subscribers.keys()) emit(key, "resync");
+}
+
+async function conversationFor(orgId: string, workflowId: string): Promise<string | null> {
+  const h = hub();
+  const cacheKey = `${orgId}:${workflowId}`;
+  if (h.conversations.has(cacheKey)) return h.conversations.get(cacheKey) ?? null;
+  const conversationId = await conversationOfWorkflow(orgId, workflowId);
+  if (h.conversations.size >= maxCachedConversations) {
+    const oldest = h.conversations.keys().next().value;
+    if (oldest !== undefined) h.conversations.delete(oldest);
+  }
+  h.conversations.set(cacheKey, conversationId);
+  return conversationId;
+}
+
+/** Handles one NOTIFY payload "<orgId>:<workflowId>". */
+export async function handleNotification(payload: string): Promise<void> {
+  const colon = payload.indexOf(":");
+  if (colon < 0) return;
+  const orgId = payload.slice(0, colon);
+  const workflowId = payload.slice(colon + 1);
+  if (!hub().watchedOrgs.has(orgId)) return;
+  try {
+    const conversationId = await conversationFor(orgId, workflowId);
+    if (conversationId) emit(`${orgId}:${conversationId}`, "change");
+  } catch (error) {
+    log.warn("realtime.lookup.failed", { message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function onPayload(payload: string | undefined): void {
+  if (payload) void handleNotification(payload);
+}
+
+async function openPostgres(url: string): Promise<Source> {
+  const client = new Client({ connectionString: url, application_name: "longrun-panel-listener" });
+  const source: Source = {
+    close: async () => {
+      client.removeAllListeners("end");
+      await client.end().catch(() => undefined);
+    },
+  };
+  client.on("notification", (message) => {
+    if (message.channel === workflowChangedChannel) onPayload(message.payload);
+  });
+  client.on("error", (error) => {
+    log.warn("realtime.listener.error", { message: error.message });
+    void sourceLost(source);
+  });
+  client.on("end", () => void sourceLost(source));
+  await client.connect();
+  await client.query(`LISTEN ${workflowChangedChannel}`);
+  return source;
+}
+
+async function openEmbedded(): Promise<Source> {
+  const pglite = await embeddedPglite();
+  if (!pglite) throw new Error("embedded database is not open");
+  const unlisten = await pglite.listen(workflowChangedChannel, onPayload);
+  return { close: async () => unlisten().catch(() => undefined) };
+}
+
+async function sourceLost(lost: Source): Promise<void> {
+  const h = hub();
+  // Only the live connection's loss matters; a closed or replaced one is history.
+  if (h.source !== lost) return;
+  h.source = null;
+  await lost.close();
+  scheduleRetry();
+}
+
+function scheduleRetry(): void {
+  const h = hub();
+  if (h.retryTimer || h.subscribers.size === 0) return;
+  const delay = Math.min(30_000, 500 * 2 ** Math.min(h.failures, 6));
+  h.failures += 1;
+  h.retryTimer = setTimeout(() => {
+    h.retryTimer = null;
+    void start();
+  }, delay);
+  h.retryTimer.unref?.();
+}
+
+async function start(): Promise<void> {
+  const h = hub();
+  if (h.source || h.subscribers.size === 0) return;
+  h.starting ??= (async () => {
+    try {
+      const url = env().DATABASE_URL;
+      h.source = isPostgresUrl(url) ? await openPostgres(url) : await openEmbedded();
+      const recovered = h.failures > 0;
+      h.failures = 0;
+      // After a gap, panels re-read: a change may have committed while nobody listened.
+      if (recovered) resyncAll();
+    } catch (error) {
+      log.warn("realtime.listen.failed", { message: error instanceof Error ? error.message : String(error) });
+      scheduleRetry();
+    } finally {
+      h.starting = null;
+    }
+  })();
+  await h.starting;
+}
+
+/**
+ * Watches one conversation of one org. Resolves once this instance is
+ * listening, so a snapshot read afterwards misses no change.
+ */
+export async function subscribeConversation(orgId: string, conversationId: string, listener: ChangeListener): Promise<() => void> {
+  const h = hub();
+  if (h.stopTimer) {
+    clearTimeout(h.stopTimer);
+    h.stopTimer = null;
+  }
+  const key = `${orgId}:${conversationId}`;
+  let set = h.subscribers.get(key);
+  if (!set) h.subscribers.set(key, (set = new Set()));
+  set.add(listener);
+  h.watchedOrgs.set(orgId, (h.watchedOrgs.get(orgId) ?? 0) + 1);
+  await start();
+
+  let active = true;
+  return () => {
+    if (!active) return;
+    active = false;
+    set.delete(listener);
+    if (set.size === 0) h.subscribers.delete(key);
+    const left = (h.watchedOrgs.get(orgId) ?? 1) - 1;
+    if (left <= 0) h.watchedOrgs.delete(orgId);
+    else h.watchedOrgs.set(orgId, left);
+    if (h.subscribers.size === 0 && !h.stopTimer) {
+      h.stopTimer = setTimeout(() => {
+        h.stopTimer = null;
+        if (h.subscribers.size === 0) void stopWorkflowChanges();
+      }, lingerMs);
+      h.stopTimer.unref?.();
+    }
+  };
+}
+
+/** True while this instance holds its listening connection. */
+export function isListening(): boolean {
+  return hub().source !== null;
+}
+
+/** Closes the listening connection now (tests, shutdown). */
+export async function stopWorkflowChanges(): Promise<void> {
+  const h = hub();
+  if (h.stopTimer) clearTimeout(h.stopTimer);
+  if (h.retryTimer) clearTimeout(h.retryTimer);
+  h.stopTimer = null;
+  h.retryTimer = null;
+  if (h.starting) await h.starting;
+  const source = h.source;
+  h.source = null;
+  await source?.close();
+}

@@ -1,0 +1,36 @@
+// Longrun's HTTP server (npm start / npm run dev): Next.js behind a thin layer
+// that tells route handlers the real socket address of each request (header
+// x-longrun-peer, deleted first if a client sent one; lib/security/peer-header.ts).
+// Honours PORT (default 3000), HOST (default: all interfaces) and NEXT_DIST_DIR
+// (through next.config.js). On Vercel this file is not used: Vercel's own
+// headers give the client address there.
+import next from "next";
+import { createPeerServer } from "./lib/security/peer-server";
+import { securityConfig } from "./lib/security/security-config";
+
+const dev = process.argv.includes("--dev");
+const env = process.env as Record<string, string | undefined>;
+env.NODE_ENV ??= dev ? "development" : "production";
+// Route handlers believe x-longrun-peer only when this server put it there.
+env.LONGRUN_PEER_HEADER = "1";
+
+// A bad TRUSTED_PROXY_CIDRS or limit stops the start here, not every request later.
+securityConfig();
+
+const port = Number(env.PORT ?? 3000);
+const host = env.HOST || undefined;
+
+const app = next({ dev, dir: import.meta.dirname, port, ...(host ? { hostname: host } : {}) });
+await app.prepare();
+const server = createPeerServer(app.getRequestHandler(), app.getUpgradeHandler());
+server.listen(port, host, () => {
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", event: "server.listening", port, host: host ?? "*", dev }));
+});
+
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    // Long-lived streams would hold close() open; give them a moment, then go.
+    setTimeout(() => process.exit(0), 10_000).unref();
+  });
+}

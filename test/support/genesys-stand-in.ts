@@ -1,0 +1,563 @@
+// A small local HTTP server that plays Genesys Cloud's login and API hosts
+// for tests that run the real app in another process (browser tests, admin
+// sign-in), where msw cannot reach. Point GENESYS_API_BASE_URL and
+// GENESYS_LOGIN_BASE_URL at `standIn.url`.
+//
+// Speaks: GET /oauth/authorize (implicit grant and authorization code, with
+// PKCE S256), POST /oauth/token (authorization_code, client_credentials),
+// GET /api/v2/users/me (?expand=organization,authorization). Anything else
+// can be added with `route()`; every request is recorded in `requests`.
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface StandInUser {
+  id: string;
+  name: string;
+  email: string;
+  orgId: string;
+  orgName: string;
+  /** Returned under authorization.permissions with ?expand=authorization. */
+  permissions: string[];
+}
+
+export interface StandInClient {
+  clientId: string;
+  /** Confidential clients (code grant, client credentials) have one. */
+  secret?: string;
+  /** When set, /oauth/authorize refuses other redirect URIs, as Genesys does. */
+  redirectUris?: string[];
+  /** Org the client-credentials tokens belong to. */
+  orgId?: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+export interface StandInRequest extends RecordedRequest {
+  raw: IncomingMessage;
+}
+
+export interface StandInReply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type RouteHandler = (request: StandInRequest) => StandInReply | Promise<StandInReply>;
+
+interface TokenRecord {
+  userId: string | null;
+  clientId: string;
+  orgId: string;
+  expiresAt: number;
+}
+
+interface PendingCode {
+  userId: string;
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string | null;
+  expiresAt: number;
+}
+
+export interface GenesysStandIn {
+  /** http://127.0.0.1:<port>, serving both the login and the API paths. */
+  url: string;
+  requests: RecordedRequest[];
+  addUser(user: Partial<StandInUser> & { orgId: string }): StandInUser;
+  addClient(client: StandInClient): void;
+  /** A valid user token, as the implicit grant would hand out. */
+  issueToken(userId: string, options?: { expiresInSeconds?: number }): string;
+  revokeToken(token: string): void;
+  /** Revokes every token (a Genesys logout). */
+  revokeAll(): void;
+  /** The user /oauth/authorize signs in silently (a desktop session); null makes it answer access_denied. */
+  setLoginUser(userId: string | null): void;
+  /** Lifetime of tokens /oauth/authorize and /oauth/token hand out. */
+  setTokenLifetime(seconds: number): void;
+  /** Answers a method + path (exact path, query ignored) with your handler; replaces a built-in one. */
+  route(method: string, path: string, handler: RouteHandler): void;
+  /** Removes a `route()`, bringing back the built-in answer if there is one. */
+  unroute(method: string, path: string): void;
+  /** How many recorded requests had this path. */
+  count(path: string): number;
+  /** Serves the Platform API endpoints of the admin install wizard from `fake` (roles, OAuth clients, integrations, credentials, actions). */
+  usePlatform(fake: PlatformFake): void;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, reply: StandInReply): void {
+  const headers: Record<string, string> = { ...reply.headers };
+  let payload = "";
+  if (reply.body !== undefined) {
+    payload = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
+    headers["content-type"] ??= typeof reply.body === "string" ? "text/plain" : "application/json";
+  }
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
+
+function genesysError(status: number, code: string, message: string): StandInReply {
+  return { status, body: { status, code, message, contextId: randomUUID(), details: [], errors: [] } };
+}
+
+function redirectWith(redirectUri: string, params: Record<string, string>, inFragment: boolean): StandInReply {
+  const target = new URL(redirectUri);
+  const encoded = new URLSearchParams(params).toString();
+  if (inFragment) target.hash = encoded;
+  else for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
+  return { status: 302, headers: { location: target.toString(), "cache-control": "no-store" } };
+}
+
+function formOrJson(body: string, contentType: string | undefined): URLSearchParams {
+  if (contentType?.includes("application/json")) {
+    try {
+      return new URLSearchParams(Object.entries(JSON.parse(body) as Record<string, string>).map(([k, v]) => [k, String(v)]));
+    } catch {
+      return new URLSearchParams();
+    }
+  }
+  return new URLSearchParams(body);
+}
+
+function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
+  if (!header?.toLowerCase().startsWith("basic ")) return null;
+  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon < 0 ? null : { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+export async function startGenesysStandIn(options: { port?: number } = {}): Promise<GenesysStandIn> {
+  const users = new Map<string, StandInUser>();
+  const clients = new Map<string, StandInClient>();
+  const tokens = new Map<string, TokenRecord>();
+  const codes = new Map<string, PendingCode>();
+  const custom = new Map<string, RouteHandler>();
+  const requests: RecordedRequest[] = [];
+  let loginUser: string | null = null;
+  let tokenLifetime = 3600;
+
+  const mint = (record: Omit<TokenRecord, "expiresAt">, lifetime = tokenLifetime): string => {
+    const token = `gc_${randomBytes(24).toString("base64url")}`;
+    tokens.set(token, { ...record, expiresAt: Date.now() + lifetime * 1000 });
+    return token;
+  };
+
+  const bearer = (request: StandInRequest): TokenRecord | null => {
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
+    const record = match?.[1] ? tokens.get(match[1]) : undefined;
+    return record && record.expiresAt > Date.now() ? record : null;
+  };
+
+  const authorize: RouteHandler = (request) => {
+    const q = request.query;
+    const responseType = q.get("response_type");
+    const clientId = q.get("client_id") ?? "";
+    const redirectUri = q.get("redirect_uri") ?? "";
+    const state = q.get("state");
+    const client = clients.get(clientId);
+    if (!redirectUri || !/^https?:\/\//.test(redirectUri)) return { status: 400, body: "redirect_uri is required" };
+    if (client?.redirectUris && !client.redirectUris.includes(redirectUri)) return { status: 400, body: "redirect_uri is not registered for this client" };
+    const inFragment = responseType === "token";
+    const withState = (p: Record<string, string>) => (state ? { ...p, state } : p);
+    if (!client) return redirectWith(redirectUri, withState({ error: "unauthorized_client", error_description: "unknown client" }), inFragment);
+    if (responseType !== "token" && responseType !== "code") return redirectWith(redirectUri, withState({ error: "unsupported_response_type" }), inFragment);
+    const user = loginUser ? users.get(loginUser) : undefined;
+    if (!user) return redirectWith(redirectUri, withState({ error: "access_denied", error_description: "no user is signed in" }), inFragment);
+    if (responseType === "token") {
+      const token = mint({ userId: user.id, clientId, orgId: user.orgId });
+      return redirectWith(redirectUri, withState({ access_token: token, token_type: "bearer", expires_in: String(tokenLifetime) }), true);
+    }
+    const method = q.get("code_challenge_method");
+    if (q.get("code_challenge") && method !== "S256") return redirectWith(redirectUri, withState({ error: "invalid_request", error_description: "code_challenge_method must be S256" }), false);
+    const code = randomBytes(16).toString("hex");
+    codes.set(code, { userId: user.id, clientId, redirectUri, codeChallenge: q.get("code_challenge"), expiresAt: Date.now() + 60_000 });
+    return redirectWith(redirectUri, withState({ code }), false);
+  };
+
+  const token: RouteHandler = (request) => {
+    const form = formOrJson(request.body, request.headers["content-type"]);
+    const basic = basicCredentials(request.headers.authorization);
+    const clientId = basic?.id ?? form.get("client_id") ?? "";
+    const client = clients.get(clientId);
+    const secret = basic?.secret ?? form.get("client_secret");
+    const grant = form.get("grant_type");
+    if (!client) return { status: 400, body: { error: "invalid_client", description: "unknown client" } };
+    if (grant === "client_credentials") {
+      if (!client.secret || client.secret !== secret) return { status: 401, body: { error: "invalid_client", description: "bad client credentials" } };
+      const access = mint({ userId: null, clientId, orgId: client.orgId ?? "" });
+      return { status: 200, body: { access_token: access, token_type: "bearer", expires_in: tokenLifetime } };
+    }
+    if (grant === "authorization_code") {
+      const code = codes.get(form.get("code") ?? "");
+      codes.delete(form.get("code") ?? "");
+      if (!code || code.expiresAt < Date.now() || code.clientId !== clientId || code.redirectUri !== form.get("redirect_uri")) {
+        return { status: 400, body: { error: "invalid_grant", description: "code is unknown, expired, or for another client/redirect" } };
+      }
+      if (code.codeChallenge) {
+        const verifier = form.get("code_verifier") ?? "";
+        if (createHash("sha256").update(verifier).digest("base64url") !== code.codeChallenge) return { status: 400, body: { error: "invalid_grant", description: "code_verifier does not match" } };
+      } else if (!client.secret || client.secret !== secret) {
+        return { status: 401, body: { error: "invalid_client", description: "bad client credentials" } };
+      }
+      const user = users.get(code.userId)!;
+      const access = mint({ userId: user.id, clientId, orgId: user.orgId });
+      return { status: 200, body: { access_token: access, token_type: "bearer", expires_in: tokenLifetime } };
+    }
+    return { status: 400, body: { error: "unsupported_grant_type" } };
+  };
+
+  const usersMe: RouteHandler = (request) => {
+    const record = bearer(request);
+    if (!record) return genesysError(401, "bad.credentials", "Invalid login credentials.");
+    if (!record.userId) return genesysError(400, "bad.request", "This request requires a user context. Client credentials cannot be used for requests to this resource.");
+    const user = users.get(record.userId);
+    if (!user) return genesysError(404, "not.found", "user not found");
+    const expand = (request.query.get("expand") ?? "").split(",");
+    return {
+      status: 200,
+      body: {
+        id: user.id,
+        name: user.name,
+        email: user.email,
+        state: "active",
+        username: user.email,
+        selfUri: `/api/v2/users/${user.id}`,
+        ...(expand.includes("organization") ? { organization: { id: user.orgId, name: user.orgName, selfUri: `/api/v2/organizations/${user.orgId}` } } : {}),
+        ...(expand.includes("authorization") ? { authorization: { roles: [], permissions: user.permissions } } : {}),
+      },
+    };
+  };
+
+  let platform: PlatformFake | null = null;
+  const platformRoute: RouteHandler = (request) => {
+    if (!bearer(request)) return genesysError(401, "bad.credentials", "Invalid login credentials.");
+    return platform!.handle(request.method, request.path, request.query, request.body);
+  };
+
+  const builtIn = new Map<string, RouteHandler>([
+    ["GET /oauth/authorize", authorize],
+    ["POST /oauth/token", token],
+    ["GET /api/v2/users/me", usersMe],
+  ]);
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://stand-in");
+      const recorded: RecordedRequest = { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      requests.push(recorded);
+      const key = `${recorded.method} ${recorded.path}`;
+      const handler = custom.get(key) ?? builtIn.get(key) ?? (platform && platform.handles(recorded.method, recorded.path) ? platformRoute : undefined);
+      // Browsers may call the API host directly (the Platform SDK does), so answer CORS like Genesys.
+      const cors = { "access-control-allow-origin": req.headers.origin ?? "*", "access-control-allow-headers": "authorization, content-type", "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE" };
+      if (recorded.method === "OPTIONS") return send(res, { status: 204, headers: cors });
+      if (!handler) return send(res, { ...genesysError(404, "not.found", `stand-in has no route for ${key}`), headers: cors });
+      Promise.resolve(handler({ ...recorded, raw: req }))
+        .then((reply) => send(res, { ...reply, headers: { ...cors, ...reply.headers } }))
+        .catch((error: unknown) => send(res, genesysError(500, "internal.server.error", error instanceof Error ? error.message : String(error))));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    addUser(user) {
+      const full: StandInUser = {
+        id: user.id ?? randomUUID(),
+        name: user.name ?? "Alex Agent",
+        email: user.email ?? `agent-${randomBytes(3).toString("hex")}@example.com`,
+        orgId: user.orgId,
+        orgName: user.orgName ?? "Example Org",
+        permissions: user.permissions ?? [],
+      };
+      users.set(full.id, full);
+      return full;
+    },
+    addClient(client) {
+      clients.set(client.clientId, client);
+    },
+    issueToken(userId, opts = {}) {
+      const user = users.get(userId);
+      if (!user) throw new Error(`stand-in: unknown user ${userId}`);
+      return mint({ userId, clientId: "stand-in", orgId: user.orgId }, opts.expiresInSeconds ?? tokenLifetime);
+    },
+    revokeToken(t) {
+      tokens.delete(t);
+    },
+    revokeAll() {
+      tokens.clear();
+    },
+    setLoginUser(userId) {
+      loginUser = userId;
+    },
+    setTokenLifetime(seconds) {
+      tokenLifetime = seconds;
+    },
+    route(method, path, handler) {
+      custom.set(`${method.toUpperCase()} ${path}`, handler);
+    },
+    unroute(method, path) {
+      custom.delete(`${method.toUpperCase()} ${path}`);
+    },
+    count(path) {
+      return requests.filter((r) => r.path === path).length;
+    },
+    usePlatform(fake) {
+      platform = fake;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The Platform API objects the admin install wizard creates, kept in memory so
+// that tests can assert on them (a second run must add nothing) and make one
+// call fail. Used by the stand-in above (browser tests) and through msw
+// (in-process tests): the same answers either way.
+
+export interface PlatformRecords {
+  roles: Array<Record<string, unknown> & { id: string; name: string }>;
+  roleMembers: Record<string, string[]>;
+  oauthClients: Array<Record<string, unknown> & { id: string; name: string; secret: string }>;
+  integrations: Array<Record<string, unknown> & { id: string; name: string; integrationType: { id: string }; intendedState: string; config: Record<string, unknown> & { version: number } }>;
+  credentials: Array<Record<string, unknown> & { id: string; name: string }>;
+  actions: Array<Record<string, unknown> & { id: string; name: string; integrationId: string }>;
+  authActions: Record<string, { draft: unknown; published: boolean }>;
+}
+
+export interface PlatformFake {
+  records: PlatformRecords;
+  /** The next request matching method and path pattern (e.g. "POST", "/api/v2/oauth/clients") answers `status` once. */
+  failOnce(method: string, pattern: string, status?: number): void;
+  handles(method: string, path: string): boolean;
+  handle(method: string, path: string, query: URLSearchParams, body: string): StandInReply;
+  /** How many objects of each kind exist. */
+  counts(): Record<"roles" | "oauthClients" | "integrations" | "credentials" | "actions", number>;
+}
+
+const platformPatterns = [
+  "GET /api/v2/authorization/roles",
+  "POST /api/v2/authorization/roles",
+  "PUT /api/v2/authorization/roles/{id}",
+  "DELETE /api/v2/authorization/roles/{id}",
+  "PUT /api/v2/authorization/roles/{id}/users/add",
+  "GET /api/v2/authorization/divisions/home",
+  "GET /api/v2/oauth/clients",
+  "POST /api/v2/oauth/clients",
+  "POST /api/v2/oauth/clients/{id}/secret",
+  "DELETE /api/v2/oauth/clients/{id}",
+  "GET /api/v2/integrations",
+  "POST /api/v2/integrations",
+  "PATCH /api/v2/integrations/{id}",
+  "DELETE /api/v2/integrations/{id}",
+  "GET /api/v2/integrations/{id}/config/current",
+  "PUT /api/v2/integrations/{id}/config/current",
+  "GET /api/v2/integrations/credentials",
+  "POST /api/v2/integrations/credentials",
+  "PUT /api/v2/integrations/credentials/{id}",
+  "DELETE /api/v2/integrations/credentials/{id}",
+  "GET /api/v2/integrations/actions",
+  "POST /api/v2/integrations/actions",
+  "DELETE /api/v2/integrations/actions/{id}",
+  "PATCH /api/v2/integrations/actions/{id}/draft",
+  "POST /api/v2/integrations/actions/{id}/draft/publish",
+] as const;
+
+function patternMatch(pattern: string, method: string, path: string): string[] | null {
+  const [m, p] = pattern.split(" ") as [string, string];
+  if (m !== method.toUpperCase()) return null;
+  const want = p.split("/");
+  const have = path.split("/");
+  if (want.length !== have.length) return null;
+  const params: string[] = [];
+  for (let i = 0; i < want.length; i++) {
+    if (want[i] === "{id}") params.push(decodeURIComponent(have[i]!));
+    else if (want[i] !== have[i]) return null;
+  }
+  return params;
+}
+
+export function createPlatformFake(): PlatformFake {
+  const records: PlatformRecords = { roles: [], roleMembers: {}, oauthClients: [], integrations: [], credentials: [], actions: [], authActions: {} };
+  const failures: Array<{ method: string; pattern: string; status: number }> = [];
+  const homeDivision = { id: randomUUID(), name: "Home", homeDivision: true };
+  const notFound = (what: string) => genesysError(404, "not.found", `${what} not found`);
+  const listing = <T>(entities: T[]) => ({ status: 200, body: { entities, pageSize: 100, pageNumber: 1, total: entities.length, pageCount: 1 } });
+  const parse = (body: string): Record<string, unknown> => {
+    try {
+      return body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  };
+
+  function route(key: (typeof platformPatterns)[number], id: string, query: URLSearchParams, raw: string): StandInReply {
+    const body = parse(raw);
+    switch (key) {
+      case "GET /api/v2/authorization/roles": {
+        const name = query.get("name");
+        return listing(records.roles.filter((r) => !name || r.name.toLowerCase().includes(name.toLowerCase())));
+      }
+      case "POST /api/v2/authorization/roles": {
+        if (records.roles.some((r) => r.name === body.name)) return genesysError(409, "general.conflict", "a role with this name exists");
+        const role = { ...body, id: randomUUID(), name: String(body.name) };
+        records.roles.push(role);
+        return { status: 200, body: role };
+      }
+      case "PUT /api/v2/authorization/roles/{id}": {
+        const role = records.roles.find((r) => r.id === id);
+        if (!role) return notFound("role");
+        Object.assign(role, body, { id });
+        return { status: 200, body: role };
+      }
+      case "DELETE /api/v2/authorization/roles/{id}": {
+        const before = records.roles.length;
+        records.roles = records.roles.filter((r) => r.id !== id);
+        return before === records.roles.length ? notFound("role") : { status: 204 };
+      }
+      case "PUT /api/v2/authorization/roles/{id}/users/add": {
+        if (!records.roles.some((r) => r.id === id)) return notFound("role");
+        const users = Array.isArray(JSON.parse(raw || "[]")) ? (JSON.parse(raw) as string[]) : [];
+        records.roleMembers[id] = [...new Set([...(records.roleMembers[id] ?? []), ...users])];
+        return { status: 200, body: users };
+      }
+      case "GET /api/v2/authorization/divisions/home":
+        return { status: 200, body: homeDivision };
+      case "GET /api/v2/oauth/clients":
+        return listing(records.oauthClients.map(({ secret: _secret, ...rest }) => rest));
+      case "POST /api/v2/oauth/clients": {
+        const client = { ...body, id: randomUUID(), name: String(body.name), secret: randomBytes(24).toString("base64url") };
+        records.oauthClients.push(client);
+        return { status: 200, body: client };
+      }
+      case "POST /api/v2/oauth/clients/{id}/secret": {
+        const client = records.oauthClients.find((c) => c.id === id);
+        if (!client) return notFound("OAuth client");
+        client.secret = randomBytes(24).toString("base64url");
+        return { status: 200, body: client };
+      }
+      case "DELETE /api/v2/oauth/clients/{id}": {
+        const before = records.oauthClients.length;
+        records.oauthClients = records.oauthClients.filter((c) => c.id !== id);
+        return before === records.oauthClients.length ? notFound("OAuth client") : { status: 204 };
+      }
+      case "GET /api/v2/integrations":
+        return listing(records.integrations.map(({ config: _config, ...rest }) => rest));
+      case "POST /api/v2/integrations": {
+        const type = (body.integrationType as { id?: string } | undefined)?.id ?? "";
+        const integration = { id: randomUUID(), name: String(body.name), integrationType: { id: type }, intendedState: "DISABLED", config: { name: String(body.name), version: 1, properties: {}, advanced: {}, notes: "", credentials: {} } };
+        records.integrations.push(integration);
+        return { status: 200, body: { ...integration, config: undefined } };
+      }
+      case "PATCH /api/v2/integrations/{id}": {
+        const integration = records.integrations.find((i) => i.id === id);
+        if (!integration) return notFound("integration");
+        if (typeof body.intendedState === "string") integration.intendedState = body.intendedState;
+        return { status: 200, body: { ...integration, config: undefined } };
+      }
+      case "DELETE /api/v2/integrations/{id}": {
+        const before = records.integrations.length;
+        records.integrations = records.integrations.filter((i) => i.id !== id);
+        records.actions = records.actions.filter((a) => a.integrationId !== id);
+        return before === records.integrations.length ? notFound("integration") : { status: 200, body: {} };
+      }
+      case "GET /api/v2/integrations/{id}/config/current": {
+        const integration = records.integrations.find((i) => i.id === id);
+        return integration ? { status: 200, body: integration.config } : notFound("integration");
+      }
+      case "PUT /api/v2/integrations/{id}/config/current": {
+        const integration = records.integrations.find((i) => i.id === id);
+        if (!integration) return notFound("integration");
+        if (body.version !== integration.config.version) return genesysError(409, "version.mismatch", "config version does not match the current version");
+        integration.config = { ...(body), version: integration.config.version + 1 };
+        return { status: 200, body: integration.config };
+      }
+      case "GET /api/v2/integrations/credentials":
+        return listing(records.credentials.map(({ credentialFields: _fields, ...rest }) => rest));
+      case "POST /api/v2/integrations/credentials": {
+        const credential: Record<string, unknown> & { id: string; name: string } = { ...body, id: randomUUID(), name: String(body.name) };
+        records.credentials.push(credential);
+        return { status: 200, body: { id: credential.id, name: credential.name, type: credential.type } };
+      }
+      case "PUT /api/v2/integrations/credentials/{id}": {
+        const credential = records.credentials.find((c) => c.id === id);
+        if (!credential) return notFound("credential");
+        Object.assign(credential, body, { id });
+        return { status: 200, body: { id, name: credential.name, type: credential.type } };
+      }
+      case "DELETE /api/v2/integrations/credentials/{id}": {
+        const before = records.credentials.length;
+        records.credentials = records.credentials.filter((c) => c.id !== id);
+        return before === records.credentials.length ? notFound("credential") : { status: 204 };
+      }
+      case "GET /api/v2/integrations/actions": {
+        const category = query.get("category");
+        return listing(records.actions.filter((a) => !category || a.category === category));
+      }
+      case "POST /api/v2/integrations/actions": {
+        if (!records.integrations.some((i) => i.id === body.integrationId)) return genesysError(400, "bad.request", "integrationId does not name an integration");
+        const action = { ...body, id: `custom_-_${randomUUID()}`, name: String(body.name), integrationId: String(body.integrationId) };
+        records.actions.push(action);
+        return { status: 200, body: action };
+      }
+      case "DELETE /api/v2/integrations/actions/{id}": {
+        const before = records.actions.length;
+        records.actions = records.actions.filter((a) => a.id !== id);
+        return before === records.actions.length ? notFound("action") : { status: 204 };
+      }
+      case "PATCH /api/v2/integrations/actions/{id}/draft": {
+        const integrationId = /^customAuth_-_(.+)$/.exec(id)?.[1];
+        if (!integrationId || !records.integrations.some((i) => i.id === integrationId)) return notFound("action");
+        records.authActions[id] = { draft: body, published: false };
+        return { status: 200, body: { id, ...body } };
+      }
+      case "POST /api/v2/integrations/actions/{id}/draft/publish": {
+        const auth = records.authActions[id];
+        if (!auth) return notFound("draft");
+        auth.published = true;
+        return { status: 200, body: { id } };
+      }
+    }
+  }
+
+  return {
+    records,
+    failOnce(method, pattern, status = 500) {
+      failures.push({ method: method.toUpperCase(), pattern, status });
+    },
+    handles(method, path) {
+      return platformPatterns.some((p) => patternMatch(p, method, path) !== null);
+    },
+    handle(method, path, query, body) {
+      const failure = failures.findIndex((f) => f.method === method.toUpperCase() && patternMatch(`${f.method} ${f.pattern}`, method, path) !== null);
+      if (failure >= 0) {
+        const [f] = failures.splice(failure, 1);
+        return genesysError(f!.status, "internal.server.error", "The stand-in failed this request on purpose.");
+      }
+      // Exact paths first ("/integrations/credentials" is not an integration id).
+      const ordered = [...platformPatterns].sort((a, b) => Number(a.includes("{id}")) - Number(b.includes("{id}")));
+      for (const pattern of ordered) {
+        const params = patternMatch(pattern, method, path);
+        if (params) return route(pattern, params[0] ?? "", query, body);
+      }
+      return genesysError(404, "not.found", `no platform route for ${method} ${path}`);
+    },
+    counts() {
+      return { roles: records.roles.length, oauthClients: records.oauthClients.length, integrations: records.integrations.length, credentials: records.credentials.length, actions: records.actions.length };
+    },
+  };
+}
