@@ -86,6 +86,20 @@ const timeoutJobRunSchema = z
 const deadLetterJobRunSchema = z.object({ requeued: z.int(), outbox: outboxRunSchema }).meta({ id: "DeadLetterJobRun" });
 const deadLetterRetriedSchema = deadLetterSchema.extend({ status: z.string().describe("The delivery's status now (PENDING: queued again).") }).meta({ id: "DeadLetterRetried" });
 
+const initiateWorkflowOperation: OperationSpec = {
+  operationId: "initiateWorkflow",
+  summary: "Start a workflow",
+  description: "Idempotent on workflow_id: the same body again answers 200 with the stored workflow; another body for the same id is a 409.",
+  tags: ["workflows"],
+  auth: { kind: "client", scopes: ["workflows:write"] },
+  body: { schema: createWorkflowBodySchema, required: true },
+  responses: {
+    201: { description: "Created", schema: workflowCreatedSchema },
+    200: { description: "Already created with this very body", schema: workflowCreatedSchema },
+  },
+  errors: [400, 409, 413, 415, 429],
+};
+
 export const apiOperations: Record<string, PathItemSpec> = {
   "/api/health": {
     get: {
@@ -166,34 +180,9 @@ export const apiOperations: Record<string, PathItemSpec> = {
       errors: [400, 401, 413, 415, 429],
     },
   },
-  "/api/v1/workflows": {
-    post: {
-      operationId: "initiateWorkflow",
-      summary: "Start a workflow",
-      description: "Idempotent on workflow_id: the same body again answers 200 with the stored workflow; another body for the same id is a 409.",
-      tags: ["workflows"],
-      auth: { kind: "client", scopes: ["workflows:write"] },
-      body: { schema: createWorkflowBodySchema, required: true },
-      responses: {
-        201: { description: "Created", schema: workflowCreatedSchema },
-        200: { description: "Already created with this very body", schema: workflowCreatedSchema },
-      },
-      errors: [400, 409, 413, 415, 429],
-    },
-  },
+  "/api/v1/workflows": { post: initiateWorkflowOperation },
   "/api/v1/workflows/initiate": {
-    post: {
-      operationId: "initiateWorkflowAlias",
-      summary: "Start a workflow (alias of POST /api/v1/workflows)",
-      tags: ["workflows"],
-      auth: { kind: "client", scopes: ["workflows:write"] },
-      body: { schema: createWorkflowBodySchema, required: true },
-      responses: {
-        201: { description: "Created", schema: workflowCreatedSchema },
-        200: { description: "Already created with this very body", schema: workflowCreatedSchema },
-      },
-      errors: [400, 409, 413, 415, 429],
-    },
+    post: { ...initiateWorkflowOperation, operationId: "initiateWorkflowAlias", summary: "Start a workflow (alias of POST /api/v1/workflows, the path of the common Genesys guide)" },
   },
   "/api/v1/workflows/{id}": {
     get: {

@@ -11,6 +11,8 @@ import type { Org } from "@/lib/generated/prisma/client";
 import { GenesysNotConfigured, toGenesysError } from "@/lib/genesys/genesys-error";
 
 type ApiClient = typeof platformClient.ApiClient & {
+  config: { live_reload_config: boolean };
+  setAccessToken(token: string): void;
   setEnvironment(environment: string): void;
   setReturnExtendedResponses(value: boolean): void;
   setGateway(gateway: { host: string; protocol: string; port: number; path_params_login?: string; path_params_api?: string }): void;
@@ -27,10 +29,17 @@ const cache = new Map<string, CachedClient>();
 /** Renew this long before Genesys says the token expires. */
 const renewMarginMs = 5 * 60_000;
 
-function newApiClient(region: string): ApiClient {
+/**
+ * An SDK client of its own (the SDK's default instance is a process singleton)
+ * for one region, honouring GENESYS_API_BASE_URL. The wizard uses it with an
+ * admin's token, escalations with an org's client credentials.
+ */
+export function newGenesysApiClient(region: string): ApiClient {
   // ApiClientClass is exported at run time but not declared in the SDK's types.
   const ApiClientClass = (platformClient as unknown as { ApiClientClass: new () => ApiClient }).ApiClientClass;
   const client = new ApiClientClass();
+  // Each SDK client watches ~/.genesyscloudjavascript/config; one per org or request would pile up file watchers.
+  client.config.live_reload_config = false;
   client.setEnvironment(region);
   client.setReturnExtendedResponses(true);
   const override = env().GENESYS_API_BASE_URL;
@@ -49,7 +58,7 @@ export async function genesysClientFor(org: Org): Promise<ApiClient> {
   const cached = cache.get(org.id);
   if (cached && cached.fingerprint === fingerprint && cached.expiresAt - renewMarginMs > now) return cached.client;
 
-  const client = newApiClient(org.region);
+  const client = newGenesysApiClient(org.region);
   try {
     const auth = await client.loginClientCredentialsGrant(org.genesysClientId, open(org.genesysClientSecretEnc));
     // The SDK stamps expiry with the wall clock; carry the lifetime over to Longrun's clock.

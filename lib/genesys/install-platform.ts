@@ -3,15 +3,7 @@
 // what the wizard creates). One independent SDK client per call site, because
 // the SDK's default instance is a process-wide singleton.
 import platformClient from "purecloud-platform-client-v2";
-import { env } from "@/lib/env";
-
-type SdkClient = {
-  config: { live_reload_config: boolean };
-  setEnvironment(environment: string): void;
-  setReturnExtendedResponses(value: boolean): void;
-  setAccessToken(token: string): void;
-  setGateway(gateway: { host: string; protocol: string; port: number; path_params_login?: string; path_params_api?: string }): void;
-};
+import { newGenesysApiClient } from "@/lib/genesys/genesys-client";
 
 /** A Platform API failure during install, with Genesys's status and message for the admin. */
 export class InstallApiError extends Error {
@@ -75,21 +67,9 @@ export interface PermissionPolicy {
   allowConditions: boolean;
 }
 
-function newSdkClient(region: string, accessToken: string): SdkClient {
-  // ApiClientClass is exported at run time but not declared in the SDK's types.
-  const ApiClientClass = (platformClient as unknown as { ApiClientClass: new () => SdkClient }).ApiClientClass;
-  const client = new ApiClientClass();
-  // Each SDK client watches ~/.genesyscloudjavascript/config; one per wizard request would pile up file watchers.
-  client.config.live_reload_config = false;
-  client.setEnvironment(region);
-  client.setReturnExtendedResponses(true);
+function newSdkClient(region: string, accessToken: string) {
+  const client = newGenesysApiClient(region);
   client.setAccessToken(accessToken);
-  const override = env().GENESYS_API_BASE_URL;
-  if (override) {
-    // A stand-in for Genesys (browser tests, a sandbox proxy) on one origin, as in genesys-client.ts.
-    const url = new URL(override);
-    client.setGateway({ host: url.hostname, protocol: url.protocol.replace(":", ""), port: url.port ? Number(url.port) : -1, path_params_login: "", path_params_api: "" });
-  }
   return client;
 }
 
