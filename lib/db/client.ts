@@ -4,6 +4,7 @@
 // that folder; memory: → a throwaway PGlite with the committed schema.
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
+import { lockPgliteFolder } from "@/lib/db/pglite-lock.mjs";
 
 export type Db = PrismaClient;
 
@@ -30,6 +31,7 @@ async function createClient(url: string): Promise<PrismaClient> {
     return new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   }
   const dir = url.startsWith("file:") ? url.slice("file:".length) : url;
+  store.releasePgliteLock = lockPgliteFolder(dir);
   const pglite = new PGlite(dir);
   store.longrunPglite = pglite;
   return new PrismaClient({ adapter: new PrismaPGlite(pglite) });
@@ -44,10 +46,14 @@ export async function committedMigrations(): Promise<string[]> {
   return Promise.all(names.map((name) => readFile(path.join(dir, name, "migration.sql"), "utf8")));
 }
 
-const store = globalThis as unknown as { longrunDb?: Promise<PrismaClient>; longrunPglite?: import("@electric-sql/pglite").PGlite };
+const store = globalThis as unknown as { longrunDb?: Promise<PrismaClient>; longrunPglite?: import("@electric-sql/pglite").PGlite; releasePgliteLock?: () => void };
 
 export function db(): Promise<PrismaClient> {
-  store.longrunDb ??= createClient(env().DATABASE_URL);
+  store.longrunDb ??= createClient(env().DATABASE_URL).catch((error: unknown) => {
+    // Not cached: the next call tries again (e.g. once another process let go of the embedded folder).
+    store.longrunDb = undefined;
+    throw error;
+  });
   return store.longrunDb;
 }
 
@@ -67,6 +73,8 @@ export async function closeDb(): Promise<void> {
   if (pending) await (await pending).$disconnect();
   // Prisma's adapter leaves the embedded database open; close it so that the folder is released and the process can exit.
   if (pglite && !pglite.closed) await pglite.close();
+  store.releasePgliteLock?.();
+  store.releasePgliteLock = undefined;
 }
 
 /** Interactive transactions wait for a connection under load instead of failing after Prisma's 2 s default. */
