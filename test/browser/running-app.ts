@@ -4,12 +4,13 @@
 // With TEST_DATABASE_URL a fresh PostgreSQL database is used instead, and
 // several instances can share it (LISTEN/NOTIFY fan-out).
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { closeDb, committedMigrations } from "@/lib/db/client";
+import { createPostgresTestDatabase } from "@/test/support/postgres-test-database";
 import { resetEnvCache } from "@/lib/env";
 import { createOrg, type CreatedOrg } from "@/lib/orgs/create-org";
 import { browserDistDir } from "@/test/browser/global-setup";
@@ -37,30 +38,7 @@ export async function freePort(): Promise<number> {
 /** An empty database with the committed migrations applied. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl) {
-    const { Client } = await import("pg");
-    const name = `longrun_browser_${randomBytes(6).toString("hex")}`;
-    const admin = new Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const client = new Client({ connectionString: url.toString() });
-    await client.connect();
-    for (const sql of await committedMigrations()) await client.query(sql);
-    await client.end();
-    return {
-      url: url.toString(),
-      kind: "postgres",
-      drop: async () => {
-        const dropper = new Client({ connectionString: serverUrl });
-        await dropper.connect();
-        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await dropper.end();
-      },
-    };
-  }
+  if (serverUrl) return { kind: "postgres", ...(await createPostgresTestDatabase(serverUrl, "longrun_browser")) };
   const dir = await mkdtemp(path.join(tmpdir(), "longrun-browser-"));
   const { PGlite } = await import("@electric-sql/pglite");
   const pglite = new PGlite(dir);
