@@ -5,14 +5,22 @@
 // line) and the org settings (lib/orgs/org-settings.ts). Prints the warnings.
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { closeDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors/app-error";
+import { runCommand } from "./run-command";
 import { configureOrg, orgConfigurationSchema } from "@/lib/orgs/org-configuration";
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8").trim();
+}
+
+async function readSettingsFile(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as unknown;
+  } catch (error) {
+    throw new AppError("VALIDATION_FAILED", `cannot read ${file} as JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 async function main(): Promise<number> {
@@ -34,26 +42,16 @@ async function main(): Promise<number> {
     orchestratorUrl: values["orchestrator-url"],
     genesysClientId: values["genesys-client-id"],
     genesysClientSecret: values["genesys-client-secret-stdin"] ? await readStdin() : undefined,
-    settings: values["settings-file"] ? (JSON.parse(await readFile(values["settings-file"], "utf8")) as unknown) : undefined,
+    settings: values["settings-file"] ? await readSettingsFile(values["settings-file"]) : undefined,
   });
   if (!parsed.success) {
     console.error(`org:configure: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(input)"}: ${i.message}`).join("; ")}`);
     return 2;
   }
-  try {
-    const { settings, warnings } = await configureOrg(orgId, parsed.data, "cli");
-    console.log(JSON.stringify({ settings }, null, 2));
-    for (const warning of warnings) console.warn(`warning: ${warning}`);
-    return 0;
-  } catch (error) {
-    if (error instanceof AppError) {
-      console.error(`org:configure: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    await closeDb();
-  }
+  const { settings, warnings } = await configureOrg(orgId, parsed.data, "cli");
+  console.log(JSON.stringify({ settings }, null, 2));
+  for (const warning of warnings) console.warn(`warning: ${warning}`);
+  return 0;
 }
 
-process.exitCode = await main();
+await runCommand("org:configure", main);

@@ -1,8 +1,7 @@
 // npm run org:create -- --org-id <uuid> --region mypurecloud.com [--name "Acme"] [--orchestrator-url https://…]
 // Prints the data-action client credentials and the webhook signing secret once.
 import { parseArgs } from "node:util";
-import { closeDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors/app-error";
+import { runCommand } from "./run-command";
 import { createOrg, createOrgInputSchema } from "@/lib/orgs/create-org";
 
 async function main(): Promise<number> {
@@ -17,9 +16,8 @@ async function main(): Promise<number> {
     console.error("usage: npm run org:create -- --org-id <uuid> --region mypurecloud.com [--name <name>] [--orchestrator-url <url>]");
     return 2;
   }
-  try {
-    const org = await createOrg(parsed.data);
-    console.log(`Registered org ${org.orgId} (${org.region}).
+  const org = await createOrg(parsed.data);
+  console.log(`Registered org ${org.orgId} (${org.region}).
 
 Shown once; store them now. Longrun keeps only a hash or an encrypted copy.
 
@@ -30,16 +28,7 @@ Shown once; store them now. Longrun keeps only a hash or an encrypted copy.
 Use the client id/secret in the Genesys "User Defined (OAuth)" credentials of the
 Web Services Data Actions integration; give the signing secret to the systems that
 post callbacks (Standard Webhooks).`);
-    return 0;
-  } catch (error) {
-    if (error instanceof AppError) {
-      console.error(`org:create: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    await closeDb();
-  }
+  return 0;
 }
 
-process.exitCode = await main();
+await runCommand("org:create", main);
