@@ -1,7 +1,7 @@
 // Results and heartbeats from external systems. Every answer to a webhook-id
 // is stored with the change it made, so a redelivery gets the first answer and
 // changes nothing (rule 3).
-import { db, type Tx } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors/app-error";
 import { log } from "@/lib/log";
@@ -9,7 +9,7 @@ import { parseJson, validate } from "@/lib/http/read-body";
 import { callbackBodySchema, callbackQuerySchema } from "@/lib/api/schemas";
 import { interpretCallbackResult } from "@/lib/domain/callback-result";
 import type { TaskStatus } from "@/lib/domain/workflow-machine";
-import { applyCommand, type Applied } from "@/lib/workflows/workflow-store";
+import { applyCommand, type Applied, type ReceiptRow } from "@/lib/workflows/workflow-store";
 import { isUniqueViolation } from "@/lib/workflows/workflow-service";
 import type { VerifiedRequest } from "@/lib/webhooks/signed-request";
 
@@ -30,22 +30,25 @@ async function storedAnswer(orgId: string, webhookId: string): Promise<WebhookAn
   return receipt ? { status: receipt.statusCode, body: receipt.responseBody, replayed: true } : null;
 }
 
-function receiptWriter(orgId: string, webhookId: string, status: number, body: unknown) {
-  return (tx: Tx) => tx.webhookReceipt.create({ data: { orgId, webhookId, statusCode: status, responseBody: body as Prisma.InputJsonValue } });
+async function storeAnswer(orgId: string, webhookId: string, status: number, body: unknown): Promise<void> {
+  const prisma = await db();
+  await prisma.webhookReceipt.create({ data: { orgId, webhookId, statusCode: status, responseBody: body as Prisma.InputJsonValue } });
 }
 
+/**
+ * The first answer to a webhook-id is the answer. `work` gets the receipt to
+ * store with its change (in the same statement); a refusal is stored after.
+ */
 async function answerOnce(
   verified: VerifiedRequest,
   context: { workflowId: string; requestId: string },
-  work: (remember: (tx: Tx, status: number, body: unknown) => Promise<void>) => Promise<{ status: number; body: unknown }>,
+  work: (receipt: (status: number, body: unknown) => ReceiptRow) => Promise<{ status: number; body: unknown }>,
 ): Promise<WebhookAnswer> {
   const { orgId, webhookId } = verified;
-  const earlier = await storedAnswer(orgId, webhookId);
-  if (earlier) return earlier;
+  const earlier = verified.earlierAnswer;
+  if (earlier) return { status: earlier.statusCode, body: earlier.responseBody, replayed: true };
   try {
-    const answer = await work(async (tx, status, body) => {
-      await receiptWriter(orgId, webhookId, status, body)(tx);
-    });
+    const answer = await work((statusCode, responseBody) => ({ webhookId, statusCode, responseBody }));
     return { ...answer, replayed: false };
   } catch (error) {
     if (isUniqueViolation(error)) {
@@ -57,9 +60,8 @@ async function answerOnce(
     if (error.code === "STALE_VERSION") {
       log.warn("callback.conflict", { orgId, workflowId: context.workflowId, webhookId, requestId: context.requestId, message: error.message });
     }
-    const prisma = await db();
     try {
-      await receiptWriter(orgId, webhookId, error.status, error.toBody())(prisma);
+      await storeAnswer(orgId, webhookId, error.status, error.toBody());
     } catch (storeError) {
       if (!isUniqueViolation(storeError)) throw storeError;
       const winner = await storedAnswer(orgId, webhookId);
@@ -70,7 +72,7 @@ async function answerOnce(
 }
 
 export async function applyCallback(verified: VerifiedRequest, workflowId: string, query: URLSearchParams, requestId: string): Promise<WebhookAnswer> {
-  return answerOnce(verified, { workflowId, requestId }, async (remember) => {
+  return answerOnce(verified, { workflowId, requestId }, async (receipt) => {
     const body = validate(callbackBodySchema, parseJson(verified.body));
     const fromUrl = validate(callbackQuerySchema, Object.fromEntries(query), "callback URL query");
     if (body.workflow_id && body.workflow_id !== workflowId) {
@@ -96,7 +98,8 @@ export async function applyCallback(verified: VerifiedRequest, workflowId: strin
           resultData: (result.data ?? null) as Prisma.InputJsonValue | null,
           failureReason: result.reason,
         },
-        alsoInTransaction: (tx, applied) => remember(tx, 200, callbackAnswer(applied)),
+        receipt: (applied) => receipt(200, callbackAnswer(applied)),
+        loaded: verified.loaded,
       },
     );
     return { status: 200, body: callbackAnswer(applied) };
@@ -115,7 +118,7 @@ function callbackAnswer(applied: Applied) {
 }
 
 export async function recordHeartbeat(verified: VerifiedRequest, workflowId: string, taskId: string, requestId: string): Promise<WebhookAnswer> {
-  return answerOnce(verified, { workflowId, requestId }, async (remember) => {
+  return answerOnce(verified, { workflowId, requestId }, async (receipt) => {
     if (verified.body.trim() !== "") parseJson(verified.body);
     const answer = (applied: Applied) => ({
       workflow_id: workflowId,
@@ -125,7 +128,8 @@ export async function recordHeartbeat(verified: VerifiedRequest, workflowId: str
     });
     const applied = await applyCommand(verified.orgId, workflowId, { type: "HEARTBEAT", taskId }, { actor: "callback", requestId }, {
       retries: 3,
-      alsoInTransaction: (tx, applied) => remember(tx, 200, answer(applied)),
+      receipt: (applied) => receipt(200, answer(applied)),
+      loaded: verified.loaded,
     });
     return { status: 200, body: answer(applied) };
   });

@@ -17,7 +17,8 @@ import { webhookOrgLimit, webhookPeerLimit } from "@/lib/security/request-limits
 import { auditRefusal } from "@/lib/security/security-audit";
 import { checkSource, refuseSource } from "@/lib/security/source-allowlist";
 import { pruneWebhookReceiptsNowAndThen } from "@/lib/security/webhook-receipts";
-import { activeSigningSecrets, signatureHeadersFrom, verifyWithAny } from "@/lib/webhooks/signing-secrets";
+import { loadedWorkflow, type LoadedWorkflow } from "@/lib/workflows/workflow-store";
+import { openSigningSecrets, signatureHeadersFrom, verifyWithAny } from "@/lib/webhooks/signing-secrets";
 
 export interface VerifiedRequest {
   orgId: string;
@@ -25,6 +26,44 @@ export interface VerifiedRequest {
   body: string;
   /** The active secret that signed it (which one matters during a rotation). */
   secretId?: string;
+  /** The answer already given to this webhook-id, if any (read with the owners, used only once verified). */
+  earlierAnswer: StoredAnswer | null;
+  /** The workflow and its current task as read with the owners (writes compare-and-swap on its version). */
+  loaded: LoadedWorkflow;
+}
+
+export interface StoredAnswer {
+  statusCode: number;
+  responseBody: unknown;
+}
+
+interface WorkflowOwner {
+  orgId: string;
+  sourceCidrs: string[];
+  /** The org's active signing secrets, newest first, still sealed. */
+  secrets: Array<{ id: string; secretEnc: string }>;
+  earlierAnswer: StoredAnswer | null;
+  workflow: Record<string, unknown>;
+  task: Record<string, unknown> | null;
+}
+
+/**
+ * The orgs holding a workflow with this id (ids are unique per org only), each
+ * with what verifying a request for it takes, in one round trip.
+ */
+async function workflowOwners(workflowId: string, webhookId: string): Promise<WorkflowOwner[]> {
+  const prisma = await db();
+  return prisma.$queryRaw<WorkflowOwner[]>`
+    SELECT w."orgId"::text AS "orgId", o."sourceCidrs",
+           COALESCE((SELECT json_agg(json_build_object('id', s."id", 'secretEnc', s."secretEnc") ORDER BY s."createdAt" DESC)
+                     FROM "SigningSecret" s WHERE s."orgId" = w."orgId" AND s."revokedAt" IS NULL), '[]'::json) AS "secrets",
+           (SELECT json_build_object('statusCode', r."statusCode", 'responseBody', r."responseBody")
+              FROM "WebhookReceipt" r WHERE r."orgId" = w."orgId" AND r."webhookId" = ${webhookId}) AS "earlierAnswer",
+           to_jsonb(w) AS "workflow", to_jsonb(t) AS "task"
+    FROM "Workflow" w JOIN "Org" o ON o."id" = w."orgId"
+    LEFT JOIN "Task" t ON t."id" = w."currentTaskId" AND t."orgId" = w."orgId"
+    WHERE w."id" = ${workflowId}::uuid
+    LIMIT 10`;
 }
 
 export async function verifySignedRequest(request: Request, workflowId: string, options: { bodyOptional?: boolean } = {}): Promise<VerifiedRequest> {
@@ -34,15 +73,14 @@ export async function verifySignedRequest(request: Request, workflowId: string, 
   await enforceRateLimits([webhookPeerLimit(peer)], { route: "webhook", peer: peer.address, workflowId });
 
   const headers = signatureHeadersFrom(request.headers);
-  const prisma = await db();
-  const owners = await prisma.workflow.findMany({ where: { id: workflowId }, select: { orgId: true, org: { select: { sourceCidrs: true } } }, take: 10 });
+  const owners = await workflowOwners(workflowId, headers["webhook-id"]);
   if (owners.length === 0) throw new AppError("NOT_FOUND", "workflow not found");
 
-  const admitted: string[] = [];
+  const admitted: WorkflowOwner[] = [];
   const refused: Array<{ orgId: string; reason: string }> = [];
   for (const owner of owners) {
-    const decision = checkSource(owner.org.sourceCidrs, peer);
-    if (decision.allowed) admitted.push(owner.orgId);
+    const decision = checkSource(owner.sourceCidrs, peer);
+    if (decision.allowed) admitted.push(owner);
     else refused.push({ orgId: owner.orgId, reason: decision.reason });
   }
   if (admitted.length === 0) return refuseSource(refused, peer, where);
@@ -51,17 +89,18 @@ export async function verifySignedRequest(request: Request, workflowId: string, 
   if (body.trim() !== "" || !options.bodyOptional) requireJsonContentType(request);
 
   let lastReason = "bad_signature";
-  for (const orgId of admitted) {
-    const verified = verifyWithAny(await activeSigningSecrets(orgId), body, headers);
+  for (const owner of admitted) {
+    const { orgId, secrets, earlierAnswer } = owner;
+    const verified = verifyWithAny(openSigningSecrets(secrets), body, headers);
     if (verified.ok) {
       await enforceRateLimits([webhookOrgLimit(orgId)], { route: "webhook", orgId, workflowId });
       await pruneWebhookReceiptsNowAndThen();
-      return { orgId, webhookId: headers["webhook-id"], body, secretId: verified.secretId };
+      return { orgId, webhookId: headers["webhook-id"], body, secretId: verified.secretId, earlierAnswer, loaded: loadedWorkflow(owner) };
     }
     lastReason = verified.reason;
   }
   log.warn("webhook.signature_refused", { ...where, reason: lastReason, webhookId: headers["webhook-id"], peer: peer.address });
-  for (const orgId of admitted) {
+  for (const { orgId } of admitted) {
     await auditRefusal({ orgId, actor: "webhook", action: "webhook.signature_refused", peer: peer.address, data: { ...where, reason: lastReason } });
   }
   throw new AppError(

@@ -113,10 +113,27 @@ export async function resealSecrets(actor: string): Promise<{ signingSecrets: nu
   return { signingSecrets, genesysSecrets };
 }
 
+// Sealed value → secret. A sealed value never changes meaning, so this cache
+// cannot go stale: revocation and rotation change which rows are read, not this.
+const opened = new Map<string, string>();
+
+/** Opens sealed secrets (AES-GCM), once per sealed value per process. */
+export function openSigningSecrets(rows: ReadonlyArray<{ id: string; secretEnc: string }>): Array<{ id: string; secret: string }> {
+  return rows.map((row) => {
+    let secret = opened.get(row.secretEnc);
+    if (secret === undefined) {
+      secret = open(row.secretEnc);
+      if (opened.size >= 10_000) opened.clear();
+      opened.set(row.secretEnc, secret);
+    }
+    return { id: row.id, secret };
+  });
+}
+
 export async function activeSigningSecrets(orgId: string): Promise<Array<{ id: string; secret: string }>> {
   const prisma = await db();
   const rows = await prisma.signingSecret.findMany({ where: { orgId, revokedAt: null }, orderBy: { createdAt: "desc" } });
-  return rows.map((row) => ({ id: row.id, secret: open(row.secretEnc) }));
+  return openSigningSecrets(rows);
 }
 
 export interface SignatureHeaders {

@@ -2,13 +2,13 @@
 // principal; nothing here reads another org's rows.
 import { createHash, randomUUID } from "node:crypto";
 import { clock } from "@/lib/clock";
-import { db, transactionOptions } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { Prisma, type Task, type Workflow } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors/app-error";
 import type { CreateWorkflowBody, DispatchTaskBody, WorkflowView } from "@/lib/api/schemas";
 import { readOrgSettings, settingsForTaskType } from "@/lib/orgs/org-settings";
 import type { TaskStatus, WorkflowStatus } from "@/lib/domain/workflow-machine";
-import { applyCommand, notifyWorkflowChanged, type CommandMeta } from "@/lib/workflows/workflow-store";
+import { applyCommand, loadWorkflow, workflowChangedChannel, type CommandMeta } from "@/lib/workflows/workflow-store";
 
 function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
@@ -33,35 +33,47 @@ export function callbackUrl(baseUrl: string, workflowId: string, taskId: string,
 }
 
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === "P2002") return true;
+  // A raw statement (P2010) carries the driver's own error.
+  const cause = (error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)?.cause;
+  return error.code === "P2010" && cause?.kind === "UniqueConstraintViolation";
 }
 
 export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, meta: CommandMeta): Promise<{ created: boolean; workflow: Workflow }> {
   const prisma = await db();
   const hash = requestHash(body);
+  const now = clock.now();
+  const workflow: Workflow = {
+    orgId,
+    id: body.workflow_id,
+    customerId: body.customer_id,
+    conversationId: body.conversation_id ?? null,
+    status: "INITIATED",
+    version: 1,
+    context: (body.context ?? null) as Workflow["context"],
+    requestHash: hash,
+    initiatedAt: new Date(body.timestamp),
+    deadlineAt: null,
+    // Started from a live interaction: the customer is connected until Genesys says otherwise.
+    sessionState: body.conversation_id ? "ACTIVE" : "NONE",
+    currentTaskId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
   try {
-    const workflow = await prisma.$transaction(async (tx) => {
-      const created = await tx.workflow.create({
-        data: {
-          orgId,
-          id: body.workflow_id,
-          customerId: body.customer_id,
-          conversationId: body.conversation_id ?? null,
-          status: "INITIATED",
-          version: 1,
-          context: (body.context ?? undefined) as Prisma.InputJsonValue | undefined,
-          requestHash: hash,
-          initiatedAt: new Date(body.timestamp),
-          // Started from a live interaction: the customer is connected until Genesys says otherwise.
-          sessionState: body.conversation_id ? "ACTIVE" : "NONE",
-        },
-      });
-      await tx.event.create({
-        data: { orgId, workflowId: created.id, type: "WORKFLOW_INITIATED", fromStatus: null, toStatus: "INITIATED", version: 1, actor: meta.actor, requestId: meta.requestId, createdAt: clock.now() },
-      });
-      await notifyWorkflowChanged(tx, orgId, created.id);
-      return created;
-    }, transactionOptions);
+    // The row, its first event and the NOTIFY in one statement: all or nothing, one round trip.
+    await prisma.$queryRaw`
+      WITH w AS (
+        INSERT INTO "Workflow" ("orgId", "id", "customerId", "conversationId", "status", "version", "context", "requestHash", "initiatedAt", "sessionState", "createdAt", "updatedAt")
+        VALUES (${orgId}::uuid, ${workflow.id}::uuid, ${workflow.customerId}, ${workflow.conversationId}, ${workflow.status}, 1,
+          ${body.context === undefined ? null : JSON.stringify(body.context)}::jsonb, ${hash}, ${workflow.initiatedAt}, ${workflow.sessionState}, ${now}, ${now})
+        RETURNING "orgId", "id"),
+      e AS (
+        INSERT INTO "Event" ("orgId", "workflowId", "type", "fromStatus", "toStatus", "version", "actor", "requestId", "createdAt")
+        SELECT "orgId", "id", 'WORKFLOW_INITIATED', NULL, 'INITIATED', 1, ${meta.actor}, ${meta.requestId}, ${now} FROM w),
+      n AS (SELECT pg_notify(${workflowChangedChannel}, ${`${orgId}:${workflow.id}`}) FROM w)
+      SELECT (SELECT count(*) FROM n)::int AS "notified"`;
     return { created: true, workflow };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -75,11 +87,7 @@ export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, 
 }
 
 async function findWorkflow(orgId: string, workflowId: string): Promise<{ workflow: Workflow; task: Task | null }> {
-  const prisma = await db();
-  const workflow = await prisma.workflow.findUnique({ where: { orgId_id: { orgId, id: workflowId } } });
-  if (!workflow) throw new AppError("NOT_FOUND", "workflow not found");
-  const task = workflow.currentTaskId ? await prisma.task.findFirst({ where: { orgId, id: workflow.currentTaskId } }) : null;
-  return { workflow, task };
+  return loadWorkflow(await db(), orgId, workflowId);
 }
 
 export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: string): WorkflowView {

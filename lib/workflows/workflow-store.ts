@@ -1,10 +1,10 @@
 // Applies state-machine transitions to the database: compare-and-swap on the
 // workflow's version, the task row, the audit events and the outbox rows, all
-// in one transaction.
+// in one atomic statement.
 import { randomUUID } from "node:crypto";
 import { clock } from "@/lib/clock";
-import { db, transactionOptions, type Tx } from "@/lib/db/client";
-import type { Prisma, Task, Workflow } from "@/lib/generated/prisma/client";
+import { db, type Tx } from "@/lib/db/client";
+import { Prisma, type Task, type Workflow } from "@/lib/generated/prisma/client";
 import { AppError, type ErrorCode } from "@/lib/errors/app-error";
 import {
   transition,
@@ -47,11 +47,6 @@ export class VersionConflict extends AppError {
 /** Channel on which every committed workflow change is announced (the agent panel listens). */
 export const workflowChangedChannel = "longrun_workflow_changed";
 
-/** NOTIFY inside the transaction: PostgreSQL delivers it only if the change commits. */
-export async function notifyWorkflowChanged(tx: Tx, orgId: string, workflowId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_notify(${workflowChangedChannel}, ${`${orgId}:${workflowId}`})`;
-}
-
 export function toState(workflow: Workflow, task: Task | null): WorkflowState {
   return {
     status: workflow.status as WorkflowStatus,
@@ -71,15 +66,49 @@ export function toState(workflow: Workflow, task: Task | null): WorkflowState {
   };
 }
 
-export async function loadWorkflow(client: Tx, orgId: string, workflowId: string): Promise<{ workflow: Workflow; task: Task | null }> {
-  const workflow = await client.workflow.findUnique({ where: { orgId_id: { orgId, id: workflowId } } });
-  if (!workflow) throw new AppError("NOT_FOUND", "workflow not found");
-  const task = workflow.currentTaskId ? await client.task.findFirst({ where: { id: workflow.currentTaskId, orgId } }) : null;
-  return { workflow, task };
+const workflowDates = ["initiatedAt", "deadlineAt", "createdAt", "updatedAt"] as const;
+const taskDates = ["deadlineAt", "lastHeartbeatAt", "completedAt", "timedOutAt", "createdAt", "updatedAt"] as const;
+
+// to_jsonb renders timestamp(3) columns, which hold UTC, without a zone.
+function revive<T>(row: Record<string, unknown>, dates: readonly string[]): T {
+  for (const key of dates) {
+    const value = row[key];
+    if (typeof value === "string") row[key] = new Date(`${value}Z`);
+  }
+  return row as T;
+}
+
+export interface LoadedWorkflow {
+  workflow: Workflow;
+  task: Task | null;
+}
+
+/** Rows selected as `to_jsonb(w) AS "workflow", to_jsonb(t) AS "task"` (see loadWorkflow), as Prisma would return them. */
+export function loadedWorkflow(row: { workflow: Record<string, unknown>; task: Record<string, unknown> | null }): LoadedWorkflow {
+  return { workflow: revive<Workflow>(row.workflow, workflowDates), task: row.task ? revive<Task>(row.task, taskDates) : null };
+}
+
+/** The workflow and its current task in one round trip. */
+export async function loadWorkflow(client: Tx, orgId: string, workflowId: string): Promise<LoadedWorkflow> {
+  const rows = await client.$queryRaw<Array<{ workflow: Record<string, unknown>; task: Record<string, unknown> | null }>>`
+    SELECT to_jsonb(w) AS "workflow", to_jsonb(t) AS "task"
+    FROM "Workflow" w
+    LEFT JOIN "Task" t ON t."id" = w."currentTaskId" AND t."orgId" = w."orgId"
+    WHERE w."orgId" = ${orgId}::uuid AND w."id" = ${workflowId}::uuid`;
+  const row = rows[0];
+  if (!row) throw new AppError("NOT_FOUND", "workflow not found");
+  return loadedWorkflow(row);
 }
 
 export interface NewTaskData {
   payload: Prisma.InputJsonValue;
+}
+
+/** The first answer to a webhook-id, stored by the write that makes the change it reports. */
+export interface ReceiptRow {
+  webhookId: string;
+  statusCode: number;
+  responseBody: unknown;
 }
 
 export interface CommandOptions {
@@ -89,13 +118,19 @@ export interface CommandOptions {
   taskResult?: { resultStatus: string | null; resultData: Prisma.InputJsonValue | null; failureReason: string | null; success: boolean };
   /** Context the deliveries need later (e.g. the base URL callbacks reach us on). */
   deliveryPayload?: Record<string, string>;
-  /** Extra writes in the same transaction (e.g. the webhook receipt). */
-  alsoInTransaction?: (tx: Tx, applied: Applied) => Promise<void>;
+  /** The webhook receipt to store with the change, built from its outcome. */
+  receipt?: (applied: Applied) => ReceiptRow;
+  /**
+   * The workflow as the caller already read it, saving the first read. Safe
+   * because the write is a compare-and-swap: if it has moved on since, the
+   * write fails as a conflict, exactly as if it had moved after a fresh read.
+   */
+  loaded?: LoadedWorkflow;
 }
 
 type DeliveryRow = Prisma.DeliveryCreateManyInput;
 
-/** Outbox rows for the effects that create one; SUPERSEDE_ESCALATION is an update (writeEffects). */
+/** Outbox rows for the effects that create one; SUPERSEDE_ESCALATION is an update (writeChange). */
 export function effectDeliveryRows(orgId: string, workflowId: string, effects: Effect[], now: Date, extra: Record<string, string>): DeliveryRow[] {
   const row = (taskId: string, kind: string, payload: Prisma.InputJsonValue): DeliveryRow => ({ id: randomUUID(), orgId, workflowId, taskId, kind, payload, nextAttemptAt: now });
   return effects.flatMap((effect): DeliveryRow[] => {
@@ -130,115 +165,186 @@ export function eventRows(orgId: string, workflowId: string, events: DomainEvent
   }));
 }
 
-async function writeEffects(tx: Tx, orgId: string, workflowId: string, effects: Effect[], now: Date, extra: Record<string, string>): Promise<void> {
-  const rows = effectDeliveryRows(orgId, workflowId, effects, now, extra);
-  if (rows.length > 0) await tx.delivery.createMany({ data: rows });
-  for (const effect of effects) {
-    if (effect.kind !== "SUPERSEDE_ESCALATION") continue;
-    await tx.delivery.updateMany({
-      where: { orgId, taskId: effect.taskId, kind: "ESCALATE", status: { in: ["PENDING", "DEAD"] } },
-      data: { status: "SUPERSEDED", lockedUntil: null },
-    });
-  }
+interface Change {
+  orgId: string;
+  workflowId: string;
+  expectedVersion: number;
+  workflow: Workflow;
+  task: { row: Task; created: boolean } | null;
+  events: Prisma.EventCreateManyInput[];
+  deliveries: DeliveryRow[];
+  supersedeEscalationsOf: string[];
+  receipt: ReceiptRow | null;
+  now: Date;
 }
 
-async function applyInTransaction(tx: Tx, orgId: string, workflowId: string, command: WorkflowCommand | ((state: WorkflowState, workflow: Workflow) => WorkflowCommand), meta: CommandMeta, options: CommandOptions): Promise<Applied> {
+const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
+/**
+ * The whole change as one autocommit statement: data-modifying CTEs that all
+ * hang on the compare-and-swap of the workflow row (`w`). If the version moved,
+ * `w` is empty and nothing else is written; PostgreSQL runs the statement
+ * atomically, so no transaction (and none of its round trips) is needed.
+ * NOTIFY is in the same statement: listeners hear of the change only if it commits.
+ */
+async function writeChange(client: Tx, change: Change): Promise<boolean> {
+  const { orgId, workflowId, workflow, task, now } = change;
+  const applied = Prisma.sql`EXISTS (SELECT 1 FROM w)`;
+  const ctes: Prisma.Sql[] = [
+    Prisma.sql`w AS (
+      UPDATE "Workflow" SET "status" = ${workflow.status}, "version" = ${workflow.version}, "currentTaskId" = ${workflow.currentTaskId}::uuid,
+        "deadlineAt" = ${workflow.deadlineAt}, "updatedAt" = ${now}
+      WHERE "orgId" = ${orgId}::uuid AND "id" = ${workflowId}::uuid AND "version" = ${change.expectedVersion}
+      RETURNING 1)`,
+  ];
+  if (task?.created) {
+    const t = task.row;
+    ctes.push(Prisma.sql`t AS (
+      INSERT INTO "Task" ("id", "orgId", "workflowId", "type", "payload", "status", "dispatch", "timeoutSeconds", "heartbeatTimeoutSeconds", "deadlineAt", "callbackVersion", "createdAt", "updatedAt")
+      SELECT ${t.id}::uuid, ${orgId}::uuid, ${workflowId}::uuid, ${t.type}, ${json(t.payload)}::jsonb, ${t.status}, ${t.dispatch}, ${t.timeoutSeconds}, ${t.heartbeatTimeoutSeconds}::int,
+        ${t.deadlineAt}, ${t.callbackVersion}, ${now}, ${now}
+      WHERE ${applied})`);
+  } else if (task) {
+    const t = task.row;
+    ctes.push(Prisma.sql`t AS (
+      UPDATE "Task" SET "status" = ${t.status}, "deadlineAt" = ${t.deadlineAt}, "lastHeartbeatAt" = ${t.lastHeartbeatAt}, "lateResult" = ${t.lateResult},
+        "timedOutAt" = ${t.timedOutAt}, "resultStatus" = ${t.resultStatus}, "resultData" = ${json(t.resultData)}::jsonb, "failureReason" = ${t.failureReason},
+        "completedAt" = ${t.completedAt}, "updatedAt" = ${now}
+      WHERE "id" = ${t.id}::uuid AND "orgId" = ${orgId}::uuid AND ${applied})`);
+  }
+  if (change.events.length > 0) {
+    // Event ids follow the order of the domain's events.
+    const rows = change.events.map((e, n) => ({ n, taskId: e.taskId ?? null, type: e.type, fromStatus: e.fromStatus ?? null, toStatus: e.toStatus ?? null, data: e.data ?? null }));
+    const first = change.events[0]!;
+    ctes.push(Prisma.sql`e AS (
+      INSERT INTO "Event" ("orgId", "workflowId", "taskId", "type", "fromStatus", "toStatus", "version", "actor", "requestId", "data", "createdAt")
+      SELECT ${orgId}::uuid, ${workflowId}::uuid, r."taskId", r."type", r."fromStatus", r."toStatus", ${first.version}, ${first.actor}, ${first.requestId ?? null}, r."data", ${now}
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("n" int, "taskId" uuid, "type" text, "fromStatus" text, "toStatus" text, "data" jsonb)
+      WHERE ${applied}
+      ORDER BY r."n")`);
+  }
+  if (change.deliveries.length > 0) {
+    const rows = change.deliveries.map((d) => ({ id: d.id, taskId: d.taskId ?? null, kind: d.kind, payload: d.payload }));
+    ctes.push(Prisma.sql`d AS (
+      INSERT INTO "Delivery" ("id", "orgId", "workflowId", "taskId", "kind", "payload", "nextAttemptAt", "createdAt", "updatedAt")
+      SELECT r."id", ${orgId}::uuid, ${workflowId}::uuid, r."taskId", r."kind", r."payload", ${now}, ${now}, ${now}
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("id" uuid, "taskId" uuid, "kind" text, "payload" jsonb)
+      WHERE ${applied})`);
+  }
+  if (change.supersedeEscalationsOf.length > 0) {
+    ctes.push(Prisma.sql`s AS (
+      UPDATE "Delivery" SET "status" = 'SUPERSEDED', "lockedUntil" = NULL, "updatedAt" = ${now}
+      WHERE "orgId" = ${orgId}::uuid AND "taskId" = ANY(${change.supersedeEscalationsOf}::uuid[]) AND "kind" = 'ESCALATE' AND "status" IN ('PENDING', 'DEAD') AND ${applied})`);
+  }
+  if (change.receipt) {
+    const r = change.receipt;
+    ctes.push(Prisma.sql`rc AS (
+      INSERT INTO "WebhookReceipt" ("orgId", "webhookId", "statusCode", "responseBody", "createdAt")
+      SELECT ${orgId}::uuid, ${r.webhookId}, ${r.statusCode}, ${JSON.stringify(r.responseBody)}::jsonb, ${now}
+      WHERE ${applied})`);
+  }
+  ctes.push(Prisma.sql`n AS (SELECT pg_notify(${workflowChangedChannel}, ${`${orgId}:${workflowId}`}) FROM w)`);
+  const [row] = await client.$queryRaw<Array<{ applied: number }>>`
+    WITH ${Prisma.join(ctes, ",\n")}
+    SELECT (SELECT count(*) FROM w)::int AS "applied", (SELECT count(*) FROM n)::int AS "notified"`;
+  return (row?.applied ?? 0) === 1;
+}
+
+type CommandInput = WorkflowCommand | ((state: WorkflowState, workflow: Workflow) => WorkflowCommand);
+
+async function applyOnce(client: Tx, orgId: string, workflowId: string, command: CommandInput, meta: CommandMeta, options: CommandOptions, loaded?: LoadedWorkflow): Promise<Applied> {
+  const { workflow, task } = loaded ?? (await loadWorkflow(client, orgId, workflowId));
   const now = clock.now();
-  const { workflow, task } = await loadWorkflow(tx, orgId, workflowId);
   const before = toState(workflow, task);
   const cmd = typeof command === "function" ? command(before, workflow) : command;
   const outcome = transition(before, cmd, now);
   if (!outcome.ok) throw new AppError(domainErrorToAppError[outcome.error.code], outcome.error.message);
   const after = outcome.state;
 
-  // Compare-and-swap: the write happens only if nobody moved the workflow since our read.
-  const { count } = await tx.workflow.updateMany({
-    where: { orgId, id: workflowId, version: before.version },
-    data: {
-      status: after.status,
-      version: after.version,
-      currentTaskId: after.task?.id ?? null,
-      deadlineAt: after.task && (after.task.status === "QUEUED" || after.task.status === "ACCEPTED") ? after.task.deadlineAt : null,
-    },
-  });
-  if (count === 0) throw new VersionConflict(`workflow changed concurrently; version ${before.version} is stale`);
+  const updated: Workflow = {
+    ...workflow,
+    status: after.status,
+    version: after.version,
+    currentTaskId: after.task?.id ?? null,
+    deadlineAt: after.task && (after.task.status === "QUEUED" || after.task.status === "ACCEPTED") ? after.task.deadlineAt : null,
+    updatedAt: now,
+  };
 
-  let taskRow: Task | null = task;
-  if (after.task) {
-    if (cmd.type === "DISPATCH_TASK") {
-      taskRow = await tx.task.create({
-        data: {
-          id: after.task.id,
-          orgId,
-          workflowId,
-          type: after.task.type,
-          payload: options.newTask?.payload ?? {},
-          status: after.task.status,
-          dispatch: after.task.dispatch,
-          timeoutSeconds: after.task.timeoutSeconds,
-          heartbeatTimeoutSeconds: after.task.heartbeatTimeoutSeconds,
-          deadlineAt: after.task.deadlineAt,
-          callbackVersion: after.version,
-        },
-      });
-    } else if (task) {
-      const result = options.taskResult;
-      taskRow = await tx.task.update({
-        where: { id: after.task.id },
-        data: {
-          status: after.task.status,
-          deadlineAt: after.task.deadlineAt,
-          lastHeartbeatAt: after.task.lastHeartbeatAt,
-          lateResult: after.task.lateResult,
-          ...(cmd.type === "TIME_OUT" ? { timedOutAt: now } : {}),
-          ...(result
-            ? {
-                resultStatus: result.resultStatus,
-                resultData: result.resultData ?? undefined,
-                failureReason: result.failureReason,
-                completedAt: now,
-              }
-            : {}),
-        },
-      });
-    }
+  let taskChange: Change["task"] = null;
+  if (after.task && cmd.type === "DISPATCH_TASK") {
+    const row: Task = {
+      id: after.task.id,
+      orgId,
+      workflowId,
+      type: after.task.type,
+      payload: (options.newTask?.payload ?? {}) as Task["payload"],
+      status: after.task.status,
+      dispatch: after.task.dispatch,
+      attempts: 0,
+      timeoutSeconds: after.task.timeoutSeconds,
+      heartbeatTimeoutSeconds: after.task.heartbeatTimeoutSeconds,
+      deadlineAt: after.task.deadlineAt,
+      lastHeartbeatAt: null,
+      callbackVersion: after.version,
+      resultStatus: null,
+      resultData: null,
+      failureReason: null,
+      lateResult: false,
+      completedAt: null,
+      timedOutAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    taskChange = { row, created: true };
+  } else if (after.task && task) {
+    const result = options.taskResult;
+    const row: Task = {
+      ...task,
+      status: after.task.status,
+      deadlineAt: after.task.deadlineAt,
+      lastHeartbeatAt: after.task.lastHeartbeatAt,
+      lateResult: after.task.lateResult,
+      ...(cmd.type === "TIME_OUT" ? { timedOutAt: now } : {}),
+      ...(result
+        ? { resultStatus: result.resultStatus, resultData: (result.resultData ?? task.resultData) as Task["resultData"], failureReason: result.failureReason, completedAt: now }
+        : {}),
+      updatedAt: now,
+    };
+    taskChange = { row, created: false };
   }
 
-  if (outcome.events.length > 0) await tx.event.createMany({ data: eventRows(orgId, workflowId, outcome.events, after.version, meta, now) });
-  await writeEffects(tx, orgId, workflowId, outcome.effects, now, options.deliveryPayload ?? {});
-
-  await notifyWorkflowChanged(tx, orgId, workflowId);
-
-  const updated: Workflow = { ...workflow, status: after.status, version: after.version, currentTaskId: after.task?.id ?? null };
-  const applied: Applied = { workflow: updated, task: taskRow, events: outcome.events.length };
-  await options.alsoInTransaction?.(tx, applied);
+  const applied: Applied = { workflow: updated, task: taskChange?.row ?? task, events: outcome.events.length };
+  const written = await writeChange(client, {
+    orgId,
+    workflowId,
+    expectedVersion: before.version,
+    workflow: updated,
+    task: taskChange,
+    events: eventRows(orgId, workflowId, outcome.events, after.version, meta, now),
+    deliveries: effectDeliveryRows(orgId, workflowId, outcome.effects, now, options.deliveryPayload ?? {}),
+    supersedeEscalationsOf: outcome.effects.flatMap((e) => (e.kind === "SUPERSEDE_ESCALATION" ? [e.taskId] : [])),
+    receipt: options.receipt?.(applied) ?? null,
+    now,
+  });
+  // Compare-and-swap: nothing was written if somebody moved the workflow since our read.
+  if (!written) throw new VersionConflict(`workflow changed concurrently; version ${before.version} is stale`);
   return applied;
 }
 
 /**
- * Runs one command in its own transaction. System commands (outbox, cron)
- * pass `retries`: a concurrent change makes them re-read and decide again;
- * a caller's versioned command never retries (its version is the point).
+ * Runs one command: one read, the state machine, one atomic write. System
+ * commands (outbox, cron) pass `retries`: a concurrent change makes them
+ * re-read and decide again; a caller's versioned command never retries (its
+ * version is the point).
  */
-export async function applyCommand(
-  orgId: string,
-  workflowId: string,
-  command: WorkflowCommand | ((state: WorkflowState, workflow: Workflow) => WorkflowCommand),
-  meta: CommandMeta,
-  options: CommandOptions & { retries?: number } = {},
-): Promise<Applied> {
+export async function applyCommand(orgId: string, workflowId: string, command: CommandInput, meta: CommandMeta, options: CommandOptions & { retries?: number } = {}): Promise<Applied> {
   const prisma = await db();
   for (let attempt = 0; ; attempt++) {
     try {
-      return await prisma.$transaction((tx) => applyInTransaction(tx, orgId, workflowId, command, meta, options), transactionOptions);
+      return await applyOnce(prisma, orgId, workflowId, command, meta, options, attempt === 0 ? options.loaded : undefined);
     } catch (error) {
       if (error instanceof VersionConflict && attempt < (options.retries ?? 0)) continue;
       throw error;
     }
   }
-}
-
-/** The same, inside a transaction the caller already holds (cron claims). */
-export function applyCommandIn(tx: Tx, orgId: string, workflowId: string, command: WorkflowCommand | ((state: WorkflowState, workflow: Workflow) => WorkflowCommand), meta: CommandMeta, options: CommandOptions = {}): Promise<Applied> {
-  return applyInTransaction(tx, orgId, workflowId, command, meta, options);
 }
