@@ -1,6 +1,7 @@
 // Request limits shared by every app instance: counters live in the
 // RateLimitBucket table, one row per key and fixed window, bumped with one
-// atomic INSERT … ON CONFLICT DO UPDATE for all the keys of a request. The
+// atomic INSERT … ON CONFLICT DO UPDATE for all the keys of a request (or of
+// all the requests that arrived together). The
 // decision uses a sliding-window estimate (previous window weighted by how
 // much of it still overlaps the last minute + current window), so a client
 // cannot double its rate by straddling a window boundary.
@@ -56,12 +57,40 @@ function retryAfter(l: Limit, previous: number, current: number, elapsed: number
   return Math.max(1, Math.ceil(seconds));
 }
 
+interface PendingHit {
+  limits: Limit[];
+  now: Date;
+  resolve: (decision: Decision) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Cell {
+  key: string;
+  windowStart: number;
+  previousStart: number;
+  hits: number;
+  /** Admitted count in this window before this batch, then as the batch's requests are decided. */
+  running: number;
+  previous: number;
+  refunds: number;
+}
+
+/** Hits that arrive while a batch is at the database wait for the next one; this caps a batch. */
+const maxBatch = 500;
+
 export class RateLimiter {
   private lastPrune = 0;
+  private readonly queue: PendingHit[] = [];
+  private flushing = false;
 
   constructor(private readonly prisma: () => Promise<Db> = db) {}
 
-  /** Counts one request against every limit; allowed only if all allow it. */
+  /**
+   * Counts one request against every limit; allowed only if all allow it.
+   * Concurrent hits in this process share one upsert (a hot key is one row,
+   * and one statement per request would queue on its lock); the counts stay
+   * exact across processes, since every batch adds its hits in the database.
+   */
   async hit(limits: readonly Limit[], now: Date = clock.now()): Promise<Decision> {
     const unique = new Map<string, Limit>();
     for (const limit of limits) {
@@ -69,60 +98,111 @@ export class RateLimiter {
       unique.set(limit.key, limit);
     }
     if (unique.size === 0) return { allowed: true, retryAfterSeconds: 0, states: [] };
-    // A fixed key order keeps concurrent multi-row upserts from deadlocking each other.
-    const ordered = [...unique.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const t = now.getTime();
-    const rows = ordered.map((l) => {
-      const windowMs = l.windowSeconds * 1000;
-      const start = Math.floor(t / windowMs) * windowMs;
-      return Prisma.sql`(${l.key}::text, ${sqlTimestamp(start)}::timestamp(3), ${sqlTimestamp(start - windowMs)}::timestamp(3))`;
+    return new Promise<Decision>((resolve, reject) => {
+      this.queue.push({ limits: [...unique.values()], now, resolve, reject });
+      if (!this.flushing) void this.flush();
     });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, maxBatch);
+        try {
+          const decisions = await this.decide(batch);
+          batch.forEach((hit, i) => hit.resolve(decisions[i]!));
+        } catch (error) {
+          for (const hit of batch) hit.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async decide(batch: PendingHit[]): Promise<Decision[]> {
+    const cells = new Map<string, Cell>();
+    const cellsOf = batch.map((hit) =>
+      hit.limits.map((l) => {
+        const windowMs = l.windowSeconds * 1000;
+        const windowStart = Math.floor(hit.now.getTime() / windowMs) * windowMs;
+        const id = `${windowStart}:${l.key}`;
+        let cell = cells.get(id);
+        if (!cell) {
+          cell = { key: l.key, windowStart, previousStart: windowStart - windowMs, hits: 0, running: 0, previous: 0, refunds: 0 };
+          cells.set(id, cell);
+        }
+        cell.hits++;
+        return cell;
+      }),
+    );
+    // A fixed row order keeps concurrent multi-row upserts from deadlocking each other.
+    const ordered = [...cells.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.windowStart - b.windowStart));
+    const rows = ordered.map(
+      (c, i) => Prisma.sql`(${i}::int, ${c.key}::text, ${sqlTimestamp(c.windowStart)}::timestamp(3), ${sqlTimestamp(c.previousStart)}::timestamp(3), ${c.hits}::int)`,
+    );
     const prisma = await this.prisma();
-    const counted = await prisma.$queryRaw<Array<{ key: string; count: number; previous: number }>>`
-      WITH input("key", "windowStart", "previousStart") AS (VALUES ${Prisma.join(rows)}),
+    const counted = await prisma.$queryRaw<Array<{ i: number; count: number; previous: number }>>`
+      WITH input("i", "key", "windowStart", "previousStart", "hits") AS (VALUES ${Prisma.join(rows)}),
       bumped AS (
         INSERT INTO "RateLimitBucket" ("key", "windowStart", "count")
-        SELECT "key", "windowStart", 1 FROM input ORDER BY "key"
-        ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimitBucket"."count" + 1
-        RETURNING "key", "count"
+        SELECT "key", "windowStart", "hits" FROM input ORDER BY "i"
+        ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimitBucket"."count" + EXCLUDED."count"
+        RETURNING "key", "windowStart", "count"
       )
-      SELECT b."key", b."count"::int AS "count", COALESCE(p."count", 0)::int AS "previous"
+      SELECT i."i", b."count"::int AS "count", COALESCE(p."count", 0)::int AS "previous"
       FROM bumped b
-      JOIN input i ON i."key" = b."key"
+      JOIN input i ON i."key" = b."key" AND i."windowStart" = b."windowStart"
       LEFT JOIN "RateLimitBucket" p ON p."key" = b."key" AND p."windowStart" = i."previousStart"`;
-
-    const states = ordered.map((l): LimitState => {
-      const row = counted.find((r) => r.key === l.key);
-      const current = Number(row?.count ?? 1);
-      const previous = Number(row?.previous ?? 0);
-      const windowMs = l.windowSeconds * 1000;
-      const elapsed = (t % windowMs) / windowMs;
-      const used = previous * (1 - elapsed) + current;
-      return { key: l.key, limit: l.limit, used, allowed: used <= l.limit, retryAfterSeconds: retryAfter(l, previous, current - 1, elapsed) };
-    });
-    const refused = states.filter((s) => !s.allowed);
-    if (refused.length > 0) {
-      // Only admitted requests count: a client over its limit keeps getting its full rate, not a lockout.
-      // Undone after the fact, so a concurrent request may briefly see one too many: it errs towards refusing.
-      const keys = ordered.map((l) => l.key);
-      const starts = ordered.map((l) => sqlTimestamp(Math.floor(t / (l.windowSeconds * 1000)) * l.windowSeconds * 1000));
-      // Rows are locked in key order, like the upsert, so the two cannot deadlock.
-      await prisma.$executeRaw`
-        WITH target AS (
-          SELECT b."key", b."windowStart" FROM "RateLimitBucket" b
-          JOIN unnest(${keys}::text[], ${starts}::text[]) AS u("key", "windowStart")
-            ON b."key" = u."key" AND b."windowStart" = u."windowStart"::timestamp(3)
-          ORDER BY b."key" FOR UPDATE OF b
-        )
-        UPDATE "RateLimitBucket" r SET "count" = r."count" - 1
-        FROM target WHERE r."key" = target."key" AND r."windowStart" = target."windowStart" AND r."count" > 0`;
+    for (const row of counted) {
+      const cell = ordered[Number(row.i)]!;
+      cell.running = Number(row.count) - cell.hits;
+      cell.previous = Number(row.previous);
     }
-    await this.pruneNowAndThen(t);
-    return {
-      allowed: refused.length === 0,
-      retryAfterSeconds: refused.reduce((max, s) => Math.max(max, s.retryAfterSeconds), 0),
-      states,
-    };
+
+    // The batch's requests in arrival order, as if each had been its own statement.
+    const decisions = batch.map((hit, h): Decision => {
+      const t = hit.now.getTime();
+      const states = hit.limits.map((l, k): LimitState => {
+        const cell = cellsOf[h]![k]!;
+        const windowMs = l.windowSeconds * 1000;
+        const elapsed = (t % windowMs) / windowMs;
+        const current = cell.running + 1;
+        const used = cell.previous * (1 - elapsed) + current;
+        return { key: l.key, limit: l.limit, used, allowed: used <= l.limit, retryAfterSeconds: retryAfter(l, cell.previous, cell.running, elapsed) };
+      });
+      const refused = states.filter((s) => !s.allowed);
+      // Only admitted requests count: a client over its limit keeps getting its full rate, not a lockout.
+      for (const cell of cellsOf[h]!) {
+        if (refused.length === 0) cell.running++;
+        else cell.refunds++;
+      }
+      return { allowed: refused.length === 0, retryAfterSeconds: refused.reduce((max, s) => Math.max(max, s.retryAfterSeconds), 0), states };
+    });
+
+    const refunded = ordered.filter((c) => c.refunds > 0);
+    if (refunded.length > 0) {
+      // Undone after the fact, so another process may briefly see a few too many: it errs towards refusing.
+      // Rows are locked in the upsert's order, so the two cannot deadlock.
+      const keys = refunded.map((c) => c.key);
+      const starts = refunded.map((c) => sqlTimestamp(c.windowStart));
+      const amounts = refunded.map((c) => c.refunds);
+      await prisma.$executeRaw`
+        WITH refund AS (
+          SELECT u."key", u."windowStart"::timestamp(3) AS "windowStart", u."amount", u."n"
+          FROM unnest(${keys}::text[], ${starts}::text[], ${amounts}::int[]) WITH ORDINALITY AS u("key", "windowStart", "amount", "n")
+        ),
+        target AS (
+          SELECT b."key", b."windowStart", refund."amount" FROM "RateLimitBucket" b
+          JOIN refund ON b."key" = refund."key" AND b."windowStart" = refund."windowStart"
+          ORDER BY refund."n" FOR UPDATE OF b
+        )
+        UPDATE "RateLimitBucket" r SET "count" = GREATEST(r."count" - target."amount", 0)
+        FROM target WHERE r."key" = target."key" AND r."windowStart" = target."windowStart"`;
+    }
+    await this.pruneNowAndThen(Math.max(...batch.map((hit) => hit.now.getTime())));
+    return decisions;
   }
 
   /** Deletes windows nobody reads any more: older than an hour (limits use windows of a minute). */

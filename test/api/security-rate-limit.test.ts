@@ -201,6 +201,21 @@ describe("shared by two app instances on one database", () => {
     expect(seenByA.states[0]!.used).toBe(26);
   });
 
+  it("decides a burst on one limiter as if request by request: exactly the limit, and only admitted hits stay counted", async () => {
+    const [a, b] = clients.map((c) => new RateLimiter(async () => c)) as [RateLimiter, RateLimiter];
+    const at = new Date(Date.UTC(2026, 10, 27, 12, 0, 30));
+    const hot = { key: `hot:${randomUUID()}`, limit: 150, windowSeconds: 60 };
+    // Half of the requests also carry a tight second limit: they are refused by it without using up `hot`.
+    const tight = { key: `tight:${randomUUID()}`, limit: 20, windowSeconds: 60 };
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => a.hit(i % 2 === 0 ? [hot] : [hot, tight], at)));
+    const admitted = results.filter((r) => r.allowed).length;
+    expect(admitted).toBe(150);
+    expect(results.filter((r, i) => r.allowed && i % 2 === 1)).toHaveLength(20);
+    // Seen from another instance: the admitted hits, plus its own.
+    const seen = await b.hit([{ ...hot, limit: 1000 }, { ...tight, limit: 1000 }], at);
+    expect(seen.states.map((state) => state.used)).toEqual([151, 21]);
+  });
+
   it("slides: the previous minute still weighs on the next, then fades", async () => {
     const [a, b] = clients.map((c) => new RateLimiter(async () => c)) as [RateLimiter, RateLimiter];
     const key = { key: `slide:${randomUUID()}`, limit: 10, windowSeconds: 60 };
