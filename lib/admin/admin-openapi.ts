@@ -209,6 +209,8 @@ export const adminApiOperations: Record<string, PathItemSpec> = {
     get: {
       operationId: "adminSlaReport",
       summary: "Time to result p50/p95 per task type, timeouts and late results over time (from the event log)",
+      description:
+        "Every figure counts the events that happened in the range: tasks dispatched in it, results that arrived in it (whatever the dispatch time) with their time to result, timeouts and late results that happened in it. p50/p95 are read from a log-scale histogram: within 9 % of the exact percentile_cont. Live: what the SLA rollup job has not added yet is read from the event log.",
       tags: ["admin"],
       auth: admin,
       query: z.object({ from: z.string().optional().describe("default: 24 hours before `to`"), to: z.string().optional().describe("default: now; at most 90 days after `from`") }),

@@ -84,6 +84,15 @@ const timeoutJobRunSchema = z
   .object({ timed_out: z.int(), skipped: z.int(), escalations: outboxRunSchema, outbox: outboxRunSchema })
   .meta({ id: "TimeoutJobRun" });
 const deadLetterJobRunSchema = z.object({ requeued: z.int(), outbox: outboxRunSchema }).meta({ id: "DeadLetterJobRun" });
+const slaRollupJobRunSchema = z
+  .object({
+    orgs: z.int().describe("Orgs looked at"),
+    chunks: z.int().describe("Chunks of at most a day of one org's events, one transaction each"),
+    events: z.int().describe("SLA events added to the rollup"),
+    behind: z.int().describe("Orgs not caught up by this run (out of time, or another run held them); the next run continues"),
+    failed: z.int().describe("Orgs whose rollup failed (logged)"),
+  })
+  .meta({ id: "SlaRollupJobRun" });
 const deadLetterRetriedSchema = deadLetterSchema.extend({ status: z.string().describe("The delivery's status now (PENDING: queued again).") }).meta({ id: "DeadLetterRetried" });
 
 const initiateWorkflowOperation: OperationSpec = {
@@ -142,6 +151,17 @@ export const apiOperations: Record<string, PathItemSpec> = {
       tags: ["ops"],
       auth: { kind: "cron" },
       responses: { 200: { description: "What this run did", schema: deadLetterJobRunSchema } },
+      errors: [],
+    },
+  },
+  "/api/cron/sla-rollup": {
+    get: {
+      operationId: "runSlaRollupJob",
+      summary: "Add the SLA events of every org to the hourly rollup the admin SLA report reads",
+      description: "For Vercel cron (vercel.json) or any scheduler. Events of the last two minutes wait for a later run; overlapping runs skip each other's orgs (FOR UPDATE SKIP LOCKED). The report is live without it, only slower.",
+      tags: ["ops"],
+      auth: { kind: "cron" },
+      responses: { 200: { description: "What this run did", schema: slaRollupJobRunSchema } },
       errors: [],
     },
   },

@@ -390,7 +390,7 @@ export async function deleteOrgData(orgId: string, actor: string, removed: strin
     await tx.delivery.deleteMany({ where: { orgId } });
     await tx.webhookReceipt.deleteMany({ where: { orgId } });
     await tx.accessToken.deleteMany({ where: { orgId } });
-    // Workflows, tasks, events, API clients and signing secrets go with the org row (ON DELETE CASCADE).
+    // Workflows, tasks, events, API clients, signing secrets and the SLA rollup go with the org row (ON DELETE CASCADE).
     await tx.org.deleteMany({ where: { id: orgId } });
     await tx.auditEntry.deleteMany({ where: { orgId } });
     await tx.auditEntry.create({

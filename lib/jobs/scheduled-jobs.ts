@@ -1,5 +1,6 @@
-// The two scheduled jobs. The cron routes (Vercel) and the in-process
+// The scheduled jobs. The cron routes (Vercel) and the in-process
 // scheduler (npm run dev / npm start / npm run worker) call these same functions.
+import { rollUpSla } from "@/lib/admin/sla-rollup";
 import { redriveDeadLetters } from "@/lib/outbox/dead-letters";
 import { processOutbox } from "@/lib/outbox/process-outbox";
 import { sweepTimeouts } from "@/lib/timeouts/sweep-timeouts";
@@ -19,4 +20,12 @@ export async function runDeadLetterJob() {
 /** Between the five-minute sweeps, deliveries (dispatch retries) should not wait long. */
 export async function runOutboxJob() {
   return processOutbox();
+}
+
+/**
+ * The SLA rollup. The report reads what is not rolled up yet from the event
+ * log, so this only keeps that part small; a run that finds another on an org skips it.
+ */
+export async function runSlaRollupJob() {
+  return rollUpSla();
 }

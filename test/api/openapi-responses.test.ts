@@ -17,6 +17,7 @@ import { POST as heartbeat } from "@/app/api/v1/workflows/[id]/tasks/[taskId]/he
 import { POST as callback } from "@/app/api/v1/webhooks/flow/callback/[id]/route";
 import { GET as cronTimeouts } from "@/app/api/cron/timeouts/route";
 import { GET as cronDeadLetters } from "@/app/api/cron/dead-letters/route";
+import { GET as cronSlaRollup } from "@/app/api/cron/sla-rollup/route";
 import { GET as deadLetters } from "@/app/api/v1/dead-letters/route";
 import { POST as retryDeadLetter } from "@/app/api/v1/dead-letters/[id]/retry/route";
 import { openApiDocument, type HttpMethod, type JsonSchema } from "@/lib/api/openapi";
@@ -198,6 +199,8 @@ describe("operations responses: cron jobs and dead letters", () => {
     await documented(await call(cronTimeouts, "/api/cron/timeouts", { headers: cron }), "/api/cron/timeouts", "get");
     await documented(await call(cronTimeouts, "/api/cron/timeouts"), "/api/cron/timeouts", "get");
     await documented(await call(cronDeadLetters, "/api/cron/dead-letters", { headers: cron }), "/api/cron/dead-letters", "get");
+    await documented(await call(cronSlaRollup, "/api/cron/sla-rollup", { headers: cron }), "/api/cron/sla-rollup", "get");
+    await documented(await call(cronSlaRollup, "/api/cron/sla-rollup"), "/api/cron/sla-rollup", "get");
   });
 
   it("dead letters: a page, 400 for a bad query, 404 for an unknown one", async () => {
@@ -244,6 +247,8 @@ it("covered every operation and status the flows above are meant to produce", ()
     "runTimeoutJob 200",
     "runTimeoutJob 401",
     "runDeadLetterJob 200",
+    "runSlaRollupJob 200",
+    "runSlaRollupJob 401",
     "listDeadLetters 200",
     "listDeadLetters 400",
     "retryDeadLetter 404",

@@ -40,7 +40,7 @@ export function PercentileChart({ rows }: { rows: SlaPerTaskType[] }) {
 }
 
 export function OverTimeChart({ buckets, bucket }: { buckets: SlaBucket[]; bucket: "hour" | "day" }) {
-  if (buckets.length === 0) return <p className="muted">No task was dispatched in this range.</p>;
+  if (buckets.length === 0) return <p className="muted">No task was dispatched, timed out or got a late result in this range.</p>;
   const height = 180;
   const left = 40;
   const bottom = 24;

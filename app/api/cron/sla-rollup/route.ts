@@ -1,0 +1,9 @@
+// Vercel cron (vercel.json, every 5 minutes) or any scheduler: add the SLA
+// events of every org to the hourly rollup the admin SLA report reads.
+import { cronRoute, json } from "@/lib/http/api-route";
+import { runSlaRollupJob } from "@/lib/jobs/scheduled-jobs";
+
+export const dynamic = "force-dynamic";
+export const maxDuration = 60;
+
+export const GET = cronRoute(async () => json(await runSlaRollupJob()));
