@@ -475,9 +475,9 @@ const operationLabel: Record<Operation, string> = {
   task: "task (setup)",
   callback: "callback (app)",
   ceiling: "raw CAS UPDATE",
-  "sql-as-today": "callback SQL as today, raw",
-  "sql-collapsed": "callback SQL collapsed, raw",
-  "sql-collapsed-no-notify": "callback SQL collapsed, no pg_notify, raw",
+  "sql-as-today": "callback SQL before, raw",
+  "sql-collapsed": "callback SQL as the app sends it now, raw",
+  "sql-collapsed-no-notify": "the same without pg_notify, raw",
 };
 
 function runMarkdown(run: DatabaseRun, settings: BenchSettings): string {
@@ -531,8 +531,8 @@ function runMarkdown(run: DatabaseRun, settings: BenchSettings): string {
       (
         [
           ["ceiling", "1"],
-          ["sql-as-today", "12 (as at commit 4ff4041; BEGIN … COMMIT)"],
-          ["sql-collapsed", "2 (no BEGIN)"],
+          ["sql-as-today", "12 (as at commit 4ff4041, before 5e5bdad; BEGIN … COMMIT)"],
+          ["sql-collapsed", "2 (no BEGIN; the app adds 2 rate-limit upserts, shared by concurrent requests)"],
           ["sql-collapsed-no-notify", "2 (no BEGIN)"],
           ["callback", "see profile"],
         ] as const

@@ -1,12 +1,12 @@
 // What the database alone can do for one callback, through the app's driver
 // and without Next.js or Prisma, in two shapes:
-// - as today: the 12 statements the app sent for a callback at commit
+// - before: the 12 statements the app sent for a callback at commit
 //   4ff4041 (counted on the wire by the profile pass), one round trip each,
 //   inside BEGIN … COMMIT;
-// - collapsed: one read (workflow, task, secrets, earlier answer) and one
-//   autocommit statement whose data-modifying CTEs do the compare-and-swap,
-//   the task, the event, the receipt and the NOTIFY, all conditioned on the
-//   compare-and-swap having matched.
+// - collapsed, the shape the app uses since commit 5e5bdad: one read
+//   (workflow, task, secrets, earlier answer) and one autocommit statement
+//   whose data-modifying CTEs do the compare-and-swap, the task, the event,
+//   the receipt and the NOTIFY, all conditioned on the compare-and-swap.
 // Each client works on a workflow and task of its own.
 import { randomUUID } from "node:crypto";
 import type { SqlDriver, SqlQuery } from "./sql-driver";
