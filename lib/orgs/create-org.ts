@@ -4,7 +4,7 @@ import { db, transactionOptions } from "@/lib/db/client";
 import { AppError } from "@/lib/errors/app-error";
 import { createApiClient } from "@/lib/auth/client-credentials";
 import { addSigningSecret } from "@/lib/webhooks/signing-secrets";
-import { isUniqueViolation } from "@/lib/workflows/workflow-service";
+import { isUniqueViolation } from "@/lib/db/unique-violation";
 import type { OrgSettings } from "@/lib/orgs/org-settings";
 import { z } from "zod";
 

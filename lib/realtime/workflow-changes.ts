@@ -1,5 +1,6 @@
 // Fan-out of committed workflow changes to the panels open on this instance.
-// Every writer, on any instance, runs pg_notify inside its transaction; each
+// Every writer, on any instance, runs pg_notify in the statement or transaction
+// that writes the change (so only committed changes are announced); each
 // instance holds ONE listening connection (node-postgres LISTEN on
 // PostgreSQL, PGlite's listen() on the embedded database) while it has
 // subscribers, maps the notified workflow to its conversation, and wakes the

@@ -10,7 +10,7 @@ import { callbackBodySchema, callbackQuerySchema } from "@/lib/api/schemas";
 import { interpretCallbackResult } from "@/lib/domain/callback-result";
 import type { TaskStatus } from "@/lib/domain/workflow-machine";
 import { applyCommand, type Applied, type ReceiptRow } from "@/lib/workflows/workflow-store";
-import { isUniqueViolation } from "@/lib/workflows/workflow-service";
+import { isUniqueViolation } from "@/lib/db/unique-violation";
 import type { VerifiedRequest } from "@/lib/webhooks/signed-request";
 
 export interface WebhookAnswer {

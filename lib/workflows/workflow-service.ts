@@ -3,6 +3,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/unique-violation";
 import { Prisma, type Task, type Workflow } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors/app-error";
 import type { CreateWorkflowBody, DispatchTaskBody, WorkflowView } from "@/lib/api/schemas";
@@ -30,14 +31,6 @@ export function callbackUrl(baseUrl: string, workflowId: string, taskId: string,
   url.searchParams.set("task_id", taskId);
   url.searchParams.set("version", String(version));
   return url.toString();
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (error.code === "P2002") return true;
-  // A raw statement (P2010) carries the driver's own error.
-  const cause = (error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)?.cause;
-  return error.code === "P2010" && cause?.kind === "UniqueConstraintViolation";
 }
 
 export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, meta: CommandMeta): Promise<{ created: boolean; workflow: Workflow }> {

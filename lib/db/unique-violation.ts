@@ -1,0 +1,10 @@
+// A unique-key violation, from a Prisma model call (P2002) or from a raw
+// statement (P2010, which carries the driver's own error).
+import { Prisma } from "@/lib/generated/prisma/client";
+
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === "P2002") return true;
+  const cause = (error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)?.cause;
+  return error.code === "P2010" && cause?.kind === "UniqueConstraintViolation";
+}
