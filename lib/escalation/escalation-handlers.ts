@@ -109,7 +109,7 @@ export async function deliverEscalation(delivery: Delivery): Promise<DeliveryOut
   const planned = (delivery.payload as { path?: EscalationPath } | null)?.path ?? "FLOW";
   try {
     const reached = await reachCustomer(subject, planned === "FLOW");
-    await applyCommand(subject.org.id, subject.workflow.id, { type: "ESCALATION_DELIVERED", taskId: subject.task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id }, { retries: 3 });
+    await applyCommand(subject.org.id, subject.workflow.id, { type: "ESCALATION_DELIVERED", taskId: subject.task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id });
     return { ok: true, detail: reached.detail };
   } catch (error) {
     return failureOutcome(error);
@@ -131,7 +131,7 @@ export async function deliverResultFollowUp(delivery: Delivery): Promise<Deliver
   const late = delivery.kind === "LATE_RESULT";
   if (late && (delivery.payload as { escalatedAs?: string } | null)?.escalatedAs === "CALLBACK_SCHEDULED") {
     // The scheduled callback carries the workflow id; its flow and agent read the result from Longrun.
-    await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: "CALLBACK", detail: { attached_to: "scheduled callback" } }, { actor: "cron", requestId: delivery.id }, { retries: 3 });
+    await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: "CALLBACK", detail: { attached_to: "scheduled callback" } }, { actor: "cron", requestId: delivery.id });
     return { ok: true, detail: { attached_to: "scheduled callback" } };
   }
   try {
@@ -141,7 +141,7 @@ export async function deliverResultFollowUp(delivery: Delivery): Promise<Deliver
     }
     if (!late && !org.genesysClientId) return { ok: true, detail: { skipped: "Genesys credentials not configured" } };
     const reached = await reachCustomer(subject, late);
-    await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id }, { retries: 3 });
+    await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id });
     return { ok: true, detail: reached.detail };
   } catch (error) {
     return failureOutcome(error);

@@ -67,7 +67,7 @@ export async function deliverTaskDispatch(delivery: Delivery): Promise<DeliveryO
   const text = await response.text().catch(() => "");
   const outcome = outcomeFromHttpStatus(response.status, text, parseRetryAfter(response.headers.get("retry-after"), clock.now()));
   if (outcome.ok) {
-    await applyCommand(delivery.orgId, task.workflowId, { type: "TASK_DELIVERED", taskId: task.id }, { actor: "outbox", requestId: delivery.id }, { retries: 3 }).catch((error: unknown) => {
+    await applyCommand(delivery.orgId, task.workflowId, { type: "TASK_DELIVERED", taskId: task.id }, { actor: "outbox", requestId: delivery.id }).catch((error: unknown) => {
       // The task may have moved on (result already in, cancelled): the delivery itself still succeeded.
       if (!(error instanceof Error && "code" in error)) throw error;
     });

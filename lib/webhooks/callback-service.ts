@@ -93,7 +93,6 @@ export async function applyCallback(verified: VerifiedRequest, workflowId: strin
       { actor: "callback", requestId },
       {
         taskResult: {
-          success: result.success,
           resultStatus: result.status,
           resultData: (result.data ?? null) as Prisma.InputJsonValue | null,
           failureReason: result.reason,
@@ -127,7 +126,6 @@ export async function recordHeartbeat(verified: VerifiedRequest, workflowId: str
       deadline_at: applied.task!.deadlineAt.toISOString(),
     });
     const applied = await applyCommand(verified.orgId, workflowId, { type: "HEARTBEAT", taskId }, { actor: "callback", requestId }, {
-      retries: 3,
       receipt: (applied) => receipt(200, answer(applied)),
       loaded: verified.loaded,
     });

@@ -115,6 +115,8 @@ export async function resealSecrets(actor: string): Promise<{ signingSecrets: nu
 
 // Sealed value → secret. A sealed value never changes meaning, so this cache
 // cannot go stale: revocation and rotation change which rows are read, not this.
+// It holds revoked secrets too (until 10,000 entries, then starts afresh); they
+// are never used, since only active rows are looked up in it.
 const opened = new Map<string, string>();
 
 /** Opens sealed secrets (AES-GCM), once per sealed value per process. */

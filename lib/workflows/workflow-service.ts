@@ -133,7 +133,7 @@ export async function listWorkflowEvents(orgId: string, workflowId: string) {
 }
 
 export async function cancelWorkflow(orgId: string, workflowId: string, reason: string | null, meta: CommandMeta) {
-  const applied = await applyCommand(orgId, workflowId, { type: "CANCEL", reason }, meta, { retries: 3 });
+  const applied = await applyCommand(orgId, workflowId, { type: "CANCEL", reason }, meta);
   return applied;
 }
 

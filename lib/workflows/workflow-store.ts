@@ -115,7 +115,7 @@ export interface CommandOptions {
   /** Data for the task row a DISPATCH_TASK creates. */
   newTask?: NewTaskData;
   /** Fields of the result to store on the task (RECORD_RESULT). */
-  taskResult?: { resultStatus: string | null; resultData: Prisma.InputJsonValue | null; failureReason: string | null; success: boolean };
+  taskResult?: { resultStatus: string | null; resultData: Prisma.InputJsonValue | null; failureReason: string | null };
   /** Context the deliveries need later (e.g. the base URL callbacks reach us on). */
   deliveryPayload?: Record<string, string>;
   /** The webhook receipt to store with the change, built from its outcome. */
@@ -168,7 +168,8 @@ export function eventRows(orgId: string, workflowId: string, events: DomainEvent
 interface Change {
   orgId: string;
   workflowId: string;
-  expectedVersion: number;
+  /** The row as read: its version and its updatedAt, which every write moves (see writeChange). */
+  expected: { version: number; updatedAt: Date };
   workflow: Workflow;
   task: { row: Task; created: boolean } | null;
   events: Prisma.EventCreateManyInput[];
@@ -182,20 +183,28 @@ const json = (value: unknown) => (value === undefined || value === null ? null :
 
 /**
  * The whole change as one autocommit statement: data-modifying CTEs that all
- * hang on the compare-and-swap of the workflow row (`w`). If the version moved,
- * `w` is empty and nothing else is written; PostgreSQL runs the statement
- * atomically, so no transaction (and none of its round trips) is needed.
- * NOTIFY is in the same statement: listeners hear of the change only if it commits.
+ * hang on the compare-and-swap of the workflow row (`w`). If the row moved
+ * since it was read, `w` is empty and nothing else is written; PostgreSQL runs
+ * the statement atomically, so no transaction (and none of its round trips) is
+ * needed. NOTIFY is in the same statement: listeners hear of the change only if
+ * it commits.
+ *
+ * The swap compares the version and updatedAt: heartbeats and deliveries change
+ * the task without a new version (the version in a callback URL must stay
+ * valid), so the version alone would let a writer with an older read put back
+ * a deadline or status they had changed. updatedAt moves forward by at least a
+ * millisecond on every write, so it differs after any of them.
+ * Returns the new updatedAt, or null when the row had moved.
  */
-async function writeChange(client: Tx, change: Change): Promise<boolean> {
+async function writeChange(client: Tx, change: Change): Promise<Date | null> {
   const { orgId, workflowId, workflow, task, now } = change;
   const applied = Prisma.sql`EXISTS (SELECT 1 FROM w)`;
   const ctes: Prisma.Sql[] = [
     Prisma.sql`w AS (
       UPDATE "Workflow" SET "status" = ${workflow.status}, "version" = ${workflow.version}, "currentTaskId" = ${workflow.currentTaskId}::uuid,
-        "deadlineAt" = ${workflow.deadlineAt}, "updatedAt" = ${now}
-      WHERE "orgId" = ${orgId}::uuid AND "id" = ${workflowId}::uuid AND "version" = ${change.expectedVersion}
-      RETURNING 1)`,
+        "deadlineAt" = ${workflow.deadlineAt}, "updatedAt" = GREATEST(${now}, "updatedAt" + interval '1 millisecond')
+      WHERE "orgId" = ${orgId}::uuid AND "id" = ${workflowId}::uuid AND "version" = ${change.expected.version} AND "updatedAt" = ${change.expected.updatedAt}
+      RETURNING "updatedAt")`,
   ];
   if (task?.created) {
     const t = task.row;
@@ -244,10 +253,11 @@ async function writeChange(client: Tx, change: Change): Promise<boolean> {
       WHERE ${applied})`);
   }
   ctes.push(Prisma.sql`n AS (SELECT pg_notify(${workflowChangedChannel}, ${`${orgId}:${workflowId}`}) FROM w)`);
-  const [row] = await client.$queryRaw<Array<{ applied: number }>>`
+  // `n` modifies nothing, so PostgreSQL runs it only because it is referenced here.
+  const [row] = await client.$queryRaw<Array<{ updatedAt: Date | null }>>`
     WITH ${Prisma.join(ctes, ",\n")}
-    SELECT (SELECT count(*) FROM w)::int AS "applied", (SELECT count(*) FROM n)::int AS "notified"`;
-  return (row?.applied ?? 0) === 1;
+    SELECT (SELECT "updatedAt" FROM w) AS "updatedAt", (SELECT count(*) FROM n)::int AS "notified"`;
+  return row?.updatedAt ?? null;
 }
 
 type CommandInput = WorkflowCommand | ((state: WorkflowState, workflow: Workflow) => WorkflowCommand);
@@ -317,7 +327,7 @@ async function applyOnce(client: Tx, orgId: string, workflowId: string, command:
   const written = await writeChange(client, {
     orgId,
     workflowId,
-    expectedVersion: before.version,
+    expected: { version: workflow.version, updatedAt: workflow.updatedAt },
     workflow: updated,
     task: taskChange,
     events: eventRows(orgId, workflowId, outcome.events, after.version, meta, now),
@@ -328,22 +338,27 @@ async function applyOnce(client: Tx, orgId: string, workflowId: string, command:
   });
   // Compare-and-swap: nothing was written if somebody moved the workflow since our read.
   if (!written) throw new VersionConflict(`workflow changed concurrently; version ${before.version} is stale`);
+  updated.updatedAt = written;
   return applied;
 }
 
 /**
- * Runs one command: one read, the state machine, one atomic write. System
- * commands (outbox, cron) pass `retries`: a concurrent change makes them
- * re-read and decide again; a caller's versioned command never retries (its
- * version is the point).
+ * Runs one command: one read, the state machine, one atomic write. When the
+ * workflow moved between the read and the write, the command is decided again
+ * on a fresh read (up to `conflictRetries` times): a command that names a version
+ * (a callback) is then refused by the state machine if the version moved, and
+ * goes through if only a heartbeat or a delivery came in between, as it would
+ * have had it come a moment later.
  */
-export async function applyCommand(orgId: string, workflowId: string, command: CommandInput, meta: CommandMeta, options: CommandOptions & { retries?: number } = {}): Promise<Applied> {
+const conflictRetries = 3;
+
+export async function applyCommand(orgId: string, workflowId: string, command: CommandInput, meta: CommandMeta, options: CommandOptions = {}): Promise<Applied> {
   const prisma = await db();
   for (let attempt = 0; ; attempt++) {
     try {
       return await applyOnce(prisma, orgId, workflowId, command, meta, options, attempt === 0 ? options.loaded : undefined);
     } catch (error) {
-      if (error instanceof VersionConflict && attempt < (options.retries ?? 0)) continue;
+      if (error instanceof VersionConflict && attempt < conflictRetries) continue;
       throw error;
     }
   }

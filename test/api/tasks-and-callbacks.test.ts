@@ -10,7 +10,8 @@ import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
 import { processOutbox } from "@/lib/outbox/process-outbox";
 import "@/lib/outbox/handlers";
-import { applyCommand } from "@/lib/workflows/workflow-store";
+import { interpretCallbackResult } from "@/lib/domain/callback-result";
+import { applyCommand, loadWorkflow } from "@/lib/workflows/workflow-store";
 import { call, jsonOf, newOrg, signed, workflowBody, type TestOrg } from "@/test/support/api";
 import { startOrchestrator, type Orchestrator } from "@/test/support/orchestrator";
 
@@ -264,6 +265,27 @@ describe("callbacks", () => {
     expect(escalations.map((d) => d.status)).toEqual(["SUPERSEDED"]);
   });
 
+  it("keeps a late result even when the escalation is recorded between its read and its write", async () => {
+    const workflowId = await startWorkflow();
+    const { task_id } = await startTask(workflowId, { task_type: "FRAUD_VERIFICATION", payload: {}, timeout: 60 });
+    const later = new Date(clock.now().getTime() + 120_000);
+    restoreClock = clock.set(() => later);
+    await applyCommand(org.orgId, workflowId, { type: "TIME_OUT", taskId: task_id, path: "FLOW" }, { actor: "cron", requestId: null });
+    const prisma = await db();
+    const readByCallback = await loadWorkflow(prisma, org.orgId, workflowId);
+    await applyCommand(org.orgId, workflowId, { type: "ESCALATION_DELIVERED", taskId: task_id, path: "FLOW" }, { actor: "cron", requestId: null });
+    const result = interpretCallbackResult({ result: "SUCCESS" })!;
+    const applied = await applyCommand(
+      org.orgId,
+      workflowId,
+      { type: "RECORD_RESULT", taskId: task_id, expectedVersion: readByCallback.workflow.version, result },
+      { actor: "callback", requestId: null },
+      { loaded: readByCallback, taskResult: { resultStatus: result.status, resultData: { score: 1 }, failureReason: null } },
+    );
+    expect(applied.task).toMatchObject({ lateResult: true, resultData: { score: 1 } });
+    expect((await eventTypes(workflowId)).slice(-2)).toEqual(["ESCALATED", "LATE_RESULT"]);
+  });
+
   it("is a 404 for an unknown workflow", async () => {
     const unknown = randomUUID();
     const res = await postCallback(`http://longrun.test/api/v1/webhooks/flow/callback/${unknown}?version=1`, { result: "SUCCESS" });
@@ -288,5 +310,38 @@ describe("heartbeats", () => {
     const unsigned = await call(heartbeat, path, { params: { id: workflowId, taskId: task_id }, rawBody: "" });
     expect(unsigned.status).toBe(401);
     expect((await postCallback(callback_url, { result: "SUCCESS" })).status).toBe(200);
+  });
+
+  it("and deliveries do not undo each other: a write that read an older row decides again on a fresh one", async () => {
+    const start = new Date("2026-11-27T12:00:00.000Z");
+    let now = start;
+    restoreClock = clock.set(() => now);
+    const prisma = await db();
+    const asCallback = { actor: "callback" as const, requestId: null };
+    const asOutbox = { actor: "outbox" as const, requestId: null };
+    const taskOf = (id: string) => prisma.task.findUniqueOrThrow({ where: { id } });
+
+    // The outbox reads, a heartbeat extends the deadline, then the outbox writes "delivered".
+    const first = await startWorkflow();
+    const { task_id: firstTask } = await startTask(first, { task_type: "CREDIT_CHECK", payload: {} });
+    const readByOutbox = await loadWorkflow(prisma, org.orgId, first);
+    expect(readByOutbox.task?.status).toBe("QUEUED");
+    // Late enough that the heartbeat (60 s) reaches past the task's own deadline (120 s).
+    now = new Date(start.getTime() + 100_000);
+    await applyCommand(org.orgId, first, { type: "HEARTBEAT", taskId: firstTask }, asCallback);
+    const extended = new Date(now.getTime() + 60_000);
+    await applyCommand(org.orgId, first, { type: "TASK_DELIVERED", taskId: firstTask }, asOutbox, { loaded: readByOutbox });
+    expect(await taskOf(firstTask)).toMatchObject({ status: "ACCEPTED", deadlineAt: extended });
+    expect((await view(first)).deadline_at).toBe(extended.toISOString());
+
+    // A heartbeat reads, the outbox writes "delivered", then the heartbeat writes.
+    now = start;
+    const second = await startWorkflow();
+    const { task_id: secondTask } = await startTask(second, { task_type: "CREDIT_CHECK", payload: {} });
+    const readByHeartbeat = await loadWorkflow(prisma, org.orgId, second);
+    await applyCommand(org.orgId, second, { type: "TASK_DELIVERED", taskId: secondTask }, asOutbox);
+    now = new Date(start.getTime() + 110_000);
+    await applyCommand(org.orgId, second, { type: "HEARTBEAT", taskId: secondTask }, asCallback, { loaded: readByHeartbeat });
+    expect(await taskOf(secondTask)).toMatchObject({ status: "ACCEPTED", deadlineAt: new Date(now.getTime() + 60_000) });
   });
 });
