@@ -73,6 +73,10 @@ interface Cell {
   running: number;
   previous: number;
   refunds: number;
+  /** Admitted in this batch; counts towards the next window's `previous` when the batch spans a boundary. */
+  admitted: number;
+  /** The same key's previous window, when this batch also hit it (its rows were not yet visible to this batch's read). */
+  previousInBatch?: Cell;
 }
 
 /** Hits that arrive while a batch is at the database wait for the next one; this caps a batch. */
@@ -115,6 +119,8 @@ export class RateLimiter {
         } catch (error) {
           for (const hit of batch) hit.reject(error);
         }
+        // Beside the next batch, once the batch has its answers: the clean-up delays no request.
+        void this.pruneNowAndThen(Math.max(...batch.map((hit) => hit.now.getTime())));
       }
     } finally {
       this.flushing = false;
@@ -130,13 +136,14 @@ export class RateLimiter {
         const id = `${windowStart}:${l.key}`;
         let cell = cells.get(id);
         if (!cell) {
-          cell = { key: l.key, windowStart, previousStart: windowStart - windowMs, hits: 0, running: 0, previous: 0, refunds: 0 };
+          cell = { key: l.key, windowStart, previousStart: windowStart - windowMs, hits: 0, running: 0, previous: 0, refunds: 0, admitted: 0 };
           cells.set(id, cell);
         }
         cell.hits++;
         return cell;
       }),
     );
+    for (const cell of cells.values()) cell.previousInBatch = cells.get(`${cell.previousStart}:${cell.key}`);
     // A fixed row order keeps concurrent multi-row upserts from deadlocking each other.
     const ordered = [...cells.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.windowStart - b.windowStart));
     const rows = ordered.map(
@@ -169,14 +176,17 @@ export class RateLimiter {
         const windowMs = l.windowSeconds * 1000;
         const elapsed = (t % windowMs) / windowMs;
         const current = cell.running + 1;
-        const used = cell.previous * (1 - elapsed) + current;
-        return { key: l.key, limit: l.limit, used, allowed: used <= l.limit, retryAfterSeconds: retryAfter(l, cell.previous, cell.running, elapsed) };
+        const previous = cell.previous + (cell.previousInBatch?.admitted ?? 0);
+        const used = previous * (1 - elapsed) + current;
+        return { key: l.key, limit: l.limit, used, allowed: used <= l.limit, retryAfterSeconds: retryAfter(l, previous, cell.running, elapsed) };
       });
       const refused = states.filter((s) => !s.allowed);
       // Only admitted requests count: a client over its limit keeps getting its full rate, not a lockout.
       for (const cell of cellsOf[h]!) {
-        if (refused.length === 0) cell.running++;
-        else cell.refunds++;
+        if (refused.length === 0) {
+          cell.running++;
+          cell.admitted++;
+        } else cell.refunds++;
       }
       return { allowed: refused.length === 0, retryAfterSeconds: refused.reduce((max, s) => Math.max(max, s.retryAfterSeconds), 0), states };
     });
@@ -201,7 +211,6 @@ export class RateLimiter {
         UPDATE "RateLimitBucket" r SET "count" = GREATEST(r."count" - target."amount", 0)
         FROM target WHERE r."key" = target."key" AND r."windowStart" = target."windowStart"`;
     }
-    await this.pruneNowAndThen(Math.max(...batch.map((hit) => hit.now.getTime())));
     return decisions;
   }
 

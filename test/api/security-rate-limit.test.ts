@@ -216,6 +216,19 @@ describe("shared by two app instances on one database", () => {
     expect(seen.states.map((state) => state.used)).toEqual([151, 21]);
   });
 
+  it("decides a burst that straddles a window boundary as if request by request", async () => {
+    const [a, b] = clients.map((c) => new RateLimiter(async () => c)) as [RateLimiter, RateLimiter];
+    const key = { key: `edge:${randomUUID()}`, limit: 12, windowSeconds: 60 };
+    const t0 = Date.UTC(2026, 10, 27, 13, 0, 0);
+    const late = new Date(t0 + 59_000);
+    const early = new Date(t0 + 61_000);
+    const results = await Promise.all([...Array.from({ length: 10 }, () => a.hit([key], late)), ...Array.from({ length: 10 }, () => a.hit([key], early))]);
+    expect(results.slice(0, 10).every((r) => r.allowed)).toBe(true);
+    // One second into the next minute, 10 × 59/60 of the last one still count: 2 more fit, not 10.
+    expect(results.slice(10).filter((r) => r.allowed)).toHaveLength(2);
+    expect((await b.hit([{ ...key, limit: 1000 }], early)).states[0]!.used).toBeCloseTo((10 * 59) / 60 + 3, 5);
+  });
+
   it("slides: the previous minute still weighs on the next, then fades", async () => {
     const [a, b] = clients.map((c) => new RateLimiter(async () => c)) as [RateLimiter, RateLimiter];
     const key = { key: `slide:${randomUUID()}`, limit: 10, windowSeconds: 60 };
