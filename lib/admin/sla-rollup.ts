@@ -17,11 +17,12 @@ import { slaCounters, slaFacts, slaGrains, type SlaGrain } from "@/lib/admin/sla
 /**
  * Events younger than this are left for a later run. An event's createdAt is
  * its writer's clock when the write began, but other transactions see it only
- * once it commits, up to the 20 s transaction timeout later
- * (transactionOptions), and app instances' clocks differ a little. An event
- * that became visible after the watermark had passed its createdAt would never
- * be rolled up; two minutes leaves a wide margin. The report reads this
- * recent part live, so the lag never shows.
+ * once it commits: a change is one statement (lib/workflows/workflow-store.ts)
+ * that may wait on row locks, the timeout sweep's batch is a transaction of at
+ * most 20 s (transactionOptions), and app instances' clocks differ a little.
+ * An event that became visible after the watermark had passed its createdAt
+ * would never be rolled up; two minutes leaves a wide margin. The report
+ * reads this recent part live, so the lag never shows.
  */
 export const settleLagMs = 2 * 60_000;
 /** One statement adds at most a day of an org's events: catching up years of history is many bounded steps. */
@@ -75,7 +76,7 @@ export async function rollUpSla(options: SlaRollupOptions = {}): Promise<SlaRoll
 /** Chunks of one org until its watermark reaches `until`; false when left behind. */
 async function rollUpOrg(orgId: string, until: Date, deadline: number, run: SlaRollupRun): Promise<boolean> {
   const prisma = await db();
-  await startWatermark(orgId);
+  await startWatermark(orgId, until);
   for (;;) {
     if (Date.now() > deadline) return false;
     const step = await prisma.$transaction(async (tx) => {
@@ -102,15 +103,16 @@ async function rollUpOrg(orgId: string, until: Date, deadline: number, run: SlaR
 
 /**
  * An org's first watermark: its first SLA event, so the first run starts
- * where its history starts (one index probe per event type). Nothing for an
- * org without SLA events: its first events are then newer than any run so far.
+ * where its history starts (one index probe per event type), but never later
+ * than `until`: an event still settling could carry an earlier time than the
+ * first one visible now. Nothing for an org without SLA events.
  */
-async function startWatermark(orgId: string): Promise<void> {
+async function startWatermark(orgId: string, until: Date): Promise<void> {
   const prisma = await db();
   const firsts = slaEventTypes.map((type) => Prisma.sql`(SELECT min("createdAt") FROM "Event" WHERE "orgId" = ${orgId}::uuid AND "type" = ${type})`);
   await prisma.$executeRaw`
     INSERT INTO "SlaRollupState" ("orgId", "rolledUpTo")
-    SELECT ${orgId}::uuid, f.first
+    SELECT ${orgId}::uuid, LEAST(f.first, ${until})
     FROM (SELECT LEAST(${Prisma.join(firsts, ", ")}) AS first) f
     WHERE f.first IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "SlaRollupState" WHERE "orgId" = ${orgId}::uuid)
     ON CONFLICT ("orgId") DO NOTHING`;

@@ -157,7 +157,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
   "/api/cron/sla-rollup": {
     get: {
       operationId: "runSlaRollupJob",
-      summary: "Add the SLA events of every org to the hourly rollup the admin SLA report reads",
+      summary: "Add the SLA events of every org to the hourly and daily rollups the admin SLA report reads",
       description: "For Vercel cron (vercel.json) or any scheduler. Events of the last two minutes wait for a later run; overlapping runs skip each other's orgs (FOR UPDATE SKIP LOCKED). The report is live without it, only slower.",
       tags: ["ops"],
       auth: { kind: "cron" },

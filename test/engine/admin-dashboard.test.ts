@@ -251,12 +251,14 @@ describe("SLA rollup", () => {
     await seedWorkflow(otherOrg, { createdAt: at(60), taskType: "FRAUD_VERIFICATION", events: [{ type: "TASK_DISPATCHED", at: at(60) }, { type: "TASK_SUCCEEDED", at: at(90) }] });
   });
 
-  it("starts the watermark at the org's first SLA event, and an org without events has none", async () => {
+  it("starts the watermark at the org's first SLA event or the run's horizon, whichever is earlier, and an org without events has none", async () => {
     const empty = (await createOrg({ orgId: randomUUID(), region: "mypurecloud.com" })).orgId;
+    // The first events (at 0) are after this run's horizon (now − settle lag): one committing late
+    // with an earlier time must still be ahead of the watermark, so it starts at the horizon.
     const run = await rollUpSla({ orgIds: [orgId, empty], now: at(-86400) });
     expect(run).toEqual({ orgs: 2, chunks: 0, events: 0, behind: 0, failed: 0 });
     const prisma = await db();
-    expect((await prisma.slaRollupState.findUnique({ where: { orgId } }))?.rolledUpTo).toEqual(at(0));
+    expect((await prisma.slaRollupState.findUnique({ where: { orgId } }))?.rolledUpTo).toEqual(new Date(at(-86400).getTime() - settleLagMs));
     expect(await prisma.slaRollupState.findUnique({ where: { orgId: empty } })).toBeNull();
   });
 
@@ -267,7 +269,8 @@ describe("SLA rollup", () => {
     // Up to the middle of an hour, in day-long chunks, with events left after the watermark.
     const firstWatermark = at(50 * hour + 20 * 60);
     const first = await rollUpSla({ orgIds: [orgId], now: new Date(firstWatermark.getTime() + settleLagMs) });
-    expect(first.chunks).toBe(3);
+    // From a day before the first event (the run above) to 50 h 20 min after it, a day at a time.
+    expect(first.chunks).toBe(4);
     expect(first.behind).toBe(0);
     const afterFirst = await rolledUp(orgId);
     expect(afterFirst.rolledUpTo).toEqual(firstWatermark);

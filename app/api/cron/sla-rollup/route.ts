@@ -1,5 +1,5 @@
 // Vercel cron (vercel.json, every 5 minutes) or any scheduler: add the SLA
-// events of every org to the hourly rollup the admin SLA report reads.
+// events of every org to the hourly and daily rollups the admin SLA report reads.
 import { cronRoute, json } from "@/lib/http/api-route";
 import { runSlaRollupJob } from "@/lib/jobs/scheduled-jobs";
 
