@@ -28,7 +28,7 @@ export interface VerifiedRequest {
   secretId?: string;
   /** The answer already given to this webhook-id, if any (read with the owners, used only once verified). */
   earlierAnswer: StoredAnswer | null;
-  /** The workflow and its current task as read with the owners (writes compare-and-swap on its version). */
+  /** The workflow and its current task as read with the owners; the write compare-and-swaps on what was read. */
   loaded: LoadedWorkflow;
 }
 
