@@ -81,7 +81,13 @@ const outboxRunSchema = z
   .object({ claimed: z.int(), delivered: z.int(), retried: z.int(), dead: z.int() })
   .meta({ id: "OutboxRun", description: "Deliveries claimed, delivered, scheduled for retry and turned into dead letters." });
 const timeoutJobRunSchema = z
-  .object({ timed_out: z.int(), skipped: z.int(), escalations: outboxRunSchema, outbox: outboxRunSchema })
+  .object({
+    timed_out: z.int(),
+    skipped: z.int(),
+    escalations: outboxRunSchema,
+    outbox: outboxRunSchema,
+    pruned: z.object({ webhook_receipts: z.int(), rate_limit_windows: z.int() }).describe("Webhook receipts past their retention and rate-limit windows older than an hour, deleted"),
+  })
   .meta({ id: "TimeoutJobRun" });
 const deadLetterJobRunSchema = z.object({ requeued: z.int(), outbox: outboxRunSchema }).meta({ id: "DeadLetterJobRun" });
 const slaRollupJobRunSchema = z
@@ -136,7 +142,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
   "/api/cron/timeouts": {
     get: {
       operationId: "runTimeoutJob",
-      summary: "Time out overdue tasks, escalate them, deliver what the outbox has due",
+      summary: "Time out overdue tasks, escalate them, deliver what the outbox has due, prune expired receipts and rate-limit windows",
       description: "For Vercel cron (vercel.json) or any scheduler; overlapping runs cooperate (FOR UPDATE SKIP LOCKED).",
       tags: ["ops"],
       auth: { kind: "cron" },

@@ -3,13 +3,17 @@
 import { rollUpSla } from "@/lib/admin/sla-rollup";
 import { redriveDeadLetters } from "@/lib/outbox/dead-letters";
 import { processOutbox } from "@/lib/outbox/process-outbox";
+import { rateLimiter } from "@/lib/security/rate-limiter";
+import { pruneWebhookReceipts } from "@/lib/security/webhook-receipts";
 import { sweepTimeouts } from "@/lib/timeouts/sweep-timeouts";
 
 export async function runTimeoutJob() {
   const sweep = await sweepTimeouts();
   // Dispatch retries and anything else that came due since the last run.
   const outbox = await processOutbox();
-  return { timed_out: sweep.timedOut, skipped: sweep.skipped, escalations: sweep.escalations, outbox };
+  // Housekeeping here rather than on a request: rows nobody can read any more.
+  const pruned = { webhook_receipts: await pruneWebhookReceipts(), rate_limit_windows: await rateLimiter().prune() };
+  return { timed_out: sweep.timedOut, skipped: sweep.skipped, escalations: sweep.escalations, outbox, pruned };
 }
 
 export async function runDeadLetterJob() {

@@ -83,7 +83,6 @@ interface Cell {
 const maxBatch = 500;
 
 export class RateLimiter {
-  private lastPrune = 0;
   private readonly queue: PendingHit[] = [];
   private flushing = false;
 
@@ -119,8 +118,6 @@ export class RateLimiter {
         } catch (error) {
           for (const hit of batch) hit.reject(error);
         }
-        // Beside the next batch, once the batch has its answers: the clean-up delays no request.
-        void this.pruneNowAndThen(Math.max(...batch.map((hit) => hit.now.getTime())));
       }
     } finally {
       this.flushing = false;
@@ -214,21 +211,11 @@ export class RateLimiter {
     return decisions;
   }
 
-  /** Deletes windows nobody reads any more: older than an hour (limits use windows of a minute). */
+  /** Deletes windows nobody reads any more: older than an hour (limits use windows of a minute). The timeout job calls it. */
   async prune(now: Date = clock.now()): Promise<number> {
     const prisma = await this.prisma();
     const { count } = await prisma.rateLimitBucket.deleteMany({ where: { windowStart: { lt: new Date(now.getTime() - 3600_000) } } });
     return count;
-  }
-
-  private async pruneNowAndThen(t: number): Promise<void> {
-    if (Math.abs(t - this.lastPrune) < 60_000) return;
-    this.lastPrune = t;
-    try {
-      await this.prune(new Date(t));
-    } catch (error) {
-      log.warn("rate_limit.prune_failed", { error: error instanceof Error ? error.message : String(error) });
-    }
   }
 }
 

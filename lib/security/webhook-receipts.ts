@@ -2,10 +2,9 @@
 // request stays acceptable to the signature check while its timestamp is
 // within ±5 minutes of our clock, i.e. for up to 10 minutes after it first
 // arrives; receipts must outlive that, so the retention has a floor well above
-// it. Older receipts are pruned now and then by whichever instance gets there.
+// it. Older receipts are pruned by the timeout job (lib/jobs/scheduled-jobs.ts).
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
-import { log } from "@/lib/log";
 import { securityConfig } from "@/lib/security/security-config";
 
 /** The signature check's tolerance, both ways (lib/webhooks/signing-secrets.ts). */
@@ -21,19 +20,4 @@ export async function pruneWebhookReceipts(now: Date = clock.now()): Promise<num
   const prisma = await db();
   const { count } = await prisma.webhookReceipt.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - receiptRetentionMs()) } } });
   return count;
-}
-
-const state = globalThis as unknown as { longrunReceiptsPrunedAt?: number };
-
-/** At most once a minute per process; never fails the request that triggered it. */
-export async function pruneWebhookReceiptsNowAndThen(now: Date = clock.now()): Promise<void> {
-  const t = now.getTime();
-  if (state.longrunReceiptsPrunedAt !== undefined && Math.abs(t - state.longrunReceiptsPrunedAt) < 60_000) return;
-  state.longrunReceiptsPrunedAt = t;
-  try {
-    const pruned = await pruneWebhookReceipts(now);
-    if (pruned > 0) log.info("webhook.receipts_pruned", { pruned });
-  } catch (error) {
-    log.warn("webhook.receipts_prune_failed", { error: error instanceof Error ? error.message : String(error) });
-  }
 }

@@ -16,8 +16,7 @@ import { enforceRateLimits } from "@/lib/security/rate-limiter";
 import { webhookOrgLimit, webhookPeerLimit } from "@/lib/security/request-limits";
 import { auditRefusal } from "@/lib/security/security-audit";
 import { checkSource, refuseSource } from "@/lib/security/source-allowlist";
-import { pruneWebhookReceiptsNowAndThen } from "@/lib/security/webhook-receipts";
-import { loadedWorkflow, type LoadedWorkflow } from "@/lib/workflows/workflow-store";
+import { loadedWorkflow, type LoadedWorkflow, type ReceiptRow } from "@/lib/workflows/workflow-store";
 import { openSigningSecrets, signatureHeadersFrom, verifyWithAny } from "@/lib/webhooks/signing-secrets";
 
 export interface VerifiedRequest {
@@ -32,10 +31,8 @@ export interface VerifiedRequest {
   loaded: LoadedWorkflow;
 }
 
-export interface StoredAnswer {
-  statusCode: number;
-  responseBody: unknown;
-}
+/** A stored receipt, as the change that made it wrote it. */
+export type StoredAnswer = Omit<ReceiptRow, "webhookId">;
 
 interface WorkflowOwner {
   orgId: string;
@@ -94,7 +91,6 @@ export async function verifySignedRequest(request: Request, workflowId: string, 
     const verified = verifyWithAny(openSigningSecrets(secrets), body, headers);
     if (verified.ok) {
       await enforceRateLimits([webhookOrgLimit(orgId)], { route: "webhook", orgId, workflowId });
-      await pruneWebhookReceiptsNowAndThen();
       return { orgId, webhookId: headers["webhook-id"], body, secretId: verified.secretId, earlierAnswer, loaded: loadedWorkflow(owner) };
     }
     lastReason = verified.reason;

@@ -16,6 +16,7 @@ import { configureOrg } from "@/lib/orgs/org-configuration";
 import { forgetGenesysClient } from "@/lib/genesys/genesys-client";
 import type { OrgSettings } from "@/lib/orgs/org-settings";
 import { claimDeliveries, processOutbox } from "@/lib/outbox/process-outbox";
+import { receiptRetentionMs } from "@/lib/security/webhook-receipts";
 import { sweepTimeouts } from "@/lib/timeouts/sweep-timeouts";
 import { call, jsonOf, newOrg, signed, workflowBody, type TestOrg } from "@/test/support/api";
 import { connectedConversation, endedConversation, startGenesysFake, type GenesysFake } from "@/test/support/genesys-msw";
@@ -248,6 +249,32 @@ describe("timeout sweep", () => {
     const res = await call(cronTimeouts, "/api/cron/timeouts", { headers: cronAuth });
     expect(res.status).toBe(200);
     expect(await jsonOf(res)).toMatchObject({ timed_out: 1, escalations: { delivered: 1 } });
+  });
+
+  it("prunes webhook receipts past their retention and rate-limit windows nobody reads, and keeps the rest", async () => {
+    const prisma = await db();
+    const now = clock.now();
+    const old = new Date(now.getTime() - receiptRetentionMs() - 60_000);
+    const [stale, fresh] = [`stale-${randomUUID()}`, `fresh-${randomUUID()}`];
+    await prisma.webhookReceipt.createMany({
+      data: [
+        { orgId: org.orgId, webhookId: stale, statusCode: 200, responseBody: {}, createdAt: old },
+        { orgId: org.orgId, webhookId: fresh, statusCode: 200, responseBody: {}, createdAt: now },
+      ],
+    });
+    await prisma.rateLimitBucket.createMany({
+      data: [
+        { key: stale, windowStart: new Date(now.getTime() - 2 * 3600_000), count: 3 },
+        { key: fresh, windowStart: new Date(now.getTime() - 60_000), count: 3 },
+      ],
+    });
+    const res = await call(cronTimeouts, "/api/cron/timeouts", { headers: cronAuth });
+    expect(res.status).toBe(200);
+    const pruned = (await jsonOf<{ pruned: { webhook_receipts: number; rate_limit_windows: number } }>(res)).pruned;
+    expect(pruned.webhook_receipts).toBeGreaterThanOrEqual(1);
+    expect(pruned.rate_limit_windows).toBeGreaterThanOrEqual(1);
+    expect((await prisma.webhookReceipt.findMany({ where: { webhookId: { in: [stale, fresh] } } })).map((r) => r.webhookId)).toEqual([fresh]);
+    expect((await prisma.rateLimitBucket.findMany({ where: { key: { in: [stale, fresh] } } })).map((b) => b.key)).toEqual([fresh]);
   });
 });
 
