@@ -79,10 +79,6 @@ export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, 
   }
 }
 
-async function findWorkflow(orgId: string, workflowId: string): Promise<{ workflow: Workflow; task: Task | null }> {
-  return loadWorkflow(await db(), orgId, workflowId);
-}
-
 export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: string): WorkflowView {
   const resultKnown = task !== null && (task.status === "SUCCEEDED" || task.status === "FAILED" || task.lateResult);
   return {
@@ -110,13 +106,13 @@ export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: s
 }
 
 export async function getWorkflowView(orgId: string, workflowId: string, baseUrl: string): Promise<WorkflowView> {
-  const { workflow, task } = await findWorkflow(orgId, workflowId);
+  const { workflow, task } = await loadWorkflow(await db(), orgId, workflowId);
   return toWorkflowView(workflow, task, baseUrl);
 }
 
 export async function listWorkflowEvents(orgId: string, workflowId: string) {
   const prisma = await db();
-  await findWorkflow(orgId, workflowId);
+  await loadWorkflow(await db(), orgId, workflowId);
   const events = await prisma.event.findMany({ where: { orgId, workflowId }, orderBy: { id: "asc" }, take: 1000 });
   return events.map((e) => ({
     id: e.id.toString(),
