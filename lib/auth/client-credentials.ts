@@ -101,9 +101,13 @@ export async function authenticateBearer(authorization: string | null, required:
   if (!match?.[1]) throw new AppError("UNAUTHORIZED", "send Authorization: Bearer <token> from POST /api/oauth/token", { headers: { "WWW-Authenticate": 'Bearer realm="longrun"' } });
   const prisma = await db();
   const digest = sha256(match[1]);
-  const row = await prisma.accessToken.findUnique({ where: { tokenHash: digest }, include: { client: { select: { revokedAt: true } } } });
+  // Token and client in one round trip (every data-action request starts here).
+  const [row] = await prisma.$queryRaw<Array<{ tokenHash: string; clientId: string; orgId: string; scopes: string[]; expiresAt: Date; revokedAt: Date | null }>>`
+    SELECT t."tokenHash", t."clientId", t."orgId"::text AS "orgId", t."scopes", t."expiresAt", c."revokedAt"
+    FROM "AccessToken" t JOIN "ApiClient" c ON c."id" = t."clientId"
+    WHERE t."tokenHash" = ${digest}`;
   // The lookup is by digest; comparing again in constant time costs nothing and removes any doubt.
-  if (!row || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(digest)) || row.client.revokedAt || row.expiresAt <= clock.now()) {
+  if (!row || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(digest)) || row.revokedAt || row.expiresAt <= clock.now()) {
     throw new AppError("UNAUTHORIZED", "access token is invalid or expired", { headers: { "WWW-Authenticate": 'Bearer realm="longrun", error="invalid_token"' } });
   }
   const granted = row.scopes.filter(isScope);
