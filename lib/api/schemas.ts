@@ -147,7 +147,7 @@ export const workflowEventSchema = z
 export const workflowEventsSchema = z.object({ workflow_id: uuid, events: z.array(workflowEventSchema) }).meta({ id: "WorkflowEvents" });
 
 export const tokenRequestSchema = z.object({
-  grant_type: z.literal("client_credentials", { error: "grant_type must be client_credentials" }),
+  grant_type: z.literal("client_credentials", { error: "must be client_credentials" }),
   client_id: z.string().min(1).max(200).optional(),
   client_secret: z.string().min(1).max(500).optional(),
   scope: z.string().max(500).optional(),
