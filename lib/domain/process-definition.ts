@@ -110,6 +110,24 @@ export interface DefinitionError {
   message: string;
 }
 
+/**
+ * What the graph checks read of a step. A checked definition has this shape;
+ * so does the skeleton read from a definition that failed the schema, so that
+ * its graph errors are listed in the same round as its schema errors.
+ */
+export interface GraphStep {
+  name: string;
+  kind: StepKind;
+  input?: Record<string, unknown> | undefined;
+  until?: string | undefined;
+  on_success?: string | { field: string; cases: Record<string, string>; default?: string | undefined } | undefined;
+  on_failure?: string | undefined;
+  on_timeout?: string | undefined;
+}
+export interface GraphDefinition {
+  steps: readonly GraphStep[];
+}
+
 export type DefinitionCheck = { ok: true; definition: ProcessDefinition } | { ok: false; errors: DefinitionError[] };
 
 // ---------------------------------------------------------------- references
@@ -147,7 +165,7 @@ function collectReferences(value: unknown, at: string, out: Array<{ at: string; 
   }
 }
 
-function referencesOf(step: ProcessStep, index: number): Array<{ at: string; text: string }> {
+function referencesOf(step: GraphStep, index: number): Array<{ at: string; text: string }> {
   const out: Array<{ at: string; text: string }> = [];
   switch (step.kind) {
     case "task":
@@ -172,12 +190,12 @@ export interface Edge {
 }
 
 /** The step that follows `index` in the list, or end after the last. */
-function following(definition: ProcessDefinition, index: number): string {
+function following(definition: GraphDefinition, index: number): string {
   return definition.steps[index + 1]?.name ?? endTarget;
 }
 
 /** Every way out of a step, defaults included (they are edges too). */
-export function edgesOf(definition: ProcessDefinition, index: number): Edge[] {
+export function edgesOf(definition: GraphDefinition, index: number): Edge[] {
   const step = definition.steps[index]!;
   const at = `steps.${index}`;
   const edges: Edge[] = [];
@@ -214,7 +232,7 @@ const allowedTargets: Record<EdgeKind, readonly string[]> = {
  * left by success on every path from the first step (a data-flow
  * intersection, like available expressions). A failure or timeout leaves no result.
  */
-function availableResults(definition: ProcessDefinition, edges: Array<Array<{ to: number; kind: EdgeKind }>>): Array<Set<number>> {
+function availableResults(definition: GraphDefinition, edges: Array<Array<{ to: number; kind: EdgeKind }>>): Array<Set<number>> {
   const n = definition.steps.length;
   const all = Array.from({ length: n }, (_, i) => i);
   const incoming: Array<Array<{ from: number; kind: EdgeKind }>> = all.map(() => []);
@@ -238,7 +256,7 @@ function availableResults(definition: ProcessDefinition, edges: Array<Array<{ to
 }
 
 /** A cycle made only of task steps (every step on it may run again with no time passing). */
-function taskOnlyCycle(definition: ProcessDefinition, successors: number[][]): number[] | null {
+function taskOnlyCycle(definition: GraphDefinition, successors: number[][]): number[] | null {
   const isTask = (i: number) => definition.steps[i]!.kind === "task";
   const state = new Array<0 | 1 | 2>(successors.length).fill(0);
   const stack: number[] = [];
@@ -273,10 +291,12 @@ function schemaErrors(error: z.ZodError): DefinitionError[] {
 }
 
 /** The checks past the schema: names, targets, reachability, cycles, references. */
-export function definitionErrors(definition: ProcessDefinition): DefinitionError[] {
+export function definitionErrors(definition: GraphDefinition): DefinitionError[] {
   const errors: DefinitionError[] = [];
   const indexOf = new Map<string, number>();
   definition.steps.forEach((step, i) => {
+    // A reserved name is the schema's error; here end and escalate stay targets.
+    if (reservedNames.has(step.name)) return;
     if (indexOf.has(step.name)) {
       errors.push({ path: `steps.${i}.name`, code: "DUPLICATE_STEP", message: `step name "${step.name}" is used twice` });
     } else {
@@ -354,10 +374,32 @@ export function definitionErrors(definition: ProcessDefinition): DefinitionError
   return errors;
 }
 
+const loose = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+/** As much of each step as the graph checks need, whatever else is wrong with it. */
+const skeletonSchema = z.object({
+  steps: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.enum(["task", "wait"]).catch("task"),
+      input: loose(z.record(z.string(), z.unknown())),
+      until: loose(z.string()),
+      on_success: loose(z.union([z.string(), z.object({ field: z.string(), cases: z.record(z.string(), z.string()), default: z.string().optional() })])),
+      on_failure: loose(z.string()),
+      on_timeout: loose(z.string()),
+    }),
+  ).min(1),
+});
+
 /** Parses and checks a definition; every problem is listed, none is thrown. */
 export function checkProcessDefinition(input: unknown): DefinitionCheck {
   const parsed = processDefinitionSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: schemaErrors(parsed.error) };
+  if (!parsed.success) {
+    const errors = schemaErrors(parsed.error);
+    // Steps that at least have names: their graph errors belong in the same list.
+    const skeleton = skeletonSchema.safeParse(input);
+    if (skeleton.success) errors.push(...definitionErrors(skeleton.data));
+    return { ok: false, errors };
+  }
   const errors = definitionErrors(parsed.data);
   return errors.length === 0 ? { ok: true, definition: parsed.data } : { ok: false, errors };
 }

@@ -96,6 +96,20 @@ describe("process definitions", () => {
     expect(errors.map((e) => e.code).sort()).toEqual(["BAD_REFERENCE", "BAD_REFERENCE", "CYCLE_WITHOUT_WAIT", "UNKNOWN_STEP", "UNREACHABLE_STEP"]);
   });
 
+  it("lists the graph errors of a definition that also fails the schema, in the same round", () => {
+    const errors = errorsOf([
+      task("a", { timeout: "10 minutes", on_success: "ghost", input: { x: "$.nope" } }),
+      wait("w", { duration: undefined }),
+    ]);
+    expect(errors.map((e) => [e.code, e.path]).sort()).toEqual([
+      ["BAD_REFERENCE", "steps.0.input.x"],
+      ["INVALID", "steps.0.timeout"],
+      ["INVALID", "steps.1"],
+      ["UNKNOWN_STEP", "steps.0.on_success"],
+      ["UNREACHABLE_STEP", "steps.1"],
+    ]);
+  });
+
   it("allows a loop that goes through a wait, and references to steps that always run first", () => {
     const errors = errorsOf([
       task("check", { on_failure: "pause", on_success: "score" }),
