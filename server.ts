@@ -27,9 +27,13 @@ if (database.applied.length > 0) console.log(JSON.stringify({ time: new Date().t
 const port = Number(env.PORT ?? 3000);
 const host = env.HOST || undefined;
 
+// `npm run build` compiles this file to dist/server.js (`npm start` runs that, no
+// TypeScript transpiler at run time); `npm run dev` runs it as TypeScript. Next
+// looks for next.config.js and its build in the project folder either way.
+const projectDir = path.basename(import.meta.dirname) === "dist" ? path.dirname(import.meta.dirname) : import.meta.dirname;
 // Next allows one dev server per build folder (it locks <distDir>/dev/lock and
 // exits otherwise); a second `npm run dev` (another PORT) gets a folder of its own.
-if (dev && !env.NEXT_DIST_DIR && devServerRunning(path.join(import.meta.dirname, ".next/dev/lock"))) env.NEXT_DIST_DIR = `.next-dev-${port}`;
+if (dev && !env.NEXT_DIST_DIR && devServerRunning(path.join(projectDir, ".next/dev/lock"))) env.NEXT_DIST_DIR = `.next-dev-${port}`;
 
 function devServerRunning(lockFile: string): boolean {
   try {
@@ -42,7 +46,7 @@ function devServerRunning(lockFile: string): boolean {
   }
 }
 
-const app = next({ dev, dir: import.meta.dirname, port, ...(host ? { hostname: host } : {}) });
+const app = next({ dev, dir: projectDir, port, ...(host ? { hostname: host } : {}) });
 await app.prepare();
 const server = createPeerServer(app.getRequestHandler(), app.getUpgradeHandler());
 server.listen(port, host, () => {

@@ -11,7 +11,15 @@ import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 
 const require = createRequire(import.meta.url);
-const root = path.resolve(import.meta.dirname, "../..");
+
+/** The project folder: the nearest one above this file that holds prisma/schema.prisma (this file may be bundled into dist/). */
+function projectRoot() {
+  for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "prisma/schema.prisma"))) return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+}
+const root = projectRoot();
 const schemaPath = path.join(root, "prisma/schema.prisma");
 const migrationsDir = path.join(root, "prisma/migrations");
 
