@@ -4,6 +4,7 @@ import { SignOutButton } from "@/app/admin/sign-out-button";
 
 const sections = [
   { key: "dashboard", href: "/admin", label: "Workflows" },
+  { key: "processes", href: "/admin/processes", label: "Processes" },
   { key: "sla", href: "/admin/sla", label: "SLA" },
   { key: "dead-letters", href: "/admin/dead-letters", label: "Dead letters" },
   { key: "settings", href: "/admin/settings", label: "Settings" },
