@@ -57,8 +57,9 @@ export function describeProcess(definition: ProcessDefinition): DescribedStep[] 
     const exits = edgesOf(definition, index).map((edge): StepExit => {
       const key = `on_${edge.kind}`;
       const caseMatch = /\.cases\.(.+)$/.exec(edge.at);
-      const condition = branch ? (caseMatch ? `${branch.field} = ${caseMatch[1]}` : `any other ${branch.field}`) : null;
-      const implicit = !declared.has(key) || (branch !== null && edge.at.endsWith(".default") && branch.default === undefined);
+      const branched = branch !== null && edge.kind === "success";
+      const condition = branched ? (caseMatch ? `${branch.field} = ${caseMatch[1]}` : `any other ${branch.field}`) : null;
+      const implicit = !declared.has(key) || (branched && edge.at.endsWith(".default") && branch.default === undefined);
       return { when: step.kind === "wait" && edge.kind === "success" ? "woken" : edge.kind, condition, to: edge.to, implicit };
     });
     return { index, name: step.name, title: stepTitle(step), kind: step.kind, facts: factsOf(step), exits };
