@@ -17,7 +17,7 @@ import { PgBoss } from "pg-boss";
 import { Webhook } from "standardwebhooks";
 import { accessToken, benchEncryptionKey, callbackBody, prepareCallbackTargets, signatureHeaders, unreachableLimits } from "./support/app-requests";
 import { serverEntryLabel, startAppServer, type AppServer, type ServerEntry } from "./support/app-server";
-import { createBenchDatabase } from "./support/bench-database";
+import { createBenchDatabase, postgresVersion } from "./support/bench-database";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
 import { startCpuProbe, type CpuProbeTargets, type CpuShares } from "./support/cpu-usage";
 import { expectStatus, LoopbackClient } from "./support/http-client";
@@ -97,7 +97,9 @@ export const callbackGoals: BenchModule = {
     const opsPerCell = settingsNumber("BENCH_GOAL_OPS", 1000);
     const timeCapMs = settings.cellMs * 4;
     settings.log(`callback-goals: ${rounds} rounds, ${opsPerCell} operations per cell at ${concurrency} clients`);
-    const database = await createBenchDatabase("postgres", settings.postgresServerUrl);
+    // The first of BENCH_DATABASES (default: the embedded PostgreSQL, what `npm start` runs on without DATABASE_URL).
+    const database = await createBenchDatabase(settings.databases[0]!, settings.postgresServerUrl);
+    const serverVersion = await postgresVersion(database.url);
     const cells: Cell[] = [];
     const stops: Array<() => Promise<void>> = [];
     try {
@@ -224,8 +226,8 @@ export const callbackGoals: BenchModule = {
           );
         }
       }
-      const markdown = goalsMarkdown(cells, { concurrency, rounds, opsPerCell, poolSize: settings.poolSize });
-      return { data: { concurrency, rounds, opsPerCell, cells }, markdown };
+      const markdown = goalsMarkdown(cells, { concurrency, rounds, opsPerCell, poolSize: settings.poolSize, database: `${database.kind} ${serverVersion}` });
+      return { data: { concurrency, rounds, opsPerCell, database: `${database.kind} ${serverVersion}`, cells }, markdown };
     } finally {
       for (const stop of stops.reverse()) await stop().catch(() => undefined);
       await database.drop();
@@ -254,7 +256,7 @@ function summarize(cells: Cell[], kind: CellKind): Summary {
   };
 }
 
-function goalsMarkdown(cells: Cell[], run: { concurrency: number; rounds: number; opsPerCell: number; poolSize: number }): string {
+function goalsMarkdown(cells: Cell[], run: { concurrency: number; rounds: number; opsPerCell: number; poolSize: number; database: string }): string {
   const kinds: CellKind[] = ["npm-start", "next-start", "lean", "floor", "pg-boss"];
   const s = Object.fromEntries(kinds.map((k) => [k, summarize(cells, k)])) as Record<CellKind, Summary>;
   const callback = s["npm-start"].perSecond;
@@ -288,7 +290,7 @@ function goalsMarkdown(cells: Cell[], run: { concurrency: number; rounds: number
   return [
     `${run.concurrency} closed-loop clients, ${run.opsPerCell} operations per cell, ${run.rounds} interleaved rounds (round 2 in reverse order); ` +
       `app and lean server pools ${run.poolSize} connections. "callback" is ${serverEntryLabel("npm-start")}, the server users run. ` +
-      "Every cell on the same PostgreSQL database in the same run; the floor and pg-boss run in the bench process (their Node CPU is the \"load generator\" column).",
+      `Every cell on the same database (${run.database}) in the same run; the floor and pg-boss run in the bench process (their Node CPU is the "load generator" column).`,
     "",
     ...aimLines,
     "",

@@ -10,7 +10,7 @@ import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { accessToken, benchEncryptionKey, callbackBody, initiateBody, prepareCallbackTargets, signatureHeaders, taskBody, unreachableLimits } from "./support/app-requests";
 import { serverEntryLabel, startAppServer } from "./support/app-server";
-import { createBenchDatabase } from "./support/bench-database";
+import { createBenchDatabase, postgresVersion } from "./support/bench-database";
 import type { BenchModule } from "./support/bench-module";
 import { startCpuProbe, type CpuShares } from "./support/cpu-usage";
 import { expectStatus, LoopbackClient } from "./support/http-client";
@@ -57,7 +57,9 @@ export const openLoop: BenchModule = {
     const seconds = Number(process.env.BENCH_OPEN_SECONDS ?? 30);
     if (!(seconds >= 1 && seconds <= 300)) throw new Error("BENCH_OPEN_SECONDS: 1 to 300");
     const arrivalRates = rates();
-    const database = await createBenchDatabase("postgres", settings.postgresServerUrl);
+    // The first of BENCH_DATABASES (default: the embedded PostgreSQL, what `npm start` runs on without DATABASE_URL).
+    const database = await createBenchDatabase(settings.databases[0]!, settings.postgresServerUrl);
+    const serverVersion = await postgresVersion(database.url);
     const cells: Cell[] = [];
     let memory: { idle: ProcessMemory; afterLoad: ProcessMemory } | null = null;
     try {
@@ -149,11 +151,11 @@ export const openLoop: BenchModule = {
     } finally {
       await database.drop();
     }
-    return { data: { seconds, rates: arrivalRates, cells, memory }, markdown: openLoopMarkdown(cells, seconds, memory) };
+    return { data: { seconds, rates: arrivalRates, cells, memory }, markdown: openLoopMarkdown(cells, seconds, memory, `${database.kind} ${serverVersion}`) };
   },
 };
 
-function openLoopMarkdown(cells: Cell[], seconds: number, memory: { idle: ProcessMemory; afterLoad: ProcessMemory } | null): string {
+function openLoopMarkdown(cells: Cell[], seconds: number, memory: { idle: ProcessMemory; afterLoad: ProcessMemory } | null, database: string): string {
   const at200 = cells.find((c) => c.operation === "callback" && c.ratePerSecond === 200);
   const at400 = cells.find((c) => c.operation === "callback" && c.ratePerSecond === 400);
   const firstSaturated = (operation: Operation) => cells.find((c) => c.operation === operation && verdict(c) !== "keeps up");
@@ -169,7 +171,7 @@ function openLoopMarkdown(cells: Cell[], seconds: number, memory: { idle: Proces
     aims.push(`- ${operation === "callback" ? "Callbacks" : "Initiates"}: ${saturated ? `saturate at ${saturated.ratePerSecond}/s (the server answered ${formatRate(saturated.answeredPerSecondInWindow)}/s there)` : "kept up at every rate tried"}${kept.length ? `; kept up at ${kept.join(", ")}/s` : ""}.`);
   }
   return [
-    `${serverEntryLabel("npm-start")} on PostgreSQL, in-process scheduler on (as users run it); arrivals at a fixed rate for ${seconds} s each, latency from each request's scheduled start (time queued in the load generator counts).`,
+    `${serverEntryLabel("npm-start")} on ${database}, in-process scheduler on (as users run it); arrivals at a fixed rate for ${seconds} s each, latency from each request's scheduled start (time queued in the load generator counts).`,
     "",
     ...aims,
     "",
