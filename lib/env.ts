@@ -15,6 +15,8 @@ const envSchema = z.object({
   /** Base URL that external systems reach Longrun on (for X-Callback-URL). */
   PUBLIC_BASE_URL: z.url().optional(),
   CRON_SECRET: z.string().min(16).optional(),
+  /** Bearer secret of GET /api/metrics (Prometheus); unset, the route refuses every scrape. */
+  METRICS_SECRET: z.string().min(16).optional(),
   TRUSTED_PROXY_CIDRS: z.string().optional(),
   GENESYS_API_BASE_URL: z.url().optional(),
   GENESYS_LOGIN_BASE_URL: z.url().optional(),
