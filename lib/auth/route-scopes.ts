@@ -12,6 +12,9 @@ export const operationScopes = {
   listWorkflowEvents: "workflows:read",
   listDeadLetters: "workflows:read",
   retryDeadLetter: "workflows:write",
+  listProcesses: "processes:read",
+  getProcess: "processes:read",
+  putProcess: "processes:write",
 } as const satisfies Record<string, Scope>;
 
 export type ScopedOperation = keyof typeof operationScopes;
