@@ -10,7 +10,7 @@ import "../processes.css";
 
 export const dynamic = "force-dynamic";
 
-const exitWords: Record<string, string> = { success: "✓ on success", woken: "→ when woken", failure: "✗ on failure", timeout: "⌛ on timeout" };
+const exitWords: Record<string, string> = { success: "✓ on success", woken: "when woken", failure: "✗ on failure", timeout: "on timeout" };
 
 export default async function ProcessPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireAdmin();
