@@ -4,6 +4,7 @@
 // Honours PORT (default 3000), HOST (default: all interfaces) and NEXT_DIST_DIR
 // (through next.config.js). On Vercel this file is not used: Vercel's own
 // headers give the client address there.
+import path from "node:path";
 import next from "next";
 import { createPeerServer } from "./lib/security/peer-server";
 import { securityConfig } from "./lib/security/security-config";
@@ -20,7 +21,11 @@ securityConfig();
 const port = Number(env.PORT ?? 3000);
 const host = env.HOST || undefined;
 
-const app = next({ dev, dir: import.meta.dirname, port, ...(host ? { hostname: host } : {}) });
+// `npm run build` compiles this file to dist/server.js (`npm start` runs that, no
+// TypeScript transpiler at run time); `npm run dev` runs it as TypeScript. Next
+// looks for next.config.js and its build in the project folder either way.
+const projectDir = path.basename(import.meta.dirname) === "dist" ? path.dirname(import.meta.dirname) : import.meta.dirname;
+const app = next({ dev, dir: projectDir, port, ...(host ? { hostname: host } : {}) });
 await app.prepare();
 const server = createPeerServer(app.getRequestHandler(), app.getUpgradeHandler());
 server.listen(port, host, () => {

@@ -12,7 +12,7 @@ import path from "node:path";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import type { CreatedOrg } from "@/lib/orgs/create-org";
-import { startAppServer, type AppServer } from "./support/app-server";
+import { serverEntryLabel, startAppServer, type AppServer } from "./support/app-server";
 import { createBenchDatabase, type BenchDatabase, type DatabaseKind } from "./support/bench-database";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
 import { monotonicMicros, summarizeCpuProfile, type ProfileSummary } from "./support/cpu-profile-summary";
@@ -636,7 +636,7 @@ export const engineThroughput: BenchModule = {
     const runs: DatabaseRun[] = [];
     for (const kind of settings.databases) runs.push(await runOnDatabase(kind, settings));
     const markdown = [
-      `Cells of up to ${settings.cellMs / 1000} s each; app pool ${settings.poolSize} connections; app started with ${settings.serverEntry === "server.ts" ? "`tsx server.ts` (npm start)" : "`next start`"}.`,
+      `Cells of up to ${settings.cellMs / 1000} s each; app pool ${settings.poolSize} connections; app started with ${serverEntryLabel(settings.serverEntry)}.`,
       "",
       summaryMarkdown(runs, settings),
       "",
