@@ -1,4 +1,4 @@
-import { cancelWorkflowBodySchema, workflowIdParamsSchema } from "@/lib/api/schemas";
+import { cancelWorkflowBodySchema, workflowIdParamsSchema, workflowViewBody } from "@/lib/api/schemas";
 import { baseUrlFor } from "@/lib/http/base-url";
 import { clientRoute, json } from "@/lib/http/api-route";
 import { parseJson, readBodyText, requireJsonContentType, validate } from "@/lib/http/read-body";
@@ -16,5 +16,5 @@ export const POST = clientRoute<{ id: string }>("workflows:write", async ({ requ
     reason = validate(cancelWorkflowBodySchema, parseJson(text)).reason ?? null;
   }
   await cancelWorkflow(principal.orgId, id, reason, { actor: "data-action", requestId });
-  return json(await getWorkflowView(principal.orgId, id, baseUrlFor(request)));
+  return json(workflowViewBody(await getWorkflowView(principal.orgId, id, baseUrlFor(request))));
 });
