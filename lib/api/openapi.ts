@@ -27,9 +27,10 @@ import {
   workflowViewSchema,
 } from "@/lib/api/schemas";
 import { adminApiOperations, adminSecuritySchemes } from "@/lib/admin/admin-openapi";
+import { processApiOperations } from "@/lib/api/process-openapi";
 import { conversationParamsSchema, streamQuerySchema } from "@/lib/panel/panel-schemas";
 import { panelSnapshotSchema } from "@/lib/panel/panel-snapshot-schema";
-import { scopes, type Scope } from "@/lib/auth/scopes";
+import { scopeDescriptions, scopes, type Scope } from "@/lib/auth/scopes";
 import { errorStatus } from "@/lib/errors/app-error";
 
 export type JsonSchema = Record<string, unknown>;
@@ -213,7 +214,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       operationId: "issueToken",
       summary: "Client-credentials token for data actions",
       description:
-        "For Genesys \"User Defined (OAuth)\" credentials. Client id and secret in an HTTP Basic header or in the body; the body is form-encoded or JSON. Scopes: workflows:read, workflows:write (both when none is asked for).",
+        "For Genesys \"User Defined (OAuth)\" credentials. Client id and secret in an HTTP Basic header or in the body; the body is form-encoded or JSON. Scopes: workflows:read, workflows:write, processes:read, processes:write (every scope of the client when none is asked for).",
       tags: ["auth"],
       auth: { kind: "none" },
       body: { schema: tokenRequestSchema, required: true, contentTypes: ["application/x-www-form-urlencoded", "application/json"] },
@@ -325,6 +326,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       errors: [400, 429, 503],
     },
   },
+  ...processApiOperations,
   // Admin routes (/api/auth, /api/admin): described beside their code.
   ...adminApiOperations,
 };
@@ -522,6 +524,7 @@ export function openApiDocument(): OpenApiDocument {
       { name: "webhooks", description: "Called by external systems, signed per Standard Webhooks" },
       { name: "auth", description: "Tokens for data actions" },
       { name: "dead-letters", description: "Deliveries that ran out of attempts" },
+      { name: "processes", description: "Multi-step process definitions that Longrun runs itself" },
       { name: "ops", description: "Operations" },
     ],
     paths,
@@ -531,7 +534,7 @@ export function openApiDocument(): OpenApiDocument {
         oauth2: {
           type: "oauth2",
           description: "Client credentials of the org's data-action client (Genesys \"User Defined (OAuth)\" credentials).",
-          flows: { clientCredentials: { tokenUrl: "/api/oauth/token", scopes: Object.fromEntries(scopes.map((s) => [s, s === "workflows:read" ? "Read workflows and their events" : "Start, dispatch to and cancel workflows"])) } },
+          flows: { clientCredentials: { tokenUrl: "/api/oauth/token", scopes: Object.fromEntries(scopes.map((s) => [s, scopeDescriptions[s]])) } },
         },
         webhookId: { type: "apiKey", in: "header", name: "webhook-id", description: "Standard Webhooks message id; a repeat is answered from the first delivery." },
         webhookTimestamp: { type: "apiKey", in: "header", name: "webhook-timestamp", description: "Unix seconds; within 5 minutes of Longrun's clock." },

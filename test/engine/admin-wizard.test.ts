@@ -142,7 +142,7 @@ describe("install wizard", () => {
     expect(credentialPost.type).toEqual({ name: "userDefinedOAuth" });
     expect(credentialPost.credentialFields.loginUrl).toBe(`${base}/api/oauth/token`);
     const token = await issueAccessToken({ clientId: credentialPost.credentialFields.clientId!, clientSecret: credentialPost.credentialFields.clientSecret! }, undefined);
-    expect(token.scope).toBe("workflows:read workflows:write");
+    expect(token.scope).toBe("workflows:read workflows:write processes:read processes:write");
     const actionsIntegration = fake.records.integrations.find((i) => i.name === "Longrun Data Actions")!;
     // The credential sits in the slot Genesys reads (basicAuth, also for User Defined (OAuth)), so Genesys made the auth action.
     expect(actionsIntegration.config.credentials).toEqual({ basicAuth: { id: fake.records.credentials[0]!.id } });
