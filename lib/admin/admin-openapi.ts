@@ -2,7 +2,7 @@
 // them): routes under /api/admin answer only an admin session cookie from the
 // Genesys sign-in at /admin, never a data-action token.
 import { z } from "zod";
-import type { JsonSchema, OperationAuth, PathItemSpec } from "@/lib/api/openapi";
+import type { JsonSchema, OperationAuth, PathItemSpec } from "@/lib/http/operation-spec";
 import { workflowStatuses } from "@/lib/domain/workflow-machine";
 import { installSteps } from "@/lib/genesys/install-steps";
 import { orgSettingsSchema } from "@/lib/orgs/org-settings";

@@ -1,5 +1,5 @@
 // The process API's entries in the OpenAPI document (lib/api/openapi.ts merges them).
-import type { PathItemSpec } from "@/lib/api/openapi";
+import type { PathItemSpec } from "@/lib/http/operation-spec";
 import { processDefinitionBodySchema, processListSchema, processParamsSchema, processQuerySchema, processVersionSchema } from "@/lib/api/process-schemas";
 
 export const processApiOperations: Record<string, PathItemSpec> = {
@@ -8,7 +8,7 @@ export const processApiOperations: Record<string, PathItemSpec> = {
       operationId: "listProcesses",
       summary: "The org's process definitions, each at its latest version",
       tags: ["processes"],
-      auth: { kind: "client", scopes: ["processes:read"] },
+      auth: { kind: "client" },
       responses: { 200: { description: "Every process by name", schema: processListSchema } },
       errors: [429],
     },
@@ -18,7 +18,7 @@ export const processApiOperations: Record<string, PathItemSpec> = {
       operationId: "getProcess",
       summary: "A process definition: its latest version, or the one asked for",
       tags: ["processes"],
-      auth: { kind: "client", scopes: ["processes:read"] },
+      auth: { kind: "client" },
       pathParams: processParamsSchema,
       query: processQuerySchema,
       responses: { 200: { description: "The version", schema: processVersionSchema } },
@@ -30,7 +30,7 @@ export const processApiOperations: Record<string, PathItemSpec> = {
       description:
         "Versions are immutable: a workflow keeps the version it started with. The same document as the latest version stores nothing and answers 200 with that version. An invalid definition is a 400 whose error.details lists every problem ({path, code, message}: INVALID, DUPLICATE_STEP, UNKNOWN_STEP, BAD_TARGET, UNREACHABLE_STEP, CYCLE_WITHOUT_WAIT, BAD_REFERENCE).",
       tags: ["processes"],
-      auth: { kind: "client", scopes: ["processes:write"] },
+      auth: { kind: "client" },
       pathParams: processParamsSchema,
       body: { schema: processDefinitionBodySchema, required: true },
       responses: {
