@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import type { PanelWorkflow } from "@/lib/panel/panel-types";
 import { clockTime, countdownFor, type TimeFormat } from "@/lib/panel/countdown";
-import { escalationDoneWords, headline, taskStatusWords, workflowStatusWords } from "@/lib/panel/status-words";
+import { escalationDoneWords, headline, noticeWords, statusWordsOf, taskStatusWords } from "@/lib/panel/status-words";
 import { workflowTitle } from "@/lib/panel/snapshot-changes";
 import { WorkflowTimeline } from "@/app/panel/workflow-timeline";
 
@@ -20,7 +20,7 @@ function resultFields(data: unknown): [string, string][] {
 
 /** One workflow at a glance: what is happening, by when, what came back, and what Longrun did about it. */
 export function WorkflowCard({ workflow, now, format }: { workflow: PanelWorkflow; now: Date; format: TimeFormat }) {
-  const words = workflowStatusWords[workflow.status];
+  const words = statusWordsOf(workflow);
   const task = workflow.task;
   const countdown = countdownFor(workflow, now);
   const titleId = `lr-wf-${workflow.workflow_id}`;
@@ -73,7 +73,9 @@ export function WorkflowCard({ workflow, now, format }: { workflow: PanelWorkflo
           <h3>On timeout</h3>
           <p>
             {task?.timed_out_at ? <>No answer by {clockTime(task.timed_out_at, format)}. </> : "No answer by the deadline. "}
-            {workflow.escalation
+            {workflow.escalation?.path === "NOTICE"
+              ? <>At {clockTime(workflow.escalation.at, format)} Longrun {escalationDoneWords.NOTICE}. {noticeWords(workflow)}</>
+              : workflow.escalation
               ? <>Longrun {escalationDoneWords[workflow.escalation.path]} at {clockTime(workflow.escalation.at, format)}.</>
               : <>Longrun is escalating: the timeout flow if the customer is still connected, otherwise a callback or a notice.</>}
             {task?.late_result ? <> Then the result arrived late: {task.success ? "success" : `failed${task.failure_reason ? ` (${task.failure_reason})` : ""}`}.</> : null}

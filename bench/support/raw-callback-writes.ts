@@ -90,31 +90,50 @@ export async function rawCallbackAsToday(driver: SqlDriver, row: RawCallbackRow)
   row.version++;
 }
 
-/**
- * The app's shape, through the app's own writer (lib/db/workflow-writes.ts):
- * one read, the state machine, one autocommit statement whose data-modifying
- * CTEs do the compare-and-swap, the task, the event, the receipt and the NOTIFY
- * (2 round trips). Each client's row is re-settled from the same PENDING state,
- * so that it can be written again and again; only the revision moves.
- */
-export async function rawCallbackCollapsed(driver: SqlDriver, row: RawCallbackRow): Promise<void> {
-  const webhookId = `msg_${randomUUID()}`;
-  const { rows } = await driver.query(
-    `SELECT w."revision", w."initiatedAt", t."deadlineAt",
+/** What the callback's one read returns: the workflow, its task, the org's sealed secrets, an earlier answer. */
+export interface CallbackRead {
+  orgId: string;
+  version: number;
+  /** The writer's compare-and-swap counter. */
+  revision: number;
+  initiatedAt: Date;
+  deadlineAt: Date | null;
+  status: string;
+  taskId: string | null;
+  taskStatus: string | null;
+  secrets: Array<{ id: string; secretEnc: string }> | null;
+  earlier: { status: number; body: unknown } | null;
+}
+
+/** The callback's one read (workflow, task, secrets and an earlier answer to this webhook-id). */
+export async function rawCallbackRead(query: SqlQuery, workflowId: string, webhookId: string): Promise<CallbackRead | undefined> {
+  const { rows } = await query(
+    `SELECT w."orgId", w.version, w."revision", w."initiatedAt", w.status, t.id AS "taskId", t.status AS "taskStatus", t."deadlineAt",
        (SELECT json_agg(json_build_object('id', s.id, 'secretEnc', s."secretEnc") ORDER BY s."createdAt" DESC)
           FROM "SigningSecret" s WHERE s."orgId" = w."orgId" AND s."revokedAt" IS NULL) AS secrets,
        (SELECT json_build_object('status', r."statusCode", 'body', r."responseBody")
           FROM "WebhookReceipt" r WHERE r."orgId" = w."orgId" AND r."webhookId" = $2) AS earlier
      FROM "Workflow" w LEFT JOIN "Task" t ON t."orgId" = w."orgId" AND t.id = w."currentTaskId"
      WHERE w.id = $1 LIMIT 10`,
-    [row.workflowId, webhookId],
+    [workflowId, webhookId],
   );
-  const read = rows[0] as { revision: number; initiatedAt: Date; deadlineAt: Date };
+  return rows[0] as CallbackRead | undefined;
+}
+
+/**
+ * The callback's one autocommit write, built by the app's own writer
+ * (lib/db/workflow-writes.ts, imported, not copied) from the state machine's
+ * outcome: compare-and-swap on the revision read, the task, the event, the
+ * receipt and the NOTIFY. The row is re-settled from the same PENDING state
+ * each time so that it can be written again and again. False when it moved.
+ */
+export async function rawCallbackWrite(query: SqlQuery, row: RawCallbackRow, webhookId: string, read: CallbackRead): Promise<boolean> {
   const now = new Date();
+  const deadlineAt = read.deadlineAt ?? new Date(now.getTime() + 3_600_000);
   const before: WorkflowState = {
-    status: "PENDING", version: row.version, conversationId: null, sessionState: "NONE", initiatedAt: read.initiatedAt, deadlineAt: read.deadlineAt,
+    status: "PENDING", version: row.version, conversationId: null, sessionState: "NONE", initiatedAt: new Date(read.initiatedAt), deadlineAt,
     task: {
-      id: row.taskId, type: "BENCH", status: "ACCEPTED", dispatch: false, timeoutSeconds: 3600, heartbeatTimeoutSeconds: null, deadlineAt: read.deadlineAt, lastHeartbeatAt: null,
+      id: row.taskId, type: "BENCH", status: "ACCEPTED", dispatch: false, timeoutSeconds: 3600, heartbeatTimeoutSeconds: null, deadlineAt, lastHeartbeatAt: null,
       callbackVersion: row.version, resultStatus: null, resultData: null, failureReason: null, resultSuccess: null, lateResult: false, completedAt: null, timedOutAt: null,
     },
   };
@@ -126,6 +145,20 @@ export async function rawCallbackCollapsed(driver: SqlDriver, row: RawCallbackRo
       receipt: { webhookId, statusCode: 200, responseBody: JSON.parse(answerOf(row)) as unknown },
     },
   ]);
-  const written = await driver.query(plan.sql, plan.values);
-  if (written.rows.length !== 1) throw new Error(`raw callback (writer): the compare-and-swap on ${row.workflowId} at revision ${read.revision} wrote nothing`);
+  const { rows } = await query(plan.sql, plan.values);
+  return rows.length === 1;
+}
+
+/** The answer the write stored for `row` at its version (what the lean server sends back). */
+export function rawCallbackAnswer(row: RawCallbackRow): string {
+  return answerOf(row);
+}
+
+/** The collapsed shape: one read, the writer's one autocommit write (2 round trips). */
+export async function rawCallbackCollapsed(driver: SqlDriver, row: RawCallbackRow): Promise<void> {
+  const webhookId = `msg_${randomUUID()}`;
+  const read = await rawCallbackRead(driver.query, row.workflowId, webhookId);
+  if (!read || !(await rawCallbackWrite(driver.query, row, webhookId, read))) {
+    throw new Error(`raw callback: compare-and-swap on ${row.workflowId} changed nothing`);
+  }
 }

@@ -1,7 +1,7 @@
 // What changed between two snapshots, in words: the screen-reader
 // announcement and the desktop toasts for outcomes (completed, failed, timed out).
 import type { PanelSnapshot, PanelWorkflow } from "@/lib/panel/panel-types";
-import { headline, outcomeOf, taskTypeWords, workflowStatusWords } from "@/lib/panel/status-words";
+import { headline, outcomeOf, statusWordsOf, taskTypeWords } from "@/lib/panel/status-words";
 
 export interface Toast {
   id: string;
@@ -34,11 +34,11 @@ export function snapshotChanges(previous: PanelSnapshot | null, next: PanelSnaps
     const old = before.get(workflow.workflow_id);
     const title = workflowTitle(workflow);
     if (!old) {
-      announcements.push(`New workflow: ${title}, ${workflowStatusWords[workflow.status].label}.`);
+      announcements.push(`New workflow: ${title}, ${statusWordsOf(workflow).label}.`);
       continue;
     }
     if (old.status === workflow.status && taskMoment(old) === taskMoment(workflow)) continue;
-    announcements.push(`${title}: ${workflowStatusWords[workflow.status].label}. ${headline(workflow)}`);
+    announcements.push(`${title}: ${statusWordsOf(workflow).label}. ${headline(workflow)}`);
     const outcome = outcomeOf(workflow);
     if (outcome && (outcome !== outcomeOf(old) || old.task?.late_result !== workflow.task?.late_result)) {
       toasts.push({

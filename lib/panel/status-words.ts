@@ -20,7 +20,7 @@ export const workflowStatusWords: Record<WorkflowStatus, StatusWords> = {
   TIMED_OUT: { label: "Timed out", tone: "warning" },
   ESCALATED: { label: "Escalated", tone: "warning" },
   CALLBACK_SCHEDULED: { label: "Callback scheduled", tone: "warning" },
-  NOTIFIED: { label: "Customer notified", tone: "warning" },
+  NOTIFIED: { label: "Notice", tone: "warning" },
   CANCELLED: { label: "Cancelled", tone: "neutral" },
 };
 
@@ -37,8 +37,36 @@ export const taskStatusWords: Record<TaskStatus, string> = {
 export const escalationDoneWords: Record<EscalationPath, string> = {
   FLOW: "launched the timeout flow while the customer is still connected",
   CALLBACK: "scheduled a callback to the customer",
-  NOTICE: "sent the customer a notice",
+  NOTICE: "could reach the customer neither by flow nor by callback",
 };
+
+/**
+ * What became of the notice, said plainly: only a message Genesys accepted
+ * counts as telling the customer; an open notice says who must act.
+ */
+export function noticeWords(workflow: PanelWorkflow): string {
+  const notice = workflow.notice;
+  if (!notice) return "Longrun recorded a notice for the customer.";
+  const how = notice.channel === "email" ? "an email" : "an SMS";
+  switch (notice.state) {
+    case "sent":
+      return `Longrun sent the customer ${how}${notice.recipient ? ` (${notice.recipient})` : ""}.`;
+    case "resolved":
+      return `${notice.resolved_by ? notice.resolved_by.replace(/^admin:/, "").replace(/\s*\(.*\)$/, "") : "An admin"} followed up with the customer: ${notice.resolution ?? "resolved"}.`;
+    case "open":
+      return `Nobody has told the customer yet (${notice.reason ?? "no way to reach them"}). If you can, call the customer back and tell them; otherwise tell your supervisor — it is on the admins' open-notices list.`;
+  }
+}
+
+/** The badge: for a notice, whether the customer was really told. */
+export function statusWordsOf(workflow: PanelWorkflow): StatusWords {
+  if (workflow.status === "NOTIFIED" && workflow.notice) {
+    if (workflow.notice.state === "sent") return { label: "Customer notified", tone: "warning" };
+    if (workflow.notice.state === "open") return { label: "Customer not told yet", tone: "danger" };
+    return { label: "Followed up", tone: "warning" };
+  }
+  return workflowStatusWords[workflow.status];
+}
 
 const smallWords = new Set(["a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to"]);
 
@@ -87,6 +115,7 @@ export function headline(workflow: PanelWorkflow): string {
     case "CALLBACK_SCHEDULED":
     case "NOTIFIED": {
       const path = workflow.escalation?.path ?? (workflow.status === "ESCALATED" ? "FLOW" : workflow.status === "CALLBACK_SCHEDULED" ? "CALLBACK" : "NOTICE");
+      if (path === "NOTICE") return `${what} did not answer in time. ${noticeWords(workflow)}`;
       return `${what} did not answer in time; Longrun ${escalationDoneWords[path]}.`;
     }
     case "CANCELLED": {
@@ -120,7 +149,14 @@ export function eventWords(event: PanelEvent): string {
     case "TASK_TIMED_OUT":
       return "No result by the deadline";
     case "ESCALATED":
+    case "RESULT_FOLLOWED_UP": {
+      if (data.path === "NOTICE") {
+        if (data.notice === "sent") return `Longrun sent the customer ${data.channel === "email" ? "an email" : "an SMS"}`;
+        if (data.notice === "open") return "Nobody could reach the customer: notice opened for the admins";
+      }
+      if (event.type === "RESULT_FOLLOWED_UP") return data.path === "CALLBACK" ? "Result passed to the callback" : data.path === "FLOW" ? "Result passed to the timeout flow" : "Result followed up";
       return isEscalationPath(data.path) ? `Longrun ${escalationDoneWords[data.path]}` : "Longrun escalated";
+    }
     case "LATE_RESULT": {
       const outcome = data.success === true ? "success" : data.success === false ? "failed" : "received";
       const reason = data.success === false ? text(data.reason) : null;

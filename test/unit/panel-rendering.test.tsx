@@ -30,7 +30,12 @@ const expected: Record<WorkflowStatus, { badge: string; tone: string; headline: 
   TIMED_OUT: { badge: "Timed out", tone: "warning", headline: "Fraud verification did not answer in time; Longrun is escalating." },
   ESCALATED: { badge: "Escalated", tone: "warning", headline: "Fraud verification did not answer in time; Longrun launched the timeout flow while the customer is still connected." },
   CALLBACK_SCHEDULED: { badge: "Callback scheduled", tone: "warning", headline: "Fraud verification did not answer in time; Longrun scheduled a callback to the customer." },
-  NOTIFIED: { badge: "Customer notified", tone: "warning", headline: "Fraud verification did not answer in time; Longrun sent the customer a notice." },
+  NOTIFIED: {
+    badge: "Customer not told yet",
+    tone: "danger",
+    headline:
+      "Fraud verification did not answer in time. Nobody has told the customer yet (no callback queue configured). If you can, call the customer back and tell them; otherwise tell your supervisor — it is on the admins' open-notices list.",
+  },
   CANCELLED: { badge: "Cancelled", tone: "neutral", headline: "Cancelled: customer hung up" },
 };
 
@@ -86,9 +91,31 @@ describe("WorkflowCard: every workflow state in words and colour", () => {
     expect(card("TIMED_OUT").text).toContain("On timeout No answer by 10:05:06. Longrun is escalating: the timeout flow if the customer is still connected, otherwise a callback or a notice.");
     expect(card("ESCALATED").text).toContain("Longrun launched the timeout flow while the customer is still connected at 10:05:07.");
     expect(card("CALLBACK_SCHEDULED").text).toContain("Longrun scheduled a callback to the customer at 10:05:08.");
-    expect(card("NOTIFIED").text).toContain("Longrun sent the customer a notice at 10:05:09.");
+    expect(card("NOTIFIED").text).toContain("At 10:05:09 Longrun could reach the customer neither by flow nor by callback. Nobody has told the customer yet");
+    expect(card("NOTIFIED").text).toContain("10:05:09 Nobody could reach the customer: notice opened for the admins · Longrun");
     expect(card("CALLBACK_SCHEDULED").text).toContain("10:05:06 No result by the deadline · Longrun (timeout check)");
     expect(card("COMPLETED").html).not.toContain("lr-timeout");
+  });
+
+  it("says a notice reached the customer only when Genesys took the message, and who followed up otherwise", () => {
+    const render = (notice: NonNullable<ReturnType<typeof workflowIn>["notice"]>, data: Record<string, unknown>) => {
+      const base = workflowIn("NOTIFIED");
+      const events = [...base.events.slice(0, -1), { ...base.events[base.events.length - 1]!, data: { path: "NOTICE", ...data } }];
+      const html = renderToStaticMarkup(<WorkflowCard workflow={{ ...base, notice, events }} now={new Date(at(400))} format={format} />);
+      return { html, text: textOf(html) };
+    };
+    const sent = render({ state: "sent", channel: "sms", recipient: "+15551234567", reason: "no callback queue configured", resolution: null, resolved_by: null, at: at(309) }, { notice: "sent", channel: "sms" });
+    expect(sent.html).toContain('<span class="lr-badge lr-tone-warning" data-testid="status">Customer notified</span>');
+    expect(sent.text).toContain("Longrun sent the customer an SMS (+15551234567).");
+    expect(sent.text).toContain("10:05:09 Longrun sent the customer an SMS · Longrun");
+    expect(sent.text).not.toContain("Nobody has told");
+
+    const email = render({ state: "sent", channel: "email", recipient: "pat@example.com", reason: null, resolution: null, resolved_by: null, at: at(309) }, { notice: "sent", channel: "email" });
+    expect(email.text).toContain("Longrun sent the customer an email (pat@example.com).");
+
+    const resolved = render({ state: "resolved", channel: null, recipient: null, reason: "no callback queue configured", resolution: "called her, card is blocked", resolved_by: "admin:Sam Supervisor (u-1)", at: at(390) }, { notice: "open" });
+    expect(resolved.html).toContain(">Followed up</span>");
+    expect(resolved.text).toContain("Sam Supervisor followed up with the customer: called her, card is blocked.");
   });
 
   it("shows a late result beside what was done on timeout", () => {
