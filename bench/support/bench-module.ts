@@ -1,6 +1,7 @@
 // The contract between bench/run.ts and each benchmark file: a module gets the
 // shared settings, does its own setup and cleanup, and hands back raw data
 // (for bench/results/*.json) and a markdown section (for bench/README.md).
+import type { ServerEntry } from "./app-server";
 import type { DatabaseKind } from "./bench-database";
 
 export interface BenchSettings {
@@ -14,8 +15,8 @@ export interface BenchSettings {
   cellMs: number;
   /** Connection pool size the app gets (`DATABASE_POOL_SIZE`) and the raw ceiling uses. */
   poolSize: number;
-  /** How the app is started: `next start` (default) or the project's server.ts. */
-  serverEntry?: "next-start" | "server.ts";
+  /** How the app is started: what `npm start` runs (default) or `next start`. */
+  serverEntry: ServerEntry;
   /** PostgreSQL server the bench databases are created on (loopback only). */
   postgresServerUrl: string;
   /** Folder for raw results and server logs. */

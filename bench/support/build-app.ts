@@ -1,4 +1,5 @@
-// `next build` into the bench's own folder. Next rewrites tsconfig.json to
+// `npm run build` (next build and the compiled server that `npm start` runs)
+// into the bench's own folder. Next rewrites tsconfig.json to
 // include <distDir>/types when it builds into a new folder; that change is
 // undone afterwards when it is the only change, so a bench run leaves shared
 // files as it found them.
@@ -26,7 +27,7 @@ export async function buildApp(distDir: string, log: (message: string) => void):
   const started = Date.now();
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn("npx", ["next", "build"], {
+      const child = spawn("npm", ["run", "build"], {
         cwd: process.cwd(),
         // Type checking is `npm test`'s job; the bench measures whatever the tree builds to.
         env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", NEXT_SKIP_TYPECHECK: "1" },
@@ -36,7 +37,7 @@ export async function buildApp(distDir: string, log: (message: string) => void):
       child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
       child.once("error", reject);
-      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code}):\n${output.slice(-4000)}`))));
+      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (exit ${code}):\n${output.slice(-4000)}`))));
     });
   } finally {
     const now = await readFile("tsconfig.json", "utf8");

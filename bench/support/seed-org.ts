@@ -1,6 +1,5 @@
-// Seeds an org before the app server starts. It runs in its own process so
-// that a PGlite folder is certainly released (one process per folder) before
-// the server opens it.
+// Seeds an org before the app server starts, in a process of its own (the bench keeps no pool of its own open meanwhile).
+
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";

@@ -1,7 +1,5 @@
-// Plain SQL through the drivers the app itself uses (node-postgres for
-// PostgreSQL, PGlite for the embedded database), for raw baselines that skip
-// Next.js and Prisma.
-import { PGlite } from "@electric-sql/pglite";
+// Plain SQL through the driver the app itself uses (node-postgres), for raw
+// baselines that skip Next.js and Prisma.
 import pg from "pg";
 
 export interface SqlResult {
@@ -45,24 +43,5 @@ export function postgresDriver(url: string, poolSize: number, note: string): Sql
       }
     },
     close: () => (ended ??= pool.end()),
-  };
-}
-
-export async function pgliteDriver(dir: string, note: string): Promise<SqlDriver> {
-  const db = await PGlite.create(dir);
-  return {
-    note,
-    query: async (sql, params) => {
-      const result = await db.query<Record<string, unknown>>(sql, params);
-      return { rows: result.rows, affected: result.affectedRows ?? 0 };
-    },
-    transaction: (work) =>
-      db.transaction((tx) =>
-        work(async (sql, params) => {
-          const result = await tx.query<Record<string, unknown>>(sql, params);
-          return { rows: result.rows, affected: result.affectedRows ?? 0 };
-        }),
-      ),
-    close: () => db.close(),
   };
 }

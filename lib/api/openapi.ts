@@ -72,7 +72,10 @@ export interface OperationSpec {
 export type PathItemSpec = Partial<Record<HttpMethod, OperationSpec>>;
 
 /** Extra security schemes other routes need (e.g. an admin session); merged into the document. */
-export const extraSecuritySchemes: Record<string, JsonSchema> = { ...adminSecuritySchemes };
+export const extraSecuritySchemes: Record<string, JsonSchema> = {
+  ...adminSecuritySchemes,
+  metricsBearer: { type: "http", scheme: "bearer", description: "Authorization: Bearer $METRICS_SECRET, for Prometheus scrapers." },
+};
 
 const json = ["application/json"];
 
@@ -136,6 +139,18 @@ export const apiOperations: Record<string, PathItemSpec> = {
       tags: ["ops"],
       auth: { kind: "none" },
       responses: { 200: { description: "The OpenAPI 3.1 document", schema: z.record(z.string(), z.unknown()) } },
+      errors: [],
+    },
+  },
+  "/api/metrics": {
+    get: {
+      operationId: "getMetrics",
+      summary: "Live figures in Prometheus text format",
+      description:
+        "Requests and latency per route, callbacks applied and refused by reason, sweep runs and durations, outbox backlog and dead letters by kind, database pool, process figures. Counters are per process; the outbox gauges are read from the database at each scrape.",
+      tags: ["ops"],
+      auth: { kind: "scheme", requirement: { metricsBearer: [] } },
+      responses: { 200: { description: "Prometheus text exposition format 0.0.4", contentType: "text/plain; version=0.0.4; charset=utf-8" } },
       errors: [],
     },
   },

@@ -105,6 +105,7 @@ export const callbackBodySchema = z
     result_data: z.unknown().optional(),
     reason: z.string().max(2000).optional(),
     error: z.string().max(2000).optional(),
+    message: z.string().max(2000).optional().describe("Free text shown with a progress word (e.g. PROCESSING) in the agent's timeline."),
   })
   .meta({ id: "CallbackBody" });
 export type CallbackBody = z.infer<typeof callbackBodySchema>;
@@ -122,6 +123,10 @@ export const callbackAppliedSchema = z
     task_status: z.enum(taskStatuses),
     version: z.int(),
     late_result: z.boolean(),
+    progress: z
+      .object({ word: z.string(), message: z.string().nullable(), deadline_at: z.iso.datetime() })
+      .optional()
+      .describe("Present when the body reported progress (e.g. PROCESSING): recorded, deadline extended, the task still runs."),
   })
   .meta({ id: "CallbackApplied" });
 

@@ -9,6 +9,7 @@ import { authenticateBearer, type Principal } from "@/lib/auth/client-credential
 import type { Scope } from "@/lib/auth/scopes";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { recordRequest } from "@/lib/metrics/http-metrics";
 import { resolvePeer, type Peer } from "@/lib/security/peer-address";
 import { enforceRateLimits } from "@/lib/security/rate-limiter";
 import { apiLimits } from "@/lib/security/request-limits";
@@ -60,7 +61,7 @@ function withRequestId(response: Response, requestId: string): Response {
 }
 
 function base<P, X>(authorize: (request: Request) => Promise<X>, handler: Handler<P, X>) {
-  return async (request: Request, context: NextContext<P>): Promise<Response> => {
+  const handle = async (request: Request, context: NextContext<P>): Promise<Response> => {
     const supplied = request.headers.get("x-request-id");
     const requestId = supplied && requestIdPattern.test(supplied) ? supplied : randomUUID();
     try {
@@ -77,6 +78,14 @@ function base<P, X>(authorize: (request: Request) => Promise<X>, handler: Handle
     } catch (error) {
       return withRequestId(errorResponse(error, requestId), requestId);
     }
+  };
+  // Every answer is counted and timed for GET /api/metrics (lib/metrics).
+  return async (request: Request, context: NextContext<P>): Promise<Response> => {
+    const startedAt = performance.now();
+    const response = await handle(request, context);
+    const params = (await Promise.resolve(context?.params).catch(() => undefined)) as Record<string, string | string[] | undefined> | undefined;
+    recordRequest(request, params ?? {}, response, startedAt);
+    return response;
   };
 }
 

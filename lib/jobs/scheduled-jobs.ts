@@ -5,10 +5,28 @@ import { redriveDeadLetters } from "@/lib/outbox/dead-letters";
 import { processOutbox } from "@/lib/outbox/process-outbox";
 import { rateLimiter } from "@/lib/security/rate-limiter";
 import { pruneWebhookReceipts } from "@/lib/security/webhook-receipts";
+import { metrics } from "@/lib/metrics/metrics-registry";
 import { sweepTimeouts } from "@/lib/timeouts/sweep-timeouts";
 
+/** The sweep, counted and timed for GET /api/metrics. */
+async function measuredSweep(): Promise<Awaited<ReturnType<typeof sweepTimeouts>>> {
+  const m = metrics();
+  const stop = m.sweepDuration.startTimer();
+  try {
+    const sweep = await sweepTimeouts();
+    m.sweepRuns.inc({ outcome: "ok" });
+    m.sweepTimedOut.inc(sweep.timedOut);
+    return sweep;
+  } catch (error) {
+    m.sweepRuns.inc({ outcome: "failed" });
+    throw error;
+  } finally {
+    stop();
+  }
+}
+
 export async function runTimeoutJob() {
-  const sweep = await sweepTimeouts();
+  const sweep = await measuredSweep();
   // Dispatch retries and anything else that came due since the last run.
   const outbox = await processOutbox();
   // Housekeeping here rather than on a request: rows nobody can read any more.

@@ -1,8 +1,28 @@
 // Per-org settings, overridable per task type. Stored as JSON on the org row
 // and always read through this schema, so a missing field has its default.
 import { z } from "zod";
+import { normalizeStatusWord, statusMeanings, type StatusVocabulary } from "@/lib/domain/callback-result";
 
 const seconds = z.int().min(5).max(7 * 24 * 3600);
+
+/**
+ * A vendor's own status words → what they mean (e.g. MATCH → success,
+ * NO_MATCH → failure, UNDER_REVIEW → progress). Words are compared
+ * case-insensitively, so two spellings of one word are refused.
+ */
+export const statusWordsSchema = z
+  .record(z.string().trim().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "status words are letters, digits and _ . : - (at most 64)"), z.enum(statusMeanings))
+  .check((ctx) => {
+    const seen = new Map<string, string>();
+    const words = Object.keys(ctx.value);
+    if (words.length > 100) ctx.issues.push({ code: "custom", message: "at most 100 status words", input: ctx.value });
+    for (const word of words) {
+      const normal = normalizeStatusWord(word);
+      const earlier = seen.get(normal);
+      if (earlier !== undefined) ctx.issues.push({ code: "custom", message: `"${word}" and "${earlier}" are the same word (case does not matter)`, input: word, path: [word] });
+      seen.set(normal, word);
+    }
+  });
 
 export const taskTypeSettingsSchema = z.strictObject({
   timeoutSeconds: seconds.optional(),
@@ -10,6 +30,8 @@ export const taskTypeSettingsSchema = z.strictObject({
   timeoutHandlerFlowId: z.string().min(1).max(100).optional(),
   callbackQueueId: z.string().min(1).max(100).optional(),
   specialistQueueName: z.string().min(1).max(200).optional(),
+  /** This task type's vendor words; they win over the org's and the built-in ones. */
+  statusWords: statusWordsSchema.optional(),
 });
 
 export const orgSettingsSchema = z.strictObject({
@@ -20,6 +42,8 @@ export const orgSettingsSchema = z.strictObject({
   timeoutHandlerFlowId: z.string().min(1).max(100).optional(),
   callbackQueueId: z.string().min(1).max(100).optional(),
   specialistQueueName: z.string().min(1).max(200).optional(),
+  /** Vendor words for every task type (a task type's own words win). */
+  statusWords: statusWordsSchema.optional(),
   taskTypes: z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), taskTypeSettingsSchema).default({}),
 });
 
@@ -39,6 +63,14 @@ export interface EffectiveTaskSettings {
   timeoutHandlerFlowId: string | null;
   callbackQueueId: string | null;
   specialistQueueName: string | null;
+  /** The org's and the task type's own status words, upper-case (see lib/domain/callback-result.ts). */
+  statusWords: StatusVocabulary;
+}
+
+function vocabulary(...layers: Array<Record<string, (typeof statusMeanings)[number]> | undefined>): StatusVocabulary {
+  const words: Record<string, (typeof statusMeanings)[number]> = {};
+  for (const layer of layers) for (const [word, meaning] of Object.entries(layer ?? {})) words[normalizeStatusWord(word)] = meaning;
+  return words;
 }
 
 export function settingsForTaskType(settings: OrgSettings, taskType: string): EffectiveTaskSettings {
@@ -50,6 +82,7 @@ export function settingsForTaskType(settings: OrgSettings, taskType: string): Ef
     timeoutHandlerFlowId: own.timeoutHandlerFlowId ?? settings.timeoutHandlerFlowId ?? null,
     callbackQueueId: own.callbackQueueId ?? settings.callbackQueueId ?? null,
     specialistQueueName: own.specialistQueueName ?? settings.specialistQueueName ?? null,
+    statusWords: vocabulary(settings.statusWords, own.statusWords),
   };
 }
 

@@ -1,14 +1,12 @@
 // Fan-out of committed workflow changes to the panels open on this instance.
 // Every writer, on any instance, runs pg_notify in the statement or transaction
 // that writes the change (so only committed changes are announced); each
-// instance holds ONE listening connection (node-postgres LISTEN on
-// PostgreSQL, PGlite's listen() on the embedded database) while it has
+// instance holds ONE listening connection (node-postgres LISTEN) while it has
 // subscribers, maps the notified workflow to its conversation, and wakes the
 // streams watching that org + conversation.
 import { Client } from "pg";
 import { conversationOfWorkflow } from "@/lib/panel/conversation-snapshot";
-import { embeddedPglite, isPostgresUrl } from "@/lib/db/client";
-import { env } from "@/lib/env";
+import { databaseUrl } from "@/lib/env";
 import { log } from "@/lib/log";
 import { workflowChangedChannel } from "@/lib/workflows/workflow-store";
 
@@ -118,13 +116,6 @@ async function openPostgres(url: string): Promise<Source> {
   return source;
 }
 
-async function openEmbedded(): Promise<Source> {
-  const pglite = await embeddedPglite();
-  if (!pglite) throw new Error("embedded database is not open");
-  const unlisten = await pglite.listen(workflowChangedChannel, onPayload);
-  return { close: async () => unlisten().catch(() => undefined) };
-}
-
 async function sourceLost(lost: Source): Promise<void> {
   const h = hub();
   // Only the live connection's loss matters; a closed or replaced one is history.
@@ -151,8 +142,7 @@ async function start(): Promise<void> {
   if (h.source || h.subscribers.size === 0) return;
   h.starting ??= (async () => {
     try {
-      const url = env().DATABASE_URL;
-      h.source = isPostgresUrl(url) ? await openPostgres(url) : await openEmbedded();
+      h.source = await openPostgres(databaseUrl());
       const recovered = h.failures > 0;
       h.failures = 0;
       // After a gap, panels re-read: a change may have committed while nobody listened.

@@ -7,7 +7,8 @@ import { AppError } from "@/lib/errors/app-error";
 import { log } from "@/lib/log";
 import { parseJson, validate } from "@/lib/http/read-body";
 import { callbackBodySchema, callbackQuerySchema } from "@/lib/api/schemas";
-import { interpretCallbackResult } from "@/lib/domain/callback-result";
+import { interpretCallback } from "@/lib/domain/callback-result";
+import { readOrgSettings, settingsForTaskType } from "@/lib/orgs/org-settings";
 import type { TaskStatus } from "@/lib/domain/workflow-machine";
 import { applyCommand, type Applied, type ReceiptRow } from "@/lib/workflows/workflow-store";
 import { isUniqueViolation } from "@/lib/db/unique-violation";
@@ -82,9 +83,32 @@ export async function applyCallback(verified: VerifiedRequest, workflowId: strin
     if (version === undefined) {
       throw new AppError("UNPROCESSABLE", "no version: send the version from X-Callback-URL (query) or a version field in the body");
     }
-    const result = interpretCallbackResult(body);
-    if (!result) throw new AppError("UNPROCESSABLE", "the body states no result: send result, status or status_code");
     const taskId = body.task_id ?? fromUrl.task_id;
+    // The words are the current task type's (the preloaded task is the one a result can still settle).
+    const taskType = verified.loaded.task?.type ?? "";
+    const meaning = interpretCallback(body, settingsForTaskType(readOrgSettings(verified.orgSettings), taskType).statusWords);
+    if (meaning.kind === "silent") throw new AppError("UNPROCESSABLE", "the body states no result: send result, status or status_code");
+    if (meaning.kind === "unknown") {
+      throw new AppError("UNPROCESSABLE", `unknown status word ${meaning.words.map((w) => `"${w}"`).join(", ")}: send one of the accepted words, or map it in the settings of task type ${taskType || "(none)"}`, {
+        details: { unknown_words: meaning.words, accepted: meaning.accepted },
+      });
+    }
+    if (meaning.kind === "progress") {
+      // Progress is a heartbeat that says what is going on: it extends the deadline and never settles the task.
+      const progressAnswer = (applied: Applied) => ({
+        ...callbackAnswer(applied),
+        progress: { word: meaning.word, message: meaning.message, deadline_at: applied.task!.deadlineAt.toISOString() },
+      });
+      const applied = await applyCommand(
+        verified.orgId,
+        workflowId,
+        (state) => ({ type: "HEARTBEAT", taskId: taskId ?? state.task?.id ?? "(none)" }),
+        { actor: "callback", requestId },
+        { receipt: (applied) => receipt(200, progressAnswer(applied)), loaded: verified.loaded },
+      );
+      return { status: 200, body: progressAnswer(applied) };
+    }
+    const { result } = meaning;
 
     const applied = await applyCommand(
       verified.orgId,

@@ -29,6 +29,8 @@ export interface VerifiedRequest {
   earlierAnswer: StoredAnswer | null;
   /** The workflow and its current task as read with the owners; the write compare-and-swaps on what was read. */
   loaded: LoadedWorkflow;
+  /** The org's settings as stored (read them with readOrgSettings): its own status words live there. */
+  orgSettings: unknown;
 }
 
 /** A stored receipt, as the change that made it wrote it. */
@@ -40,6 +42,7 @@ interface WorkflowOwner {
   /** The org's active signing secrets, newest first, still sealed. */
   secrets: Array<{ id: string; secretEnc: string }>;
   earlierAnswer: StoredAnswer | null;
+  settings: unknown;
   workflow: Record<string, unknown>;
   task: Record<string, unknown> | null;
 }
@@ -51,7 +54,7 @@ interface WorkflowOwner {
 async function workflowOwners(workflowId: string, webhookId: string): Promise<WorkflowOwner[]> {
   const prisma = await db();
   return prisma.$queryRaw<WorkflowOwner[]>`
-    SELECT w."orgId"::text AS "orgId", o."sourceCidrs",
+    SELECT w."orgId"::text AS "orgId", o."sourceCidrs", o."settings",
            COALESCE((SELECT json_agg(json_build_object('id', s."id", 'secretEnc', s."secretEnc") ORDER BY s."createdAt" DESC)
                      FROM "SigningSecret" s WHERE s."orgId" = w."orgId" AND s."revokedAt" IS NULL), '[]'::json) AS "secrets",
            (SELECT json_build_object('statusCode', r."statusCode", 'responseBody', r."responseBody")
@@ -91,7 +94,7 @@ export async function verifySignedRequest(request: Request, workflowId: string, 
     const verified = verifyWithAny(openSigningSecrets(secrets), body, headers);
     if (verified.ok) {
       await enforceRateLimits([webhookOrgLimit(orgId)], { route: "webhook", orgId, workflowId });
-      return { orgId, webhookId: headers["webhook-id"], body, secretId: verified.secretId, earlierAnswer, loaded: loadedWorkflow(owner) };
+      return { orgId, webhookId: headers["webhook-id"], body, secretId: verified.secretId, earlierAnswer, loaded: loadedWorkflow(owner), orgSettings: owner.settings };
     }
     lastReason = verified.reason;
   }

@@ -243,8 +243,7 @@ describe("GET /api/v1/conversations/{conversationId}/stream", () => {
   });
 });
 
-// Only PostgreSQL has a listening connection that can be lost (PGlite runs in-process).
-if (process.env.LONGRUN_TEST_DB === "postgres") {
+{
   describe("PostgreSQL listener", () => {
     it("reconnects after losing its connection and re-reads what changed in between", async () => {
       const conversationId = randomUUID();

@@ -9,7 +9,6 @@ import { POST as dispatch } from "@/app/api/v1/workflows/[id]/tasks/route";
 import { POST as heartbeat } from "@/app/api/v1/workflows/[id]/tasks/[taskId]/heartbeat/route";
 import { createApiClient } from "@/lib/auth/client-credentials";
 import { clock } from "@/lib/clock";
-import { committedMigrations, isPostgresUrl } from "@/lib/db/client";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { peerHeader } from "@/lib/security/peer-header";
 import { RateLimiter } from "@/lib/security/rate-limiter";
@@ -161,27 +160,15 @@ describe("webhook limits", () => {
 
 describe("shared by two app instances on one database", () => {
   let clients: PrismaClient[] = [];
-  let closeShared: () => Promise<void> = async () => undefined;
 
   beforeAll(async () => {
     const url = process.env.DATABASE_URL!;
-    if (isPostgresUrl(url)) {
-      // Two instances = two connection pools on the same PostgreSQL database.
-      const { PrismaPg } = await import("@prisma/adapter-pg");
-      clients = [new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 5 }) }), new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 5 }) })];
-    } else {
-      // Two instances = two Prisma clients on one embedded database.
-      const { PGlite } = await import("@electric-sql/pglite");
-      const { PrismaPGlite } = await import("pglite-prisma-adapter");
-      const pglite = new PGlite();
-      for (const sql of await committedMigrations()) await pglite.exec(sql);
-      clients = [new PrismaClient({ adapter: new PrismaPGlite(pglite) }), new PrismaClient({ adapter: new PrismaPGlite(pglite) })];
-      closeShared = () => pglite.close();
-    }
+    // Two instances = two connection pools on the same PostgreSQL database.
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    clients = [new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 5 }) }), new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 5 }) })];
   });
   afterAll(async () => {
     for (const c of clients) await c.$disconnect();
-    await closeShared();
   });
 
   it("counts together: alternating and concurrent hits on two limiters admit exactly the limit", async () => {

@@ -68,7 +68,8 @@ beforeAll(async () => {
   ]);
   app = panelApp;
   browser = browserInstance;
-  writer = database.kind === "postgres" ? await startApp({ databaseUrl: database.url, env: appEnv }) : app;
+  // A second instance writes, so that changes reach the panel across instances (LISTEN/NOTIFY).
+  writer = await startApp({ databaseUrl: database.url, env: appEnv });
   genesys.addClient({ clientId: panelClientId, redirectUris: [`${app.url}/panel`] });
 
   const token = await fetch(`${writer.url}/api/oauth/token`, {
@@ -83,7 +84,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // Nothing left this machine: Spark, its fonts and the pages all came from the app.
   expect(outsideRequests.flat()).toEqual([]);
-  await writeFile(path.join(screenshots, "..", "panel-latency.json"), JSON.stringify({ database: database?.kind, latenciesMs: latencies }, null, 2)).catch(() => undefined);
+  await writeFile(path.join(screenshots, "..", "panel-latency.json"), JSON.stringify({ latenciesMs: latencies }, null, 2)).catch(() => undefined);
   await browser?.close();
   if (writer && writer !== app) await writer.stop();
   await app?.stop();

@@ -5,23 +5,18 @@
 // several instances can share it (LISTEN/NOTIFY fan-out).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { closeDb, committedMigrations } from "@/lib/db/client";
-import { createPostgresTestDatabase } from "@/test/support/postgres-test-database";
+import { closeDb } from "@/lib/db/client";
+import { createTestDatabase as createFreshDatabase } from "@/test/support/postgres-test-database";
 import { resetEnvCache } from "@/lib/env";
 import { createOrg, type CreatedOrg } from "@/lib/orgs/create-org";
 import { browserDistDir } from "@/test/browser/global-setup";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-export interface TestDatabase {
-  url: string;
-  kind: "pglite" | "postgres";
-  drop(): Promise<void>;
-}
+export type { TestDatabase } from "@/test/support/postgres-test-database";
+import type { TestDatabase } from "@/test/support/postgres-test-database";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,16 +30,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** An empty database with the committed migrations applied. */
+/** An empty database with the committed migrations applied, on the run's PostgreSQL. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl) return { kind: "postgres", ...(await createPostgresTestDatabase(serverUrl, "longrun_browser")) };
-  const dir = await mkdtemp(path.join(tmpdir(), "longrun-browser-"));
-  const { PGlite } = await import("@electric-sql/pglite");
-  const pglite = new PGlite(dir);
-  for (const sql of await committedMigrations()) await pglite.exec(sql);
-  await pglite.close();
-  return { url: `file:${dir}`, kind: "pglite", drop: () => rm(dir, { recursive: true, force: true }) };
+  return createFreshDatabase("longrun_browser");
 }
 
 /** Registers orgs in the database (before any server opens it). */

@@ -13,8 +13,27 @@ interface TaskRow {
   name: string;
   timeoutSeconds: string;
   heartbeatTimeoutSeconds: string;
+  /** The vendor's own status words, "WORD=meaning" separated by commas or lines. */
+  statusWords: string;
   /** Per-type flow and queue overrides set through the API are kept as they are. */
-  rest: Omit<TaskTypeSettings, "timeoutSeconds" | "heartbeatTimeoutSeconds">;
+  rest: Omit<TaskTypeSettings, "timeoutSeconds" | "heartbeatTimeoutSeconds" | "statusWords">;
+}
+
+type StatusWords = NonNullable<TaskTypeSettings["statusWords"]>;
+
+const wordsText = (words: StatusWords | undefined) => Object.entries(words ?? {}).map(([w, m]) => `${w}=${m}`).join(", ");
+
+/** "MATCH=success, NO_MATCH=failure" → the settings' map; the server validates words and meanings. */
+function parseWords(textValue: string, taskType: string): { words?: StatusWords; error?: string } {
+  const entries = textValue.split(/[\n,]+/).map((e) => e.trim()).filter(Boolean);
+  if (entries.length === 0) return {};
+  const words: Record<string, string> = {};
+  for (const entry of entries) {
+    const [word, meaning, extra] = entry.split("=").map((p) => p.trim());
+    if (!word || !meaning || extra !== undefined) return { error: `${taskType}: "${entry}" is not WORD=success, WORD=failure or WORD=progress` };
+    words[word] = meaning.toLowerCase();
+  }
+  return { words: words as StatusWords };
 }
 
 const text = (v: number | string | undefined | null) => (v === undefined || v === null ? "" : String(v));
@@ -33,8 +52,8 @@ export function SettingsForm({ initial }: { initial: Initial }) {
   const [cidrs, setCidrs] = useState(initial.sourceCidrs.join("\n"));
   const [rows, setRows] = useState<TaskRow[]>(
     Object.entries(s.taskTypes).map(([name, own]) => {
-      const { timeoutSeconds, heartbeatTimeoutSeconds, ...rest } = own;
-      return { name, timeoutSeconds: text(timeoutSeconds), heartbeatTimeoutSeconds: text(heartbeatTimeoutSeconds), rest };
+      const { timeoutSeconds, heartbeatTimeoutSeconds, statusWords, ...rest } = own;
+      return { name, timeoutSeconds: text(timeoutSeconds), heartbeatTimeoutSeconds: text(heartbeatTimeoutSeconds), statusWords: wordsText(statusWords), rest };
     }),
   );
   const [warnings, setWarnings] = useState(initial.warnings);
@@ -51,7 +70,13 @@ export function SettingsForm({ initial }: { initial: Initial }) {
     const taskTypes: Record<string, TaskTypeSettings> = {};
     for (const r of rows) {
       if (r.name.trim() === "") continue;
-      taskTypes[r.name.trim()] = { ...r.rest, timeoutSeconds: intOrUndefined(r.timeoutSeconds), heartbeatTimeoutSeconds: intOrUndefined(r.heartbeatTimeoutSeconds) };
+      const parsed = parseWords(r.statusWords, r.name.trim());
+      if (parsed.error) {
+        setBusy(false);
+        setErrors([parsed.error]);
+        return;
+      }
+      taskTypes[r.name.trim()] = { ...r.rest, timeoutSeconds: intOrUndefined(r.timeoutSeconds), heartbeatTimeoutSeconds: intOrUndefined(r.heartbeatTimeoutSeconds), statusWords: parsed.words };
     }
     const body = {
       orchestratorUrl: orchestratorUrl.trim() === "" ? null : orchestratorUrl.trim(),
@@ -128,6 +153,7 @@ export function SettingsForm({ initial }: { initial: Initial }) {
               <th>Task type</th>
               <th>Timeout (s)</th>
               <th>Heartbeat timeout (s)</th>
+              <th title="Words the vendor sends, and what they mean: success, failure or progress">Vendor status words</th>
               <th></th>
             </tr>
           </thead>
@@ -144,6 +170,9 @@ export function SettingsForm({ initial }: { initial: Initial }) {
                   <input aria-label="Heartbeat timeout" name={`taskHeartbeat-${i}`} inputMode="numeric" value={r.heartbeatTimeoutSeconds} onChange={(e) => setRow(i, { heartbeatTimeoutSeconds: e.target.value })} />
                 </td>
                 <td>
+                  <input aria-label="Vendor status words" name={`taskStatusWords-${i}`} value={r.statusWords} onChange={(e) => setRow(i, { statusWords: e.target.value })} placeholder="MATCH=success, NO_MATCH=failure, UNDER_REVIEW=progress" />
+                </td>
+                <td>
                   <button type="button" className="secondary" onClick={() => setRows((all) => all.filter((_, j) => j !== i))}>
                     Remove
                   </button>
@@ -152,7 +181,7 @@ export function SettingsForm({ initial }: { initial: Initial }) {
             ))}
           </tbody>
         </table>
-        <button type="button" className="secondary" onClick={() => setRows((all) => [...all, { name: "", timeoutSeconds: "", heartbeatTimeoutSeconds: "", rest: {} }])} data-testid="add-task-type">
+        <button type="button" className="secondary" onClick={() => setRows((all) => [...all, { name: "", timeoutSeconds: "", heartbeatTimeoutSeconds: "", statusWords: "", rest: {} }])} data-testid="add-task-type">
           Add task type
         </button>
       </fieldset>
