@@ -1,7 +1,9 @@
 // Where Genesys Spark's web components come from, decided in one place.
 // Production loads them from Genesys's CDN (the script genesys-spark's
 // registerSparkComponents() injects, shared with the agent desktop's own
-// cache; next.config.js allows its origin). SPARK_ASSETS=local serves the
+// cache; next.config.js allows its origin). genesys-spark and
+// genesys-spark-components are pinned to the same version, so the local files
+// are the CDN's files. SPARK_ASSETS=local serves the
 // same files from the installed genesys-spark-components package under
 // /spark/ instead: for the browser tests (this machine is offline) and for
 // self-hosted installs that cannot reach Genesys's CDN.
