@@ -17,10 +17,13 @@ interface AxeViolation {
   nodes: { target: unknown[]; failureSummary?: string }[];
 }
 
-/** Waits until every gux-* element on the page is a defined Spark component. */
+/** Waits until every gux-* element on the page is a defined and hydrated Spark component (Stencil hides them until then). */
 export async function sparkReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => [...document.querySelectorAll("*")].every((el) => !el.localName.startsWith("gux-") || customElements.get(el.localName) !== undefined), undefined, { timeout: 30_000 });
-  // Stencil renders a defined element's shadow root on the next frames.
+  await page.waitForFunction(
+    () => [...document.querySelectorAll("*")].every((el) => !el.localName.startsWith("gux-") || (customElements.get(el.localName) !== undefined && el.hasAttribute("hydrated"))),
+    undefined,
+    { timeout: 30_000 },
+  );
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
