@@ -1,4 +1,4 @@
-// npm run org:create -- --org-id <uuid> --region mypurecloud.com [--name "Acme"] [--orchestrator-url https://…]
+// npm run org:create -- --org-id <uuid> --region mypurecloud.com [--name "Acme"] [--orchestrator-url https://…] [--scopes workflows:read,workflows:write]
 // Prints the data-action client credentials and the webhook signing secret once.
 import { parseArgs } from "node:util";
 import { runCommand } from "./run-command";
@@ -6,14 +6,15 @@ import { createOrg, createOrgInputSchema } from "@/lib/orgs/create-org";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { "org-id": { type: "string" }, region: { type: "string" }, name: { type: "string" }, "orchestrator-url": { type: "string" } },
+    options: { "org-id": { type: "string" }, region: { type: "string" }, name: { type: "string" }, "orchestrator-url": { type: "string" }, scopes: { type: "string" } },
   });
   const parsed = createOrgInputSchema.safeParse({
     orgId: values["org-id"], region: values.region, name: values.name, orchestratorUrl: values["orchestrator-url"],
+    scopes: values.scopes?.split(",").map((s) => s.trim()).filter(Boolean),
   });
   if (!parsed.success) {
     console.error(`org:create: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
-    console.error("usage: npm run org:create -- --org-id <uuid> --region mypurecloud.com [--name <name>] [--orchestrator-url <url>]");
+    console.error("usage: npm run org:create -- --org-id <uuid> --region mypurecloud.com [--name <name>] [--orchestrator-url <url>] [--scopes <scope,scope>] (every scope by default)");
     return 2;
   }
   const org = await createOrg(parsed.data);

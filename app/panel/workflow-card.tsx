@@ -4,7 +4,7 @@ import { clockTime, durationClock, durationWords, utcTitle } from "@/lib/i18n/fo
 import type { PanelWorkflow } from "@/lib/panel/panel-types";
 import { countdownFor } from "@/lib/panel/countdown";
 import { resultFields, shortError } from "@/lib/panel/panel-glance";
-import { badgeAccent, escalationPathOf, headline, workflowTitle, workflowTone, type TaskTypeNames } from "@/lib/panel/status-words";
+import { badgeAccent, escalationPathOf, headline, noticeWords, statusOf, workflowTitle, type TaskTypeNames } from "@/lib/panel/status-words";
 import { WorkflowTimeline } from "@/app/panel/workflow-timeline";
 
 /** Fields shown before "n more fields": enough for a decision, short enough for a 360 px column. */
@@ -26,7 +26,8 @@ export interface WorkflowCardProps {
 
 /** One workflow at a glance: what is happening, by when, what came back, and what Longrun did about it. */
 export function WorkflowCard({ workflow, now, speech, t, names, collapsed = false }: WorkflowCardProps) {
-  const tone = workflowTone[workflow.status];
+  const status = statusOf(workflow, t);
+  const tone = status.tone;
   const task = workflow.task;
   const countdown = countdownFor(workflow, now);
   const titleId = `lr-wf-${workflow.workflow_id}`;
@@ -87,7 +88,11 @@ export function WorkflowCard({ workflow, now, speech, t, names, collapsed = fals
           <h4>{t("card.onTimeout")}</h4>
           <p>
             {task?.timed_out_at ? t("card.noAnswerBy", { time: clockTime(task.timed_out_at, speech) }) : t("card.noAnswer")}{" "}
-            {escalated && workflow.escalation ? t(escalated as "card.escalatedFlow", { time: clockTime(workflow.escalation.at, speech) }) : t("card.escalating")}
+            {workflow.escalation?.path === "NOTICE"
+              ? t("card.noticeAt", { time: clockTime(workflow.escalation.at, speech), notice: noticeWords(workflow, t) })
+              : escalated && workflow.escalation
+                ? t(escalated as "card.escalatedFlow", { time: clockTime(workflow.escalation.at, speech) })
+                : t("card.escalating")}
             {task?.late_result ? <> {task.success ? t("card.lateSuccess") : t("card.lateFailed")}</> : null}
           </p>
         </section>
@@ -106,7 +111,7 @@ export function WorkflowCard({ workflow, now, speech, t, names, collapsed = fals
     <article className={`lr-card lr-tone-${tone}${collapsed ? " lr-collapsed" : ""}`} aria-labelledby={titleId} data-status={workflow.status} data-workflow-id={workflow.workflow_id}>
       <header className="lr-card-head">
         <h3 id={titleId} className="lr-card-title">{title}</h3>
-        <gux-badge accent={badgeAccent[tone]} data-testid="status">{t(`status.workflow.${workflow.status}`)}</gux-badge>
+        <gux-badge accent={badgeAccent[tone]} data-testid="status">{status.label}</gux-badge>
       </header>
       <p className="lr-headline" data-testid="headline">{headline(workflow, t, names)}</p>
       {error?.shortened ? (

@@ -88,15 +88,20 @@ export async function rawCallbackAsToday(driver: SqlDriver, row: RawCallbackRow)
   row.version++;
 }
 
-/**
- * The collapsed shape: one read, one autocommit write (2 round trips).
- * Without `notify`, the write leaves out pg_notify: NOTIFY takes a
- * database-wide lock from pre-commit until the commit is flushed, so
- * notifying transactions commit one WAL flush at a time.
- */
-export async function rawCallbackCollapsed(driver: SqlDriver, row: RawCallbackRow, notify = true): Promise<void> {
-  const webhookId = `msg_${randomUUID()}`;
-  await driver.query(
+/** What the callback's one read returns: the workflow, its task, the org's sealed secrets, an earlier answer. */
+export interface CallbackRead {
+  orgId: string;
+  version: number;
+  status: string;
+  taskId: string | null;
+  taskStatus: string | null;
+  secrets: Array<{ id: string; secretEnc: string }> | null;
+  earlier: { status: number; body: unknown } | null;
+}
+
+/** The callback's one read (workflow, task, secrets and an earlier answer to this webhook-id). */
+export async function rawCallbackRead(query: SqlQuery, workflowId: string, webhookId: string): Promise<CallbackRead | undefined> {
+  const { rows } = await query(
     `SELECT w."orgId", w.version, w.status, t.id AS "taskId", t.status AS "taskStatus", t."deadlineAt",
        (SELECT json_agg(json_build_object('id', s.id, 'secretEnc', s."secretEnc") ORDER BY s."createdAt" DESC)
           FROM "SigningSecret" s WHERE s."orgId" = w."orgId" AND s."revokedAt" IS NULL) AS secrets,
@@ -104,9 +109,18 @@ export async function rawCallbackCollapsed(driver: SqlDriver, row: RawCallbackRo
           FROM "WebhookReceipt" r WHERE r."orgId" = w."orgId" AND r."webhookId" = $2) AS earlier
      FROM "Workflow" w LEFT JOIN "Task" t ON t."orgId" = w."orgId" AND t.id = w."currentTaskId"
      WHERE w.id = $1 LIMIT 10`,
-    [row.workflowId, webhookId],
+    [workflowId, webhookId],
   );
-  const { rows } = await driver.query(
+  return rows[0] as CallbackRead | undefined;
+}
+
+/**
+ * The callback's one autocommit write: compare-and-swap on `row.version`,
+ * the task, the event, the receipt and (unless `notify` is false) the
+ * NOTIFY, all conditioned on the compare-and-swap. False when the version moved.
+ */
+export async function rawCallbackWrite(query: SqlQuery, row: RawCallbackRow, webhookId: string, notify = true): Promise<boolean> {
+  const { rows } = await query(
     `WITH w AS (
        UPDATE "Workflow" SET status = $4, version = $3::int + 1, "currentTaskId" = $5, "deadlineAt" = NULL, "updatedAt" = now()
        WHERE "orgId" = $1 AND id = $2 AND version = $3 RETURNING "orgId", id, version
@@ -128,8 +142,29 @@ export async function rawCallbackCollapsed(driver: SqlDriver, row: RawCallbackRo
     [row.orgId, row.workflowId, row.version, nextStatus(row), row.taskId, resultData, randomUUID(), webhookId, answerOf(row)],
   );
   const out = rows[0] ?? {};
+  if (out.changed === 0) return false;
   if (out.changed !== 1 || out.tasks !== 1 || out.events !== 1 || out.receipts !== 1 || out.notified !== 1) {
     throw new Error(`raw callback (collapsed): expected one of each, got ${JSON.stringify(out)}`);
+  }
+  return true;
+}
+
+/** The answer the write stored for `row` at its version (what the lean server sends back). */
+export function rawCallbackAnswer(row: RawCallbackRow): string {
+  return answerOf(row);
+}
+
+/**
+ * The collapsed shape: one read, one autocommit write (2 round trips).
+ * Without `notify`, the write leaves out pg_notify: NOTIFY takes a
+ * database-wide lock from pre-commit until the commit is flushed, so
+ * notifying transactions commit one WAL flush at a time.
+ */
+export async function rawCallbackCollapsed(driver: SqlDriver, row: RawCallbackRow, notify = true): Promise<void> {
+  const webhookId = `msg_${randomUUID()}`;
+  await rawCallbackRead(driver.query, row.workflowId, webhookId);
+  if (!(await rawCallbackWrite(driver.query, row, webhookId, notify))) {
+    throw new Error(`raw callback: compare-and-swap on ${row.workflowId} at version ${row.version} changed nothing`);
   }
   row.version++;
 }

@@ -27,49 +27,15 @@ import {
   workflowViewSchema,
 } from "@/lib/api/schemas";
 import { adminApiOperations, adminSecuritySchemes } from "@/lib/admin/admin-openapi";
+import { processApiOperations } from "@/lib/api/process-openapi";
 import { conversationParamsSchema, streamQuerySchema } from "@/lib/panel/panel-schemas";
 import { panelSnapshotSchema } from "@/lib/panel/panel-snapshot-schema";
-import { scopes, type Scope } from "@/lib/auth/scopes";
+import { scopeDescriptions, scopes } from "@/lib/auth/scopes";
+import { operationScopes } from "@/lib/auth/route-scopes";
+import { httpMethods, type HttpMethod, type JsonSchema, type OperationAuth, type OperationSpec, type PathItemSpec } from "@/lib/http/operation-spec";
 import { errorStatus } from "@/lib/errors/app-error";
 
-export type JsonSchema = Record<string, unknown>;
-export const httpMethods = ["get", "put", "post", "delete", "options", "head", "patch"] as const;
-export type HttpMethod = (typeof httpMethods)[number];
-
-/** Who may call an operation; each maps to an OpenAPI security requirement. */
-export type OperationAuth =
-  | { kind: "none" }
-  | { kind: "client"; scopes: Scope[] }
-  | { kind: "webhookSignature" }
-  | { kind: "cron" }
-  /** An agent's own Genesys Cloud token (the panel routes). */
-  | { kind: "agent" }
-  | { kind: "scheme"; requirement: Record<string, string[]> };
-
-export interface ResponseSpec {
-  description: string;
-  /** JSON body; omit for a response without one. */
-  schema?: z.ZodType;
-  /** A non-JSON body (e.g. text/event-stream), described in words. */
-  contentType?: string;
-  headers?: Record<string, { description: string; schema: JsonSchema }>;
-}
-
-export interface OperationSpec {
-  operationId: string;
-  summary: string;
-  description?: string;
-  tags: string[];
-  auth: OperationAuth;
-  pathParams?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: { schema: z.ZodType; required: boolean; contentTypes?: string[]; description?: string };
-  responses: Record<number, ResponseSpec>;
-  /** Statuses answered with the ErrorResponse body; 401/403 are added from `auth`, 400/404/429 only where listed. */
-  errors: number[];
-}
-
-export type PathItemSpec = Partial<Record<HttpMethod, OperationSpec>>;
+export { httpMethods, type HttpMethod, type JsonSchema, type OperationAuth, type OperationSpec, type PathItemSpec, type ResponseSpec } from "@/lib/http/operation-spec";
 
 /** Extra security schemes other routes need (e.g. an admin session); merged into the document. */
 export const extraSecuritySchemes: Record<string, JsonSchema> = {
@@ -109,7 +75,7 @@ const initiateWorkflowOperation: OperationSpec = {
   summary: "Start a workflow",
   description: "Idempotent on workflow_id: the same body again answers 200 with the stored workflow; another body for the same id is a 409.",
   tags: ["workflows"],
-  auth: { kind: "client", scopes: ["workflows:write"] },
+  auth: { kind: "client" },
   body: { schema: createWorkflowBodySchema, required: true },
   responses: {
     201: { description: "Created", schema: workflowCreatedSchema },
@@ -191,7 +157,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       operationId: "listDeadLetters",
       summary: "The org's dead letters, newest first",
       tags: ["dead-letters"],
-      auth: { kind: "client", scopes: ["workflows:read"] },
+      auth: { kind: "client" },
       query: deadLettersQuerySchema,
       responses: { 200: { description: "A page of dead letters", schema: deadLettersSchema } },
       errors: [400, 429],
@@ -202,7 +168,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       operationId: "retryDeadLetter",
       summary: "Queue a dead letter for delivery again",
       tags: ["dead-letters"],
-      auth: { kind: "client", scopes: ["workflows:write"] },
+      auth: { kind: "client" },
       pathParams: deliveryIdParamsSchema,
       responses: { 200: { description: "Queued again", schema: deadLetterRetriedSchema } },
       errors: [400, 404, 409, 429],
@@ -213,7 +179,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       operationId: "issueToken",
       summary: "Client-credentials token for data actions",
       description:
-        "For Genesys \"User Defined (OAuth)\" credentials. Client id and secret in an HTTP Basic header or in the body; the body is form-encoded or JSON. Scopes: workflows:read, workflows:write (both when none is asked for).",
+        "For Genesys \"User Defined (OAuth)\" credentials. Client id and secret in an HTTP Basic header or in the body; the body is form-encoded or JSON. Scopes: workflows:read, workflows:write, processes:read, processes:write (every scope of the client when none is asked for).",
       tags: ["auth"],
       auth: { kind: "none" },
       body: { schema: tokenRequestSchema, required: true, contentTypes: ["application/x-www-form-urlencoded", "application/json"] },
@@ -230,7 +196,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       operationId: "getWorkflow",
       summary: "A workflow's status, flat for Architect translation maps",
       tags: ["workflows"],
-      auth: { kind: "client", scopes: ["workflows:read"] },
+      auth: { kind: "client" },
       pathParams: workflowIdParamsSchema,
       responses: { 200: { description: "The workflow and its latest task", schema: workflowViewSchema } },
       errors: [400, 404, 429],
@@ -242,7 +208,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       summary: "Dispatch an asynchronous task",
       description: "Answers at once; with dispatch=true Longrun then POSTs the task, signed, to the org's orchestrator with X-Callback-URL.",
       tags: ["workflows"],
-      auth: { kind: "client", scopes: ["workflows:write"] },
+      auth: { kind: "client" },
       pathParams: workflowIdParamsSchema,
       body: { schema: dispatchTaskBodySchema, required: true },
       responses: { 202: { description: "Accepted: the task is registered, not done", schema: taskAcceptedSchema } },
@@ -254,7 +220,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       operationId: "cancelWorkflow",
       summary: "Cancel a workflow",
       tags: ["workflows"],
-      auth: { kind: "client", scopes: ["workflows:write"] },
+      auth: { kind: "client" },
       pathParams: workflowIdParamsSchema,
       body: { schema: cancelWorkflowBodySchema, required: false, description: "Optional; an empty body cancels without a reason." },
       responses: { 200: { description: "The cancelled workflow", schema: workflowViewSchema } },
@@ -266,7 +232,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       operationId: "listWorkflowEvents",
       summary: "The workflow's audit log",
       tags: ["workflows"],
-      auth: { kind: "client", scopes: ["workflows:read"] },
+      auth: { kind: "client" },
       pathParams: workflowIdParamsSchema,
       responses: { 200: { description: "Every transition, oldest first", schema: workflowEventsSchema } },
       errors: [400, 404, 429],
@@ -325,6 +291,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       errors: [400, 429, 503],
     },
   },
+  ...processApiOperations,
   // Admin routes (/api/auth, /api/admin): described beside their code.
   ...adminApiOperations,
 };
@@ -381,12 +348,15 @@ class SchemaCollector {
   }
 }
 
-function securityOf(auth: OperationAuth): Array<Record<string, string[]>> {
+function securityOf(auth: OperationAuth, operationId: string): Array<Record<string, string[]>> {
   switch (auth.kind) {
     case "none":
       return [];
-    case "client":
-      return [{ oauth2: auth.scopes }];
+    case "client": {
+      const scope = (operationScopes as Record<string, string>)[operationId];
+      if (!scope) throw new Error(`${operationId}: a client operation needs its scope in lib/auth/route-scopes.ts`);
+      return [{ oauth2: [scope] }];
+    }
     case "webhookSignature":
       return [{ webhookId: [], webhookTimestamp: [], webhookSignature: [] }];
     case "cron":
@@ -438,7 +408,7 @@ function buildOperation(path: string, method: HttpMethod, spec: OperationSpec, c
         : undefined;
     responses[status] = { description: response.description, headers: { "x-request-id": requestIdHeader, ...response.headers }, ...(content ? { content } : {}) };
   }
-  const errors = [...new Set([...authErrors(spec.auth), ...spec.errors])].sort((a, b) => a - b);
+  const errors = [...new Set([400, ...(spec.body ? [413] : []), ...authErrors(spec.auth), ...spec.errors])].sort((a, b) => a - b);
   for (const status of errors) {
     if (responses[String(status)]) throw new Error(`${method.toUpperCase()} ${path}: ${status} is both a success and an error response`);
     responses[String(status)] = {
@@ -462,7 +432,7 @@ function buildOperation(path: string, method: HttpMethod, spec: OperationSpec, c
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     tags: spec.tags,
-    security: securityOf(spec.auth),
+    security: securityOf(spec.auth, spec.operationId),
     parameters,
     ...(spec.body
       ? {
@@ -522,6 +492,7 @@ export function openApiDocument(): OpenApiDocument {
       { name: "webhooks", description: "Called by external systems, signed per Standard Webhooks" },
       { name: "auth", description: "Tokens for data actions" },
       { name: "dead-letters", description: "Deliveries that ran out of attempts" },
+      { name: "processes", description: "Multi-step process definitions that Longrun runs itself" },
       { name: "ops", description: "Operations" },
     ],
     paths,
@@ -531,7 +502,7 @@ export function openApiDocument(): OpenApiDocument {
         oauth2: {
           type: "oauth2",
           description: "Client credentials of the org's data-action client (Genesys \"User Defined (OAuth)\" credentials).",
-          flows: { clientCredentials: { tokenUrl: "/api/oauth/token", scopes: Object.fromEntries(scopes.map((s) => [s, s === "workflows:read" ? "Read workflows and their events" : "Start, dispatch to and cancel workflows"])) } },
+          flows: { clientCredentials: { tokenUrl: "/api/oauth/token", scopes: Object.fromEntries(scopes.map((s) => [s, scopeDescriptions[s]])) } },
         },
         webhookId: { type: "apiKey", in: "header", name: "webhook-id", description: "Standard Webhooks message id; a repeat is answered from the first delivery." },
         webhookTimestamp: { type: "apiKey", in: "header", name: "webhook-timestamp", description: "Unix seconds; within 5 minutes of Longrun's clock." },

@@ -66,11 +66,27 @@ async function sessionOf(token: JWT): Promise<AdminSession> {
   };
 }
 
-function cookiesOfHeader(header: string | null): Map<string, string> {
+/**
+ * The Cookie header as name → value (RFC 6265 §5.4). A value whose
+ * percent-escapes are malformed is kept as sent, like the `cookie` package
+ * does: it then fails the session decode like any other bad token (401), never
+ * a URIError. The first of two cookies with one name wins.
+ */
+export function cookiesOfHeader(header: string | null): Map<string, string> {
   const jar = new Map<string, string>();
   for (const part of (header ?? "").split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0) jar.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()));
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (jar.has(name)) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      // kept as sent
+    }
+    jar.set(name, value);
   }
   return jar;
 }

@@ -6,6 +6,7 @@ import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
 import { hashSecret, verifySecret } from "@/lib/crypto/password-hash";
 import { AppError } from "@/lib/errors/app-error";
+import { assertStorableText } from "@/lib/http/text-rule";
 import { isScope, scopes as allScopes, type Scope } from "@/lib/auth/scopes";
 
 export const accessTokenLifetimeSeconds = 3600;
@@ -52,6 +53,8 @@ export function clientCredentialsFrom(
       // A stray "%" is bad input (401), not a crash.
       throw new AppError("INVALID_CLIENT", "Basic credentials are not valid form-encoded client_id:client_secret");
     }
+    // The same text rule as every other input (lib/http/text-rule.ts): a NUL never reaches the client lookup.
+    assertStorableText({ client_id: basicId, client_secret: basicSecret }, "the Basic credentials");
     if ((clientId && clientId !== basicId) || (clientSecret && clientSecret !== basicSecret)) {
       throw new AppError("INVALID_CLIENT", "credentials in the header and the body disagree");
     }

@@ -7,6 +7,7 @@ import type { Delivery, Org, Task, Workflow } from "@/lib/generated/prisma/clien
 import type { EscalationPath } from "@/lib/domain/workflow-machine";
 import { createCallback, getConversationState, launchFlow, type ConversationState } from "@/lib/genesys/genesys-client";
 import { GenesysError } from "@/lib/genesys/genesys-error";
+import { deliverNotice, noticeDetail, noticeKindOf } from "@/lib/notices/customer-notices";
 import { readOrgSettings, settingsForTaskType, type EffectiveTaskSettings } from "@/lib/orgs/org-settings";
 import type { DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
 import { applyCommand } from "@/lib/workflows/workflow-store";
@@ -55,7 +56,7 @@ interface Reached {
  * Reaches the customer by the best path still open. `preferFlow` is false when
  * the flow session is known to be over (deadline past the session limit).
  */
-async function reachCustomer(subject: Subject, preferFlow: boolean): Promise<Reached> {
+async function reachCustomer(subject: Subject, preferFlow: boolean, deliveryId: string): Promise<Reached> {
   const { org, workflow, task, settings } = subject;
   const status = resultStatus(task);
   let conversation: ConversationState | null = null;
@@ -90,7 +91,9 @@ async function reachCustomer(subject: Subject, preferFlow: boolean): Promise<Rea
   }
 
   const why = !org.genesysClientId ? "Genesys credentials not configured" : !settings.callbackQueueId ? "no callback queue configured" : "no callback number known";
-  return { path: "NOTICE", detail: { reason: why, timeout_status: status } };
+  // A message the customer really gets, or an open notice a person must handle (lib/notices).
+  const notice = await deliverNotice({ org, workflow, task, deliveryId, kind: noticeKindOf(status), phone: number, customerName: conversation?.customerName ?? null, why });
+  return { path: "NOTICE", detail: { ...noticeDetail(notice), timeout_status: status } };
 }
 
 function failureOutcome(error: unknown): DeliveryOutcome {
@@ -108,7 +111,7 @@ export async function deliverEscalation(delivery: Delivery): Promise<DeliveryOut
   }
   const planned = (delivery.payload as { path?: EscalationPath } | null)?.path ?? "FLOW";
   try {
-    const reached = await reachCustomer(subject, planned === "FLOW");
+    const reached = await reachCustomer(subject, planned === "FLOW", delivery.id);
     await applyCommand(subject.org.id, subject.workflow.id, { type: "ESCALATION_DELIVERED", taskId: subject.task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id });
     return { ok: true, detail: reached.detail };
   } catch (error) {
@@ -140,7 +143,7 @@ export async function deliverResultFollowUp(delivery: Delivery): Promise<Deliver
       if (conversation.customerConnected) return { ok: true, detail: { skipped: "customer still connected; the flow reads the result" } };
     }
     if (!late && !org.genesysClientId) return { ok: true, detail: { skipped: "Genesys credentials not configured" } };
-    const reached = await reachCustomer(subject, late);
+    const reached = await reachCustomer(subject, late, delivery.id);
     await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id });
     return { ok: true, detail: reached.detail };
   } catch (error) {

@@ -33,6 +33,9 @@ export const escalationPermissions = [
   "architect:flowExecution:view",
   "conversation:callback:create",
   "conversation:communication:view",
+  // Notices to customers nobody else can reach (lib/genesys/genesys-messaging.ts).
+  "conversation:message:create",
+  "conversation:agentlessEmail:send",
 ] as const;
 
 /** What the installing admin must hold to create those objects (GENESYS.md §8). */
@@ -160,7 +163,7 @@ const run: Record<InstallStep, (ctx: InstallContext) => Promise<Outcome>> = {
 
   async role(ctx) {
     const policies = permissionPolicies(escalationPermissions);
-    const body = { name: installNames.role, description: "Longrun: launch the timeout-handler flow, create callbacks, read conversations.", permissionPolicies: policies };
+    const body = { name: installNames.role, description: "Longrun: launch the timeout-handler flow, create callbacks, read conversations, message customers (agentless SMS and email).", permissionPolicies: policies };
     const existing = await ctx.platform.findRole(installNames.role);
     const division = await ctx.platform.homeDivision();
     if (existing) {
@@ -388,6 +391,7 @@ export async function deleteOrgData(orgId: string, actor: string, removed: strin
   const prisma = await db();
   await prisma.$transaction(async (tx) => {
     await tx.delivery.deleteMany({ where: { orgId } });
+    await tx.notice.deleteMany({ where: { orgId } });
     await tx.webhookReceipt.deleteMany({ where: { orgId } });
     await tx.accessToken.deleteMany({ where: { orgId } });
     // Workflows, tasks, events, API clients, signing secrets and the SLA rollup go with the org row (ON DELETE CASCADE).

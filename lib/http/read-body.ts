@@ -2,9 +2,17 @@
 // oversized body is refused without being buffered whole.
 import type { z } from "zod";
 import { AppError } from "@/lib/errors/app-error";
+import { assertStorableText } from "@/lib/http/text-rule";
 
 export const defaultBodyLimit = 64 * 1024;
 const maxJsonDepth = 32;
+
+/** The client went away (or its connection broke) before its body was complete: nothing to answer, nothing wrong here. */
+export class BodyAbortedError extends AppError {
+  constructor() {
+    super("BAD_REQUEST", "the request body ended before it was complete (the client hung up)");
+  }
+}
 
 export async function readBodyText(request: Request, limit = defaultBodyLimit): Promise<string> {
   const declared = request.headers.get("content-length");
@@ -16,7 +24,13 @@ export async function readBodyText(request: Request, limit = defaultBodyLimit): 
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw new BodyAbortedError();
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
@@ -66,10 +80,14 @@ export function parseJson(text: string): unknown {
     throw new AppError("INVALID_JSON", "request body is not valid JSON");
   }
   if (depthOf(value) > maxJsonDepth) throw new AppError("BAD_REQUEST", `JSON nests deeper than ${maxJsonDepth} levels`);
+  // JSON escapes can spell what UTF-8 cannot (\u0000, \ud800): refused here, for every body, whatever reads it next.
+  assertStorableText(value, "request body");
   return value;
 }
 
 export function validate<S extends z.ZodType>(schema: S, value: unknown, what = "request body"): z.infer<S> {
+  // Form fields, queries and path parameters arrive here decoded; the same text rule as for JSON bodies.
+  assertStorableText(value, what);
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors/app-error";
 import { createApiClient } from "@/lib/auth/client-credentials";
 import { addSigningSecret } from "@/lib/webhooks/signing-secrets";
 import { isUniqueViolation } from "@/lib/db/unique-violation";
+import { scopes } from "@/lib/auth/scopes";
 import type { OrgSettings } from "@/lib/orgs/org-settings";
 import { z } from "zod";
 
@@ -20,6 +21,8 @@ export const createOrgInputSchema = z.object({
   region: z.enum(genesysRegions, { error: `--region must be one of: ${genesysRegions.join(", ")}` }),
   name: z.string().min(1).max(200).optional(),
   orchestratorUrl: z.url().optional(),
+  /** The data-action client's scopes; every scope when absent. */
+  scopes: z.array(z.enum(scopes, { error: `--scopes takes a comma-separated list of: ${scopes.join(", ")}` })).min(1).optional(),
 });
 export type CreateOrgInput = z.infer<typeof createOrgInputSchema>;
 
@@ -43,7 +46,7 @@ export async function createOrg(input: CreateOrgInput, settings: Partial<OrgSett
     if (isUniqueViolation(error)) throw new AppError("CONFLICT", `org ${input.orgId} is already registered`);
     throw error;
   }
-  const client = await createApiClient(input.orgId, "Architect data actions");
+  const client = await createApiClient(input.orgId, "Architect data actions", input.scopes);
   const signing = await addSigningSecret(input.orgId);
   return { orgId: input.orgId, region: input.region, clientId: client.clientId, clientSecret: client.clientSecret, signingSecret: signing.secret };
 }

@@ -1,6 +1,5 @@
 // Delivers a dispatched task to the org's orchestrator. The target's 2xx
 // (typically 202) means "queued": the task becomes ACCEPTED, never done.
-import { randomUUID } from "node:crypto";
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
 import type { Delivery } from "@/lib/generated/prisma/client";
@@ -15,6 +14,11 @@ const requestTimeoutMs = 10_000;
 
 export function publicBaseUrl(fallback?: string): string {
   return env().PUBLIC_BASE_URL ?? fallback ?? "http://localhost:3000";
+}
+
+/** The webhook-id of a dispatch: derived from its delivery, never random. */
+export function dispatchWebhookId(deliveryId: string): string {
+  return `dispatch_${deliveryId}`;
 }
 
 export async function deliverTaskDispatch(delivery: Delivery): Promise<DeliveryOutcome> {
@@ -42,7 +46,9 @@ export async function deliverTaskDispatch(delivery: Delivery): Promise<DeliveryO
   });
   // During a rotation every active secret signs, so receivers holding the old or the new one both verify.
   const secrets = (await activeSigningSecrets(org.id)).map((s) => s.secret);
-  const signature = secrets.length > 0 ? signOutgoing(secrets, `dispatch_${delivery.id}_${randomUUID()}`, body, clock.now()) : {};
+  // One message, one webhook-id for its whole life (Standard Webhooks: the same on every resend): the
+  // delivery row is the message, kept across retries, a re-drive by hand and a crash, so receivers dedupe on it.
+  const signature = secrets.length > 0 ? signOutgoing(secrets, dispatchWebhookId(delivery.id), body, clock.now()) : {};
 
   let response: Response;
   try {

@@ -2,7 +2,7 @@
 // announcement and the desktop toasts for outcomes (completed, failed, timed out).
 import type { Translator } from "@/lib/i18n/messages";
 import type { PanelSnapshot, PanelWorkflow } from "@/lib/panel/panel-types";
-import { headline, outcomeOf, workflowTitle, type TaskTypeNames } from "@/lib/panel/status-words";
+import { headline, outcomeOf, statusOf, workflowTitle, type TaskTypeNames } from "@/lib/panel/status-words";
 
 export interface Toast {
   id: string;
@@ -30,7 +30,7 @@ export function snapshotChanges(previous: PanelSnapshot | null, next: PanelSnaps
   for (const workflow of next.workflows) {
     const old = before.get(workflow.workflow_id);
     const task = workflowTitle(workflow, t, names);
-    const status = t(`status.workflow.${workflow.status}`);
+    const status = statusOf(workflow, t).label;
     if (!old) {
       announcements.push(t("announce.newWorkflow", { task, status }));
       continue;

@@ -32,6 +32,36 @@ export const badgeAccent: Record<Tone, "info" | "success" | "warning" | "error" 
   neutral: "inherit",
 };
 
+/**
+ * The badge's words and tone. A notice counts as telling the customer only
+ * when Genesys accepted the SMS or email; an open one needs someone to act.
+ */
+export function statusOf(workflow: PanelWorkflow, t: Translator): { label: string; tone: Tone } {
+  if (workflow.status === "NOTIFIED" && workflow.notice) {
+    if (workflow.notice.state === "sent") return { label: t("status.notice.sent"), tone: "warning" };
+    if (workflow.notice.state === "open") return { label: t("status.notice.open"), tone: "danger" };
+    return { label: t("status.notice.resolved"), tone: "warning" };
+  }
+  return { label: t(`status.workflow.${workflow.status}`), tone: workflowTone[workflow.status] };
+}
+
+/** What became of the notice, said plainly: only a message Genesys accepted counts; an open notice says who must act. */
+export function noticeWords(workflow: PanelWorkflow, t: Translator): string {
+  const notice = workflow.notice;
+  if (!notice) return t("notice.recorded");
+  switch (notice.state) {
+    case "sent":
+      return t(notice.channel === "email" ? "notice.sentEmail" : "notice.sentSms", { recipient: notice.recipient ?? "none" });
+    case "resolved": {
+      // Audit actors read "admin:Name (user id)": the agent needs the name.
+      const who = notice.resolved_by ? notice.resolved_by.replace(/^admin:/, "").replace(/\s*\(.*\)$/, "") : t("notice.anAdmin");
+      return t("notice.resolved", { who, resolution: notice.resolution ?? t("notice.resolvedDefault") });
+    }
+    case "open":
+      return t("notice.open", { reason: notice.reason ?? t("notice.noWay") });
+  }
+}
+
 /** Task types the org named (settings) win; otherwise FRAUD_VERIFICATION → "Fraud verification". */
 export type TaskTypeNames = Readonly<Record<string, string>>;
 
@@ -93,8 +123,11 @@ export function headline(workflow: PanelWorkflow, t: Translator, names: TaskType
       return t("headline.timedOut", { task: what });
     case "ESCALATED":
     case "CALLBACK_SCHEDULED":
-    case "NOTIFIED":
-      return t(escalatedHeadline[escalationPathOf(workflow)], { task: what });
+    case "NOTIFIED": {
+      const path = escalationPathOf(workflow);
+      if (path === "NOTICE") return t("headline.noticed", { task: what, notice: noticeWords(workflow, t) });
+      return t(escalatedHeadline[path], { task: what });
+    }
     case "CANCELLED": {
       const cancelled = [...workflow.events].reverse().find((e) => e.type === "WORKFLOW_CANCELLED");
       const reason = text(cancelled?.data?.reason);
@@ -125,11 +158,17 @@ export function eventWords(event: PanelEvent, t: Translator, names: TaskTypeName
     case "TASK_TIMED_OUT":
       return t("event.TASK_TIMED_OUT");
     case "ESCALATED":
+    case "RESULT_FOLLOWED_UP": {
+      if (data.path === "NOTICE") {
+        if (data.notice === "sent") return t(data.channel === "email" ? "event.NOTICE_SENT_EMAIL" : "event.NOTICE_SENT_SMS");
+        if (data.notice === "open") return t("event.NOTICE_OPEN");
+      }
+      if (event.type === "RESULT_FOLLOWED_UP") return data.path === "CALLBACK" ? t("event.FOLLOWED_UP_CALLBACK") : data.path === "FLOW" ? t("event.FOLLOWED_UP_FLOW") : t("event.RESULT_FOLLOWED_UP");
+      if (data.path === "NOTICE") return t("event.ESCALATED_NOTICE_UNREACHED");
       return isEscalationPath(data.path) ? t(escalatedEvent[data.path]) : t("event.ESCALATED");
+    }
     case "LATE_RESULT":
       return data.success === true ? t("event.LATE_RESULT_SUCCESS") : data.success === false ? t("event.LATE_RESULT_FAILED") : t("event.LATE_RESULT");
-    case "RESULT_FOLLOWED_UP":
-      return t("event.RESULT_FOLLOWED_UP");
     case "WORKFLOW_CANCELLED": {
       const reason = text(data.reason);
       return reason ? t("event.WORKFLOW_CANCELLED_REASON", { reason }) : t("event.WORKFLOW_CANCELLED");

@@ -95,6 +95,7 @@ describe("GET /api/metrics", () => {
       ["longrun_sweep_duration_seconds", "histogram"],
       ["longrun_outbox_backlog", "gauge"],
       ["longrun_outbox_dead_letters", "gauge"],
+      ["longrun_db_pool_connections", "gauge"],
       ["longrun_process_resident_memory_bytes", "gauge"],
     ]) {
       expect(lines, name).toContain(`# TYPE ${name} ${type}`);
@@ -158,6 +159,18 @@ describe("GET /api/metrics", () => {
       await prisma.delivery.deleteMany({ where: { kind } });
     }
     expect((await scrape()).includes(`kind="${kind}"`)).toBe(false);
+  });
+});
+
+describe("database pool figures", () => {
+  it("report this process's pool: open connections, in use and waiting", async () => {
+    await (await db()).$queryRaw`SELECT 1`;
+    const text = await scrape();
+    const total = sample(text, "longrun_db_pool_connections", { state: "total" });
+    expect(total).toBeGreaterThanOrEqual(1);
+    expect(sample(text, "longrun_db_pool_connections", { state: "idle" }) + sample(text, "longrun_db_pool_connections", { state: "in_use" })).toBe(total);
+    expect(text).toMatch(/^longrun_db_pool_connections\{state="waiting"\} \d+$/m);
+    expect(sample(text, "longrun_db_pool_max")).toBeGreaterThanOrEqual(total);
   });
 });
 

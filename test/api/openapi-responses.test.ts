@@ -3,6 +3,7 @@
 // operation and status — success and error bodies alike. The requests this
 // file sends validate against the documented request bodies too.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route";
 import { GET as openApi } from "@/app/api/openapi.json/route";
@@ -20,6 +21,8 @@ import { GET as cronDeadLetters } from "@/app/api/cron/dead-letters/route";
 import { GET as cronSlaRollup } from "@/app/api/cron/sla-rollup/route";
 import { GET as deadLetters } from "@/app/api/v1/dead-letters/route";
 import { POST as retryDeadLetter } from "@/app/api/v1/dead-letters/[id]/retry/route";
+import { GET as listProcesses } from "@/app/api/v1/processes/route";
+import { GET as getProcess, PUT as putProcess } from "@/app/api/v1/processes/[name]/route";
 import { openApiDocument, type HttpMethod, type JsonSchema } from "@/lib/api/openapi";
 import { call, newOrg, signed, workflowBody, type TestOrg } from "@/test/support/api";
 import { newSchemaValidator, type ValidateFunction } from "@/test/support/json-schema";
@@ -211,6 +214,21 @@ describe("operations responses: cron jobs and dead letters", () => {
   });
 });
 
+describe("process definitions", () => {
+  it("put: 201 new version, 200 unchanged, 400 with every error listed; get: 200, 404; list: 200", async () => {
+    const P = "/api/v1/processes/{name}";
+    const params = { name: "card-fraud" };
+    const definition = sends(P, "put", JSON.parse(readFileSync("genesys/processes/card-fraud.json", "utf8")) as Record<string, unknown>);
+    await documented(await call(putProcess, "/api/v1/processes/card-fraud", { method: "PUT", params, body: definition, token: org.token }), P, "put");
+    await documented(await call(putProcess, "/api/v1/processes/card-fraud", { method: "PUT", params, body: definition, token: org.token }), P, "put");
+    const invalid = await documented(await call(putProcess, "/api/v1/processes/card-fraud", { method: "PUT", params, body: { steps: [{ name: "a", kind: "task", task_type: "A", on_success: "b" }] }, token: org.token }), P, "put");
+    expect(invalid).toMatchObject({ error: { code: "VALIDATION_FAILED", details: [{ code: "UNKNOWN_STEP" }] } });
+    await documented(await call(getProcess, "/api/v1/processes/card-fraud?version=1", { params, token: org.token }), P, "get");
+    await documented(await call(getProcess, "/api/v1/processes/none", { params: { name: "none" }, token: org.token }), P, "get");
+    await documented(await call(listProcesses, "/api/v1/processes", { token: org.token }), "/api/v1/processes", "get");
+  });
+});
+
 it("covered every operation and status the flows above are meant to produce", () => {
   const expected = [
     "getHealth 200",
@@ -252,6 +270,12 @@ it("covered every operation and status the flows above are meant to produce", ()
     "listDeadLetters 200",
     "listDeadLetters 400",
     "retryDeadLetter 404",
+    "putProcess 201",
+    "putProcess 200",
+    "putProcess 400",
+    "getProcess 200",
+    "getProcess 404",
+    "listProcesses 200",
   ];
   expect([...seen].sort()).toEqual(expect.arrayContaining(expected.sort()));
 });

@@ -2,47 +2,22 @@
 // the OpenAPI document, and the document must describe nothing that does not
 // exist. Routes are found on disk, so a new route fails here until it has an
 // entry in lib/api/openapi.ts.
-import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { GET as openApiRoute } from "@/app/api/openapi.json/route";
 import { httpMethods, openApiDocument, routeFileToPath, type OpenApiDocument } from "@/lib/api/openapi";
 import { call, jsonOf } from "@/test/support/api";
+import { discoverRoutes, routeFiles } from "@/test/support/route-inventory";
 
 const root = path.join(import.meta.dirname, "../..");
-const exportedMethod = /export\s+(?:const|let|var|(?:async\s+)?function)\s+(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/g;
-const exportList = /export\s*\{([^}]*)\}/g;
 
-async function routeFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const found: string[] = [];
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await routeFiles(full)));
-    else if (/^route\.(ts|tsx|js|mjs)$/.test(entry.name)) found.push(full);
-  }
-  return found;
-}
-
-/** The HTTP methods a route module exports, read from its source (importing it could have side effects). */
-function methodsOf(source: string): string[] {
-  const methods = new Set<string>();
-  for (const m of source.matchAll(exportedMethod)) methods.add(m[1]!);
-  for (const m of source.matchAll(exportList)) {
-    for (const part of m[1]!.split(",")) {
-      const exported = part.trim().split(/\s+as\s+/).pop()?.trim();
-      if (exported && /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/.test(exported)) methods.add(exported);
-    }
-  }
-  return [...methods].sort();
-}
-
+/** The operations every route module implements (imported: routeMethods() fills the other methods with 405 handlers it marks). */
 async function implementedOperations(): Promise<Array<{ file: string; path: string; method: string }>> {
-  const files = await routeFiles(path.join(root, "app/api"));
   const operations = [];
-  for (const file of files) {
+  const routes = await discoverRoutes();
+  for (const file of routeFiles()) {
     const relative = path.relative(root, file);
-    const methods = methodsOf(await readFile(file, "utf8"));
+    const methods = routes.filter((r) => r.file === file).map((r) => r.method);
     expect(methods, `${relative} exports no HTTP method`).not.toEqual([]);
     for (const method of methods) operations.push({ file: relative, path: routeFileToPath(relative), method: method.toLowerCase() });
   }
@@ -57,10 +32,11 @@ describe("route discovery", () => {
     expect(routeFileToPath("app/api/openapi.json/route.ts")).toBe("/api/openapi.json");
   });
 
-  it("reads exported methods in every form Next accepts", () => {
-    expect(methodsOf("export const GET = publicRoute(...);\nexport async function POST() {}\nexport function DELETE() {}")).toEqual(["DELETE", "GET", "POST"]);
-    expect(methodsOf("const handler = x;\nexport { handler as GET, handler as POST, other };")).toEqual(["GET", "POST"]);
-    expect(methodsOf("export const dynamic = 'force-dynamic';\nexport const PATCH = h;")).toEqual(["PATCH"]);
+  it("tells a route's operations from the 405 and OPTIONS answers routeMethods() fills in", async () => {
+    const routes = await discoverRoutes();
+    const settings = routes.filter((r) => r.path === "/api/admin/settings").map((r) => r.method).sort();
+    expect(settings).toEqual(["GET", "PUT"]);
+    expect(routes.filter((r) => r.path === "/api/v1/workflows").map((r) => r.method)).toEqual(["POST"]);
   });
 });
 

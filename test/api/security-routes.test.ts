@@ -32,7 +32,11 @@ let genesys: AgentDirectory;
 let victim: TestOrg;
 let attacker: TestOrg;
 let routes: DiscoveredRoute[];
-const ids = { workflowId: "", taskId: "", conversationId: randomUUID(), deliveryId: randomUUID(), customerId: `CUST-${randomUUID()}` };
+const ids = { workflowId: "", taskId: "", conversationId: randomUUID(), deliveryId: randomUUID(), customerId: `CUST-${randomUUID()}`, processName: "victim-process" };
+/** A valid process definition, so that a PUT's refusal is about who is asking. */
+const processDefinition = JSON.stringify({ steps: [{ name: "check", kind: "task", task_type: "FRAUD" }] });
+/** Routes that create by name: another org's credentials create in that org (checked: the victim's rows stay as they were). */
+const createsByName = new Set(["PUT /api/v1/processes/[name]"]);
 
 beforeAll(async () => {
   genesys = startAgentDirectory();
@@ -44,6 +48,8 @@ beforeAll(async () => {
   ids.workflowId = body.workflow_id;
   const task = await jsonOf<{ task_id: string }>(await call(dispatch, "/x", { params: { id: ids.workflowId }, body: { task_type: "FRAUD", dispatch: false }, token: victim.token }));
   ids.taskId = task.task_id;
+  const { PUT: putProcess } = await import("@/app/api/v1/processes/[name]/route");
+  expect((await call(putProcess, "/x", { method: "PUT", params: { name: ids.processName }, rawBody: processDefinition, headers: { "content-type": "application/json" }, token: victim.token })).status).toBe(201);
   const prisma = await db();
   await prisma.delivery.create({
     data: { id: ids.deliveryId, orgId: victim.orgId, workflowId: ids.workflowId, taskId: ids.taskId, kind: "DISPATCH_TASK", payload: {}, status: "DEAD", attempts: 8, lastError: "HTTP 503" },
@@ -61,6 +67,7 @@ function valueFor(p: { parent: string; name: string }): string {
   if (p.name === "conversationId") return ids.conversationId;
   if (p.name === "id" && p.parent === "dead-letters") return ids.deliveryId;
   if (p.name === "id") return ids.workflowId;
+  if (p.name === "name" && p.parent === "processes") return ids.processName;
   return randomUUID();
 }
 
@@ -75,6 +82,7 @@ function bodyFor(route: DiscoveredRoute): string | undefined {
   if (route.path.endsWith("/cancel")) return JSON.stringify({ reason: "cross-org probe" });
   if (route.path.includes("/webhooks/")) return JSON.stringify({ result: "SUCCESS", version: 2, task_id: ids.taskId });
   if (route.path.endsWith("/heartbeat")) return "";
+  if (createsByName.has(key(route))) return processDefinition;
   return JSON.stringify({});
 }
 
@@ -176,7 +184,7 @@ describe("cross-org access", () => {
       ["agent token", () => ({ authorization: "Bearer agent-of-attacker", "x-genesys-region": "mypurecloud.com" })],
       ["signature", (route) => signatureOnly(attacker.signingSecret, route)],
     ];
-    const victimData = [ids.workflowId, ids.taskId, ids.deliveryId, ids.customerId, victim.orgId];
+    const victimData = [ids.workflowId, ids.taskId, ids.deliveryId, ids.customerId, victim.orgId, `data-action:${victim.clientId}`];
     const exercised: string[] = [];
     for (const route of routes) {
       if (publicRoutes.has(key(route)) || credentialEndpoints.has(key(route)) || isCron(route)) continue;
@@ -190,7 +198,7 @@ describe("cross-org access", () => {
         expect(await snapshotOfOrg(victim.orgId), what).toEqual(before);
         if (res.status === 401 || (res.status === 403 && !isWebhook(route))) continue; // not this route's kind of credential
         exercised.push(key(route));
-        if (objectParams.length > 0) expect(res.status, what).toBe(404);
+        if (objectParams.length > 0) expect(res.status, what).toBe(createsByName.has(key(route)) ? 201 : 404);
       }
       if (isWebhook(route)) {
         // The org of a webhook comes from its signature: another org's signature is simply not valid here.

@@ -30,7 +30,7 @@ describe("POST /api/oauth/token", () => {
     const res = await call(token, "/api/oauth/token", { method: "POST", ...shape() });
     expect(res.status).toBe(200);
     const body = await jsonOf(res);
-    expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3600, scope: "workflows:read workflows:write" });
+    expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3600, scope: "workflows:read workflows:write processes:read processes:write" });
     expect(typeof body.access_token).toBe("string");
     expect(res.headers.get("cache-control")).toBe("no-store");
   });

@@ -89,6 +89,8 @@ describe("install wizard", () => {
         { domain: "architect", entityName: "flowExecution", actionSet: ["view"], allowConditions: false },
         { domain: "conversation", entityName: "callback", actionSet: ["create"], allowConditions: false },
         { domain: "conversation", entityName: "communication", actionSet: ["view"], allowConditions: false },
+        { domain: "conversation", entityName: "message", actionSet: ["create"], allowConditions: false },
+        { domain: "conversation", entityName: "agentlessEmail", actionSet: ["send"], allowConditions: false },
       ],
     });
     const roleId = fake.records.roles[0]!.id;
@@ -133,7 +135,7 @@ describe("install wizard", () => {
     expect(credentialPost.type).toEqual({ name: "userDefinedOAuth" });
     expect(credentialPost.credentialFields.loginUrl).toBe(`${base}/api/oauth/token`);
     const token = await issueAccessToken({ clientId: credentialPost.credentialFields.clientId!, clientSecret: credentialPost.credentialFields.clientSecret! }, undefined);
-    expect(token.scope).toBe("workflows:read workflows:write");
+    expect(token.scope).toBe("workflows:read workflows:write processes:read processes:write");
     const actionsIntegration = fake.records.integrations.find((i) => i.name === "Longrun Data Actions")!;
     expect(actionsIntegration.config.credentials).toEqual({ userDefinedOAuth: { id: fake.records.credentials[0]!.id } });
     expect(fake.records.authActions[`customAuth_-_${actionsIntegration.id}`]?.published).toBe(true);

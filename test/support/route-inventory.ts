@@ -2,6 +2,7 @@
 // cover routes added after they were written.
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { isGeneratedHandler } from "@/lib/http/api-route";
 
 export const httpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 export type HttpMethod = (typeof httpMethods)[number];
@@ -19,10 +20,15 @@ export interface DiscoveredRoute {
 
 const root = path.resolve("app/api");
 
+/** The catch-all that answers a JSON 404 for any path no route has: it implements no operation. */
+export const unknownApiPathFile = path.join(root, "[...path]/route.ts");
+
+/** Route files with operations (the catch-all 404 is left out). */
 export function routeFiles(): string[] {
   return readdirSync(root, { recursive: true, encoding: "utf8" })
     .filter((f) => /(^|\/)route\.(ts|tsx|js|mjs)$/.test(f))
     .map((f) => path.join(root, f))
+    .filter((f) => f !== unknownApiPathFile)
     .sort();
 }
 
@@ -38,7 +44,10 @@ export async function discoverRoutes(): Promise<DiscoveredRoute[]> {
     const mod = (await import(file)) as Record<string, unknown>;
     for (const method of httpMethods) {
       const handler = mod[method];
-      if (typeof handler === "function") routes.push({ path: routePath, file, method, handler: handler as RouteHandler, params });
+      // The 405/OPTIONS answers routeMethods() makes up, and HEAD when it is GET, are not operations of their own.
+      if (typeof handler !== "function" || isGeneratedHandler(handler)) continue;
+      if (method === "HEAD" && handler === mod.GET) continue;
+      routes.push({ path: routePath, file, method, handler: handler as RouteHandler, params });
     }
   }
   return routes;
@@ -54,4 +63,10 @@ export function fillPath(route: DiscoveredRoute, values: (p: { parent: string; n
     url = url.replace(p.catchAll ? `[...${p.name}]` : `[${p.name}]`, encodeURIComponent(value));
   }
   return { url, params };
+}
+
+/** Every method a route module exports (real or generated), for the 405/OPTIONS checks. */
+export async function exportedHandlers(file: string): Promise<Partial<Record<HttpMethod, RouteHandler>>> {
+  const mod = (await import(file)) as Record<string, unknown>;
+  return Object.fromEntries(httpMethods.filter((m) => typeof mod[m] === "function").map((m) => [m, mod[m] as RouteHandler]));
 }

@@ -35,7 +35,13 @@ const expected: Record<WorkflowStatus, { badge: string; tone: string; accent: st
   TIMED_OUT: { badge: "Timed out", tone: "warning", accent: "warning", headline: "Fraud verification did not answer in time; Longrun is escalating." },
   ESCALATED: { badge: "Escalated", tone: "warning", accent: "warning", headline: "Fraud verification did not answer in time; Longrun launched the timeout flow while the customer is still connected." },
   CALLBACK_SCHEDULED: { badge: "Callback scheduled", tone: "warning", accent: "warning", headline: "Fraud verification did not answer in time; Longrun scheduled a callback to the customer." },
-  NOTIFIED: { badge: "Customer notified", tone: "warning", accent: "warning", headline: "Fraud verification did not answer in time; Longrun sent the customer a notice." },
+  NOTIFIED: {
+    badge: "Customer not told yet",
+    tone: "danger",
+    accent: "error",
+    headline:
+      "Fraud verification did not answer in time. Nobody has told the customer yet (no callback queue configured). If you can, call the customer back and tell them; otherwise tell your supervisor — it is on the admins' open-notices list.",
+  },
   CANCELLED: { badge: "Cancelled", tone: "neutral", accent: "inherit", headline: "Cancelled: customer hung up" },
 };
 
@@ -122,9 +128,32 @@ describe("WorkflowCard: every workflow state in words and colour", () => {
     expect(card("TIMED_OUT").text).toContain("On timeout No answer by 10:05:06 AM. Longrun is escalating: the timeout flow if the customer is still connected, otherwise a callback or a notice.");
     expect(card("ESCALATED").text).toContain("Longrun launched the timeout flow at 10:05:07 AM while the customer was still connected.");
     expect(card("CALLBACK_SCHEDULED").text).toContain("Longrun scheduled a callback to the customer at 10:05:08 AM.");
-    expect(card("NOTIFIED").text).toContain("Longrun sent the customer a notice at 10:05:09 AM.");
+    expect(card("NOTIFIED").text).toContain("At 10:05:09 AM Longrun could reach the customer neither by flow nor by callback. Nobody has told the customer yet");
+    expect(card("NOTIFIED").text).toContain("10:05:09 AM Nobody could reach the customer: notice opened for the admins · Longrun");
     expect(card("CALLBACK_SCHEDULED").text).toContain("10:05:06 AM No result by the deadline · Longrun (timeout check)");
     expect(card("COMPLETED").html).not.toContain("lr-timeout");
+  });
+
+  it("says a notice reached the customer only when Genesys took the message, and who followed up otherwise", () => {
+    const withNotice = (notice: NonNullable<PanelWorkflow["notice"]>, data: Record<string, unknown>) => {
+      const base = workflowIn("NOTIFIED");
+      const events = [...base.events.slice(0, -1), { ...base.events[base.events.length - 1]!, data: { path: "NOTICE", ...data } }];
+      return render({ ...base, notice, events }, new Date(at(400)));
+    };
+    const sent = withNotice({ state: "sent", channel: "sms", recipient: "+15551234567", reason: "no callback queue configured", resolution: null, resolved_by: null, at: at(309) }, { notice: "sent", channel: "sms" });
+    expect(sent.html).toContain('<gux-badge accent="warning" data-testid="status">Customer notified</gux-badge>');
+    expect(sent.text).toContain("Longrun sent the customer an SMS (+15551234567).");
+    expect(sent.text).toContain("10:05:09 AM Longrun sent the customer an SMS · Longrun");
+    expect(sent.text).not.toContain("Nobody has told");
+
+    const email = withNotice({ state: "sent", channel: "email", recipient: "pat@example.com", reason: null, resolution: null, resolved_by: null, at: at(309) }, { notice: "sent", channel: "email" });
+    expect(email.text).toContain("Longrun sent the customer an email (pat@example.com).");
+
+    const resolved = withNotice({ state: "resolved", channel: null, recipient: null, reason: "no callback queue configured", resolution: "called her, card is blocked", resolved_by: "admin:Sam Supervisor (u-1)", at: at(390) }, { notice: "open" });
+    expect(resolved.html).toContain(">Followed up</gux-badge>");
+    expect(resolved.text).toContain("Sam Supervisor followed up with the customer: called her, card is blocked.");
+    const german = renderToStaticMarkup(<WorkflowCard workflow={{ ...workflowIn("NOTIFIED") }} now={new Date(at(400))} speech={speechFor(["de"], "UTC")} t={translator(speechFor(["de"]))} names={{}} />);
+    expect(textOf(german)).toContain("Niemand hat den Kunden bisher informiert (no callback queue configured).");
   });
 
   it("shows a late result beside what was done on timeout", () => {

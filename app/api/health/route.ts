@@ -1,10 +1,10 @@
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
-import { json, publicRoute } from "@/lib/http/api-route";
+import { json, publicRoute, routeMethods } from "@/lib/http/api-route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = publicRoute(async () => {
+const get = publicRoute(async () => {
   let reachable = true;
   try {
     await (await db()).$queryRaw`SELECT 1`;
@@ -16,3 +16,5 @@ export const GET = publicRoute(async () => {
     reachable ? 200 : 503,
   );
 });
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ GET: get });

@@ -1,9 +1,9 @@
 import { adminRoute } from "@/lib/auth/admin-route";
-import { json } from "@/lib/http/api-route";
+import { json, routeMethods } from "@/lib/http/api-route";
 import { installComplete, installState, installSteps, stepTitles } from "@/lib/genesys/install-steps";
 
 /** Where the install stands: the latest outcome of each step. */
-export const GET = adminRoute(async ({ admin }) => {
+const get = adminRoute(async ({ admin }) => {
   const state = await installState(admin.orgId);
   return json({
     installed: admin.installed,
@@ -11,3 +11,5 @@ export const GET = adminRoute(async ({ admin }) => {
     steps: installSteps.map((step) => ({ step, title: stepTitles[step], result: state[step] ?? null })),
   });
 }, { allowUninstalled: true });
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ GET: get });

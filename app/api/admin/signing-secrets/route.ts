@@ -1,6 +1,8 @@
 import { adminRoute } from "@/lib/auth/admin-route";
-import { json } from "@/lib/http/api-route";
+import { json, routeMethods } from "@/lib/http/api-route";
 import { rotateSigningSecret } from "@/lib/webhooks/signing-secrets";
 
 /** Adds a new signing secret (shown once in this answer); the others stay active until revoked. */
-export const POST = adminRoute(async ({ admin }) => json(await rotateSigningSecret(admin.orgId, admin.actor), 201));
+const post = adminRoute(async ({ admin }) => json(await rotateSigningSecret(admin.orgId, admin.actor), 201));
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ POST: post });

@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { adminRoute, installContextFor } from "@/lib/auth/admin-route";
 import { AppError } from "@/lib/errors/app-error";
-import { json } from "@/lib/http/api-route";
+import { json, routeMethods } from "@/lib/http/api-route";
 import { readJsonBody } from "@/lib/http/read-body";
 import { uninstall } from "@/lib/genesys/install-steps";
 
 export const uninstallBodySchema = z.strictObject({ confirm: z.string().max(300) });
 
 /** Removes what the wizard created in Genesys, then all of the org's data; the body must repeat the org's name. */
-export const POST = adminRoute(async (ctx) => {
+const post = adminRoute(async (ctx) => {
   const body = await readJsonBody(ctx.request, uninstallBodySchema);
   const expected = ctx.admin.orgName ?? ctx.admin.orgId;
   if (body.confirm.trim() !== expected) throw new AppError("VALIDATION_FAILED", `type the organization's name ("${expected}") to confirm`);
@@ -17,3 +17,5 @@ export const POST = adminRoute(async (ctx) => {
   // 409 while a Genesys object could not be removed: nothing was deleted here, retry after fixing it.
   return json(result, result.dataDeleted ? 200 : 409);
 });
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ POST: post });

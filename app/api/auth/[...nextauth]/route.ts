@@ -2,12 +2,15 @@
 import type { NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { adminAuthOptions, adminRegion, adminRegionCookie } from "@/lib/auth/admin-auth-options";
+import { routeMethods } from "@/lib/http/api-route";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
-async function handler(request: NextRequest, context: Context): Promise<Response> {
-  const region = adminRegion(request.cookies.get(adminRegionCookie)?.value);
-  return NextAuth(request, context as never, adminAuthOptions(region)) as Promise<Response>;
+// Next hands route handlers a NextRequest; next-auth needs its cookies().
+async function handler(request: Request, context: Context): Promise<Response> {
+  const nextRequest = request as NextRequest;
+  const region = adminRegion(nextRequest.cookies.get(adminRegionCookie)?.value);
+  return NextAuth(nextRequest, context as never, adminAuthOptions(region)) as Promise<Response>;
 }
 
-export { handler as GET, handler as POST };
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ GET: handler, POST: handler });

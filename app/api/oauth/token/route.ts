@@ -3,14 +3,14 @@
 import { AppError } from "@/lib/errors/app-error";
 import { tokenRequestSchema } from "@/lib/api/schemas";
 import { clientCredentialsFrom, issueAccessToken } from "@/lib/auth/client-credentials";
-import { json, publicRoute } from "@/lib/http/api-route";
+import { json, publicRoute, routeMethods } from "@/lib/http/api-route";
 import { mediaType, parseJson, readBodyText, validate } from "@/lib/http/read-body";
 import { enforceRateLimits } from "@/lib/security/rate-limiter";
 import { tokenClientLimit, tokenPeerLimit } from "@/lib/security/request-limits";
 
 export const dynamic = "force-dynamic";
 
-export const POST = publicRoute(async ({ request, peer }) => {
+const post = publicRoute(async ({ request, peer }) => {
   await enforceRateLimits([tokenPeerLimit(peer)], { route: "token", peer: peer.address });
   const type = mediaType(request);
   const text = await readBodyText(request, 8 * 1024);
@@ -25,3 +25,5 @@ export const POST = publicRoute(async ({ request, peer }) => {
   const token = await issueAccessToken(credentials, body.scope);
   return json(token, 200, { pragma: "no-cache" });
 });
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ POST: post });

@@ -1,4 +1,6 @@
-import { initiateWorkflowHandler } from "@/lib/http/workflow-handlers";
+import { routeMethods } from "@/lib/http/api-route";
+import { initiateWorkflowRoute } from "@/lib/http/workflow-handlers";
 
 export const dynamic = "force-dynamic";
-export const POST = initiateWorkflowHandler;
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ POST: initiateWorkflowRoute("initiateWorkflow") });

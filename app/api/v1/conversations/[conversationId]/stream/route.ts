@@ -1,14 +1,17 @@
 import { agentRoute } from "@/lib/auth/agent-route";
 import { conversationParamsSchema, parseOrThrow, streamQuerySchema } from "@/lib/panel/panel-schemas";
 import { conversationStream } from "@/lib/realtime/conversation-stream";
+import { routeMethods } from "@/lib/http/api-route";
 
 export const dynamic = "force-dynamic";
 // Streams end on their own before this (lib/realtime/conversation-stream.ts).
 export const maxDuration = 60;
 
 /** Server-sent events: a snapshot now and after every change of the conversation's workflows. */
-export const GET = agentRoute<{ conversationId: string }>(async ({ params, agent, request, url }) => {
+const get = agentRoute<{ conversationId: string }>(async ({ params, agent, request, url }) => {
   const { conversationId } = parseOrThrow(conversationParamsSchema, params);
   const { lifetime } = parseOrThrow(streamQuerySchema, Object.fromEntries(url.searchParams));
   return conversationStream({ orgId: agent.orgId, conversationId, signal: request.signal, lifetimeMs: lifetime ? lifetime * 1000 : undefined });
 });
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ GET: get });

@@ -1,4 +1,4 @@
-import { json } from "@/lib/http/api-route";
+import { json, routeMethods } from "@/lib/http/api-route";
 import { agentRoute } from "@/lib/auth/agent-route";
 import { loadConversationSnapshot } from "@/lib/panel/conversation-snapshot";
 import { conversationParamsSchema, parseOrThrow } from "@/lib/panel/panel-schemas";
@@ -6,7 +6,9 @@ import { conversationParamsSchema, parseOrThrow } from "@/lib/panel/panel-schema
 export const dynamic = "force-dynamic";
 
 /** The agent panel's snapshot (and its polling fallback): every workflow of the conversation, in the agent's org only. */
-export const GET = agentRoute<{ conversationId: string }>(async ({ params, agent }) => {
+const get = agentRoute<{ conversationId: string }>(async ({ params, agent }) => {
   const { conversationId } = parseOrThrow(conversationParamsSchema, params);
   return json(await loadConversationSnapshot(agent.orgId, conversationId));
 });
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ GET: get });

@@ -1,12 +1,12 @@
 import { cancelWorkflowBodySchema, workflowIdParamsSchema } from "@/lib/api/schemas";
 import { baseUrlFor } from "@/lib/http/base-url";
-import { clientRoute, json } from "@/lib/http/api-route";
+import { clientRoute, json, routeMethods } from "@/lib/http/api-route";
 import { parseJson, readBodyText, requireJsonContentType, validate } from "@/lib/http/read-body";
 import { cancelWorkflow, getWorkflowView } from "@/lib/workflows/workflow-service";
 
 export const dynamic = "force-dynamic";
 
-export const POST = clientRoute<{ id: string }>("workflows:write", async ({ request, params, principal, requestId }) => {
+const post = clientRoute<{ id: string }>("cancelWorkflow", async ({ request, params, principal, requestId }) => {
   const { id } = validate(workflowIdParamsSchema, params, "path");
   // The body is optional: a data action may cancel with no body at all.
   const text = await readBodyText(request);
@@ -18,3 +18,5 @@ export const POST = clientRoute<{ id: string }>("workflows:write", async ({ requ
   await cancelWorkflow(principal.orgId, id, reason, { actor: "data-action", requestId });
   return json(await getWorkflowView(principal.orgId, id, baseUrlFor(request)));
 });
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ POST: post });

@@ -1,15 +1,17 @@
 // Results from external systems, authenticated by their Standard Webhooks signature.
 import { workflowIdParamsSchema } from "@/lib/api/schemas";
-import { json, publicRoute } from "@/lib/http/api-route";
+import { json, publicRoute, routeMethods } from "@/lib/http/api-route";
 import { validate } from "@/lib/http/read-body";
 import { applyCallback } from "@/lib/webhooks/callback-service";
 import { verifySignedRequest } from "@/lib/webhooks/signed-request";
 
 export const dynamic = "force-dynamic";
 
-export const POST = publicRoute<{ id: string }>(async ({ request, params, url, requestId }) => {
+const post = publicRoute<{ id: string }>(async ({ request, params, url, requestId }) => {
   const { id } = validate(workflowIdParamsSchema, params, "path");
   const verified = await verifySignedRequest(request, id);
   const answer = await applyCallback(verified, id, url.searchParams, requestId);
   return json(answer.body, answer.status, answer.replayed ? { "webhook-replayed": "true" } : {});
 });
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ POST: post });
