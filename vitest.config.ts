@@ -20,7 +20,8 @@ const legs = [
   { name: "embedded", env: { LONGRUN_TEST_DB: "embedded" } },
   ...(process.env.TEST_DATABASE_URL ? [{ name: "postgres", env: { LONGRUN_TEST_DB: "postgres" } }] : []),
 ];
-const testEnv = { NODE_ENV: "test" as const, LOG_LEVEL: "error", ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", CRON_SECRET: "test-cron-secret-0123456789" };
+// The AppFoundry checks (product and view permission) are off unless a test turns them on to test them.
+const testEnv = { NODE_ENV: "test" as const, LOG_LEVEL: "error", ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", CRON_SECRET: "test-cron-secret-0123456789", GENESYS_APPFOUNDRY_CHECKS: "off" };
 
 export default defineConfig({
   ...shared,
