@@ -31,7 +31,7 @@ export async function pinnedDefinition(client: Tx, orgId: string, name: string, 
 /** The inputs for one workflow's process, from its definition and the org's settings (as stored JSON). */
 export function processInputsOf(definition: ProcessDefinition, context: unknown, rawSettings: unknown): ProcessInputs {
   const settings = readOrgSettings(rawSettings);
-  const taskDefaults: ProcessInputs["taskDefaults"] = {};
+  const taskDefaults: Record<string, { timeoutSeconds: number; heartbeatTimeoutSeconds: number | null }> = {};
   let sessionLimitSeconds = settings.flowSessionLimitSeconds;
   for (const step of definition.steps) {
     if (step.kind !== "task") continue;

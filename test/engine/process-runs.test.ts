@@ -48,7 +48,8 @@ afterAll(async () => {
 beforeEach(() => {
   genesys.reset();
   orchestrator.respondWith(202);
-  now = new Date("2026-12-02T09:00:00.000Z");
+  // Before the tokens were issued (real time), so that a day of waiting does not expire them.
+  now = new Date("2026-11-27T09:00:00.000Z");
   restore();
   restore = clock.set(() => now);
 });
@@ -74,7 +75,7 @@ async function deliver(): Promise<Dispatched[]> {
 }
 
 async function start(overrides: Record<string, unknown> = {}) {
-  const body = workflowBody({ timestamp: now.toISOString(), context: { amount: 1200, card_last4: "4242", customer_ref: "C-77" }, process: { name: "card-fraud" }, ...overrides });
+  const body = workflowBody({ timestamp: now.toISOString(), context: { amount: 1200, card_last4: "4242", customer_ref: "C-77" }, process: { name: "card-fraud", version: 1 }, ...overrides });
   const res = await call(initiate, "/api/v1/workflows", { body, token: org.token });
   expect(res.status, await res.clone().text()).toBe(201);
   return { workflowId: body.workflow_id, conversationId: body.conversation_id, created: await jsonOf(res) };
@@ -136,7 +137,9 @@ describe("a process run by Longrun", () => {
     expect((await sweepProcessWakes({ deliver: false })).woken).toBe(0);
     advance(1);
     expect((await sweepProcessWakes({ deliver: false })).woken).toBe(1);
-    expect(await view(workflowId)).toMatchObject({ current_step: "fraud", attempt: 2, wake_at: null, task_status: "QUEUED" });
+    const retrying = await view(workflowId);
+    expect(retrying).toMatchObject({ current_step: "fraud", attempt: 2, process_phase: "RUNNING", task_status: "QUEUED" });
+    expect(retrying.wake_at).toBeUndefined();
     const [second] = await deliver();
     expect(second!.task_id).not.toBe(first!.task_id);
 
@@ -153,7 +156,8 @@ describe("a process run by Longrun", () => {
     const [fraud] = await deliver();
     expect((await report(fraud!, { status: "FAILED", reason: "CARD_BLOCKED" })).status).toBe(200);
     const escalating = await view(workflowId);
-    expect(escalating).toMatchObject({ current_step: "fraud", attempt: 1, wake_at: null });
+    expect(escalating).toMatchObject({ status: "FAILED", current_step: "fraud", attempt: 1, process_phase: "ESCALATING" });
+    expect(escalating.wake_at).toBeUndefined();
     expect((await eventsOf(workflowId)).map((e) => e.type)).toContain("STEP_ESCALATED");
     await processOutbox();
     const launch = genesys.requests.find((r) => r.method === "POST" && r.path === "/api/v2/flows/executions");
@@ -167,11 +171,15 @@ describe("a process run by Longrun", () => {
     expect((await report(fraud!, { status: "COMPLETED", result_data: { risk: "HIGH" } })).status).toBe(200);
     expect(await view(workflowId)).toMatchObject({ status: "PENDING", current_step: "review", step_index: 4, wake_at: new Date(now.getTime() + 86_400_000).toISOString() });
     expect(await deliver()).toEqual([]);
+    // Other tests' workflows share the database: this one's own state says what the sweeps did to it.
     advance(86_399);
-    expect((await sweepProcessWakes()).woken).toBe(0);
+    await sweepProcessWakes();
+    expect(await view(workflowId)).toMatchObject({ status: "PENDING", process_phase: "WAIT" });
     advance(1);
-    expect((await sweepProcessWakes()).woken).toBe(1);
-    expect(await view(workflowId)).toMatchObject({ status: "COMPLETED", wake_at: null });
+    expect((await sweepProcessWakes()).woken).toBeGreaterThanOrEqual(1);
+    const woken = await view(workflowId);
+    expect(woken).toMatchObject({ status: "COMPLETED", process_phase: "ENDED" });
+    expect(woken.wake_at).toBeUndefined();
   });
 
   it("follows the customer who hung up after step 1: the final result arrives as a Genesys callback", async () => {
@@ -228,7 +236,7 @@ describe("a process run by Longrun", () => {
     const { workflowId } = await start({ conversation_id: undefined });
     await deliver();
     advance(600);
-    expect((await sweepTimeouts({ deliver: false })).timedOut).toBe(1);
+    expect((await sweepTimeouts({ deliver: false })).timedOut).toBeGreaterThanOrEqual(1);
     expect(await view(workflowId)).toMatchObject({ status: "PENDING", attempt: 1, wake_at: new Date(now.getTime() + 10_000).toISOString() });
     expect((await eventsOf(workflowId)).at(-1)).toMatchObject({ type: "STEP_RETRY_SCHEDULED", data: { reason: "TIMEOUT" } });
   });
@@ -260,20 +268,30 @@ describe("exactly once", () => {
     const dispatched = await deliver();
     expect(dispatched).toHaveLength(6);
     // Half fail (a retry in 10 s), half go to the review wait (a day).
-    for (const [i, task] of dispatched.entries()) {
+    for (const task of dispatched as Array<Dispatched & { workflow_id: string }>) {
+      const i = ids.indexOf(task.workflow_id);
       expect((await report(task, i % 2 === 0 ? { status: "FAILED", reason: "VENDOR_DOWN" } : { status: "COMPLETED", result_data: { risk: "HIGH" } })).status).toBe(200);
     }
     advance(86_400);
     const before = orchestrator.received.length;
     // Each sweep delivers what it woke; both race over the same six due rows.
     const [a, b] = await Promise.all([sweepProcessWakes({ batchSize: 2 }), sweepProcessWakes({ batchSize: 2 })]);
-    expect(a.woken + b.woken).toBe(6);
+    expect(a.woken).toBeGreaterThan(0);
+    expect(b.woken).toBeGreaterThan(0);
     await processOutbox();
-    const retried = orchestrator.received.slice(before).map((r) => JSON.parse(r.body) as Dispatched);
-    expect(retried.map((d) => d.task_type)).toEqual(["FRAUD_VERIFICATION", "FRAUD_VERIFICATION", "FRAUD_VERIFICATION"]);
+    // Each of the three retried workflows got exactly one new attempt, whoever woke it.
+    const retried = orchestrator.received.slice(before).map((r) => JSON.parse(r.body) as Dispatched & { workflow_id: string }).filter((d) => ids.includes(d.workflow_id));
+    expect(retried.map((d) => d.workflow_id).sort()).toEqual([ids[0], ids[2], ids[4]].sort());
+    const prisma = await db();
+    for (const [i, id] of ids.entries()) {
+      const woke = (await eventsOf(id)).filter((e) => (i % 2 === 0 ? e.type === "TASK_DISPATCHED" : e.type === "PROCESS_ENDED"));
+      expect(woke, id).toHaveLength(i % 2 === 0 ? 2 : 1);
+      expect(await prisma.task.count({ where: { workflowId: id } })).toBe(i % 2 === 0 ? 2 : 1);
+    }
     const views = await Promise.all(ids.map((id) => view(id)));
     expect(views.map((v) => v.status)).toEqual(["PENDING", "COMPLETED", "PENDING", "COMPLETED", "PENDING", "COMPLETED"]);
     expect(views.filter((v) => v.attempt === 2)).toHaveLength(3);
-    expect((await sweepProcessWakes()).woken).toBe(0);
+    await sweepProcessWakes();
+    expect(await prisma.task.count({ where: { workflowId: { in: ids } } })).toBe(9);
   });
 });
