@@ -30,8 +30,42 @@ export const createWorkflowBodySchema = z
       })
       .optional()
       .describe("Run this process: Longrun dispatches its first step in the same change that creates the workflow, and each next step itself."),
+    process_name: z
+      .union([z.literal(""), z.string().regex(processNamePattern, "a process name (PUT /api/v1/processes/{name})")])
+      .optional()
+      .describe("For Architect's flat inputs: the same as process.name (latest version); an empty string runs none."),
+    context_json: z.string().max(32 * 1024).optional().describe("For Architect's flat inputs: context as JSON object text; an empty string is none."),
   })
   .meta({ id: "CreateWorkflowBody" });
+
+function isJsonObjectText(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+type FieldProblem = { path: string; message: string };
+
+/**
+ * The process and context a new workflow starts with, whichever form the caller
+ * used (objects, or Architect's flat text fields); the problems of mixing them.
+ */
+export function processAndContextOf(body: CreateWorkflowBody): {
+  process: { name: string; version?: number | undefined } | undefined;
+  context: Record<string, unknown> | undefined;
+  problems: FieldProblem[];
+} {
+  const problems: FieldProblem[] = [];
+  if (body.process && body.process_name) problems.push({ path: "process_name", message: "send process or process_name, not both" });
+  if (body.context && body.context_json) problems.push({ path: "context_json", message: "send context or context_json, not both" });
+  if (body.context_json && !isJsonObjectText(body.context_json)) problems.push({ path: "context_json", message: "must be JSON object text, e.g. {\"amount\": 1200}" });
+  const process = body.process ?? (body.process_name ? { name: body.process_name } : undefined);
+  const context = body.context ?? (body.context_json && problems.length === 0 ? (JSON.parse(body.context_json) as Record<string, unknown>) : undefined);
+  return { process, context, problems };
+}
 export type CreateWorkflowBody = z.infer<typeof createWorkflowBodySchema>;
 
 export const workflowCreatedSchema = z

@@ -6,7 +6,7 @@ import { db } from "@/lib/db/client";
 import { writeChanges } from "@/lib/db/workflow-writes";
 import type { Task, Workflow } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors/app-error";
-import type { CreateWorkflowBody, DispatchTaskBody, WorkflowView } from "@/lib/api/schemas";
+import { processAndContextOf, type CreateWorkflowBody, type DispatchTaskBody, type WorkflowView } from "@/lib/api/schemas";
 import { readOrgSettings, settingsForTaskType } from "@/lib/orgs/org-settings";
 import { transition, type TaskStatus, type WorkflowStatus } from "@/lib/domain/workflow-machine";
 import { getProcess } from "@/lib/processes/process-store";
@@ -39,12 +39,14 @@ export function callbackUrl(baseUrl: string, workflowId: string, taskId: string,
 
 /** The process a new workflow runs: the version asked for (or the latest), with what its first step needs. */
 async function processToStart(orgId: string, body: CreateWorkflowBody) {
-  if (!body.process) return undefined;
+  const { process, context, problems } = processAndContextOf(body);
+  if (problems.length > 0) throw new AppError("VALIDATION_FAILED", `request body is invalid: ${problems[0]!.path} ${problems[0]!.message}`, { details: problems });
+  if (!process) return undefined;
   const prisma = await db();
   const org = await prisma.org.findUnique({ where: { id: orgId }, select: { orchestratorUrl: true, settings: true } });
   if (!org?.orchestratorUrl) throw new AppError("UNPROCESSABLE", "this org has no orchestrator URL configured; a process dispatches its steps there");
-  const stored = await getProcess(orgId, body.process.name, body.process.version);
-  return { name: stored.name, version: stored.version, inputs: processInputsOf(stored.definition, body.context ?? null, org.settings), firstTaskId: randomUUID() };
+  const stored = await getProcess(orgId, process.name, process.version);
+  return { name: stored.name, version: stored.version, inputs: processInputsOf(stored.definition, context ?? null, org.settings), firstTaskId: randomUUID() };
 }
 
 export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, meta: CommandMeta, baseUrl?: string): Promise<{ created: boolean; workflow: Workflow }> {
@@ -57,13 +59,13 @@ export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, 
   // The row, its first event, a process's first step (task, outbox row) and the NOTIFY in one statement: all or nothing, one round trip.
   const [written] = await writeChanges(prisma, [
     {
-      orgId, workflowId: body.workflow_id, expectedRevision: null, created: { customerId: body.customer_id, context: body.context ?? null, requestHash: hash }, outcome, meta, now,
+      orgId, workflowId: body.workflow_id, expectedRevision: null, created: { customerId: body.customer_id, context: processAndContextOf(body).context ?? null, requestHash: hash }, outcome, meta, now,
       ...(baseUrl ? { deliveryPayload: { baseUrl } } : {}),
     },
   ]);
   if (written) {
     const { workflow } = appliedRows(null, null, outcome, written, orgId, body.workflow_id, now);
-    return { created: true, workflow: { ...workflow, customerId: body.customer_id, context: (body.context ?? null) as Workflow["context"], requestHash: hash } };
+    return { created: true, workflow: { ...workflow, customerId: body.customer_id, context: (processAndContextOf(body).context ?? null) as Workflow["context"], requestHash: hash } };
   }
   // The id is taken: the same body again is the same workflow; another body is a mistake.
   const existing = await prisma.workflow.findUnique({ where: { orgId_id: { orgId, id: body.workflow_id } } });

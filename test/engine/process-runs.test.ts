@@ -219,6 +219,24 @@ describe("a process run by Longrun", () => {
     await deliver();
   });
 
+  it("starts from the initiate data action's flat inputs: process_name and context_json; empty strings run none", async () => {
+    const flat = workflowBody({ timestamp: now.toISOString(), context: undefined, process_name: "card-fraud", context_json: JSON.stringify({ amount: 75, card_last4: "1111", customer_ref: "C-9" }) });
+    const res = await call(initiate, "/api/v1/workflows", { body: flat, token: org.token });
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(await view(flat.workflow_id)).toMatchObject({ process: "card-fraud", current_step: "fraud", step_index: 1 });
+    const dispatched = (await deliver()) as Array<Dispatched & { workflow_id: string }>;
+    expect(dispatched.find((d) => d.workflow_id === flat.workflow_id)?.payload).toEqual({ amount: 75, card_last4: "1111" });
+    const none = workflowBody({ process_name: "", context_json: "" });
+    expect((await call(initiate, "/api/v1/workflows", { body: none, token: org.token })).status).toBe(201);
+    const plain = await view(none.workflow_id);
+    expect(plain.status).toBe("INITIATED");
+    expect(plain.process).toBeUndefined();
+    const both = await call(initiate, "/api/v1/workflows", { body: workflowBody({ process: { name: "card-fraud" }, process_name: "card-fraud" }), token: org.token });
+    expect(both.status).toBe(400);
+    const badJson = await call(initiate, "/api/v1/workflows", { body: workflowBody({ context: undefined, context_json: "[1]" }), token: org.token });
+    expect(await jsonOf(badJson)).toMatchObject({ error: { code: "VALIDATION_FAILED", details: [{ path: "context_json" }] } });
+  });
+
   it("refuses to start an unknown process or version, writing nothing", async () => {
     const prisma = await db();
     const before = await prisma.workflow.count({ where: { orgId: org.orgId } });
