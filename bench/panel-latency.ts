@@ -145,7 +145,7 @@ async function run(settings: BenchSettings) {
     const idle = await measureCell("idle: one result at a time", writer, panel, dataToken, agentToken, webhook, null);
     settings.log(`panel-latency: idle p50 ${formatMs(idle.p50)} p95 ${formatMs(idle.p95)} p99 ${formatMs(idle.p99)}`);
 
-    const targets = await prepareCallbackTargets(writer.baseUrl, dataToken, 4000);
+    const targets = await prepareCallbackTargets(writer.baseUrl, dataToken, 2000);
     let stop = false;
     let posted = 0;
     let stoppedAt = 0;
