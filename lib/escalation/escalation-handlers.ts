@@ -5,7 +5,8 @@
 import { db } from "@/lib/db/client";
 import type { Delivery, Org, Task, Workflow } from "@/lib/generated/prisma/client";
 import type { EscalationPath } from "@/lib/domain/workflow-machine";
-import { createCallback, getConversationState, launchFlow, type ConversationState } from "@/lib/genesys/genesys-client";
+import { conversationStateFor } from "@/lib/conversations/conversation-state";
+import { createCallback, launchFlow, type ConversationState } from "@/lib/genesys/genesys-client";
 import { GenesysError } from "@/lib/genesys/genesys-error";
 import { deliverNotice, noticeDetail, noticeKindOf } from "@/lib/notices/customer-notices";
 import { readOrgSettings, settingsForTaskType, type EffectiveTaskSettings } from "@/lib/orgs/org-settings";
@@ -59,10 +60,7 @@ interface Reached {
 async function reachCustomer(subject: Subject, preferFlow: boolean, deliveryId: string): Promise<Reached> {
   const { org, workflow, task, settings } = subject;
   const status = resultStatus(task);
-  let conversation: ConversationState | null = null;
-  if (workflow.conversationId && org.genesysClientId) {
-    conversation = await getConversationState(org, workflow.conversationId);
-  }
+  const conversation = await conversationStateFor(org, workflow);
 
   if (preferFlow && conversation?.customerConnected && settings.timeoutHandlerFlowId) {
     const launched = await launchFlow(org, {
@@ -139,8 +137,8 @@ export async function deliverResultFollowUp(delivery: Delivery): Promise<Deliver
   }
   try {
     if (!late && workflow.conversationId && org.genesysClientId) {
-      const conversation = await getConversationState(org, workflow.conversationId);
-      if (conversation.customerConnected) return { ok: true, detail: { skipped: "customer still connected; the flow reads the result" } };
+      const conversation = await conversationStateFor(org, workflow);
+      if (conversation?.customerConnected) return { ok: true, detail: { skipped: "customer still connected; the flow reads the result" } };
     }
     if (!late && !org.genesysClientId) return { ok: true, detail: { skipped: "Genesys credentials not configured" } };
     const reached = await reachCustomer(subject, late, delivery.id);

@@ -59,6 +59,7 @@ function context(orgId: string): InstallContext {
     actor: "admin:Ada Admin (11111111-2222-3333-4444-555555555555)",
     publicBaseUrl: base,
     platform: installPlatform("mypurecloud.com", adminToken),
+    accessToken: adminToken,
   };
 }
 
