@@ -97,10 +97,25 @@ function descendantRunning(root: number, file: string): number | null {
       }
     }
   }
-  return rows.find((row) => inTree.has(row.pid) && row.args.includes(file) && /node/.test(row.args))?.pid ?? null;
+  // `npm run` goes through a shell, and tsx through a second node process: the server is the biggest node process running the file.
+  const candidates = rows.filter((row) => inTree.has(row.pid) && row.args.includes(file) && /^\S*node\s/.test(row.args));
+  candidates.sort((a, b) => processMemory(b.pid).rssMb - processMemory(a.pid).rssMb);
+  return candidates[0]?.pid ?? null;
 }
 
-async function freshInstall(log: (message: string) => void): Promise<{ ciSeconds: number; allMb: number; productionMb: number; productionCiSeconds: number }> {
+/** The biggest packages in a node_modules folder (scoped packages counted by scope/name). */
+function largestPackages(dir: string, count: number): Array<{ name: string; mb: number }> {
+  const out = execFileSync("sh", ["-c", 'du -s --block-size=1M ./[!@.]* ./@*/* 2>/dev/null | sort -rn | head -n "$1"', "sh", String(count)], { cwd: dir, encoding: "utf8" });
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [mb, name] = line.split("\t");
+      return { name: name!.replace(/^\.\//, ""), mb: Number(mb) };
+    });
+}
+
+async function freshInstall(log: (message: string) => void): Promise<{ ciSeconds: number; allMb: number; productionMb: number; productionCiSeconds: number; biggest: Array<{ name: string; mb: number }> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "longrun-bench-npm-ci-"));
   const remove = registerCleanup(`remove ${dir}`, () => rm(dir, { recursive: true, force: true }));
   try {
@@ -122,7 +137,8 @@ async function freshInstall(log: (message: string) => void): Promise<{ ciSeconds
     // Production dependencies only, from the now warm cache; scripts off, since `prisma generate` is a build step (devDependency).
     const productionCiSeconds = await run(["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"]);
     const productionMb = megabytes(path.join(dir, "node_modules"));
-    return { ciSeconds, allMb, productionMb, productionCiSeconds };
+    const biggest = largestPackages(path.join(dir, "node_modules"), 8);
+    return { ciSeconds, allMb, productionMb, productionCiSeconds, biggest };
   } finally {
     await remove();
   }
@@ -166,6 +182,7 @@ export const footprint: BenchModule = {
           ["fresh `npm ci`, empty npm cache (downloads everything; postinstall generates the Prisma client)", `${install.ciSeconds.toFixed(0)} s`],
           ["node_modules after `npm ci`", `${install.allMb} MB`],
           ["node_modules with production dependencies only (`npm ci --omit=dev`, warm cache)", `${install.productionMb} MB (${install.productionCiSeconds.toFixed(0)} s)`],
+          ["the biggest packages of those", install.biggest.map((p) => `${p.name} ${p.mb} MB`).join(", ")],
         );
       }
       rows.push([
