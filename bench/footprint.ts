@@ -11,6 +11,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { benchEncryptionKey } from "./support/app-requests";
 import { npmStartNodeArgs } from "./support/app-server";
+import { keepingTsconfig } from "./support/build-app";
 import { createBenchDatabase } from "./support/bench-database";
 import type { BenchModule } from "./support/bench-module";
 import { registerCleanup } from "./support/cleanup-registry";
@@ -161,9 +162,11 @@ export const footprint: BenchModule = {
       const devDir = ".next-bench-dev";
       await rm(devDir, { recursive: true, force: true });
       const cleanDev = registerCleanup(`remove ${devDir}`, () => rm(devDir, { recursive: true, force: true }));
-      const devCold = await timeToFirst200("dev", { ...env, NEXT_DIST_DIR: devDir }, (child) => descendantRunning(child.pid!, "server.ts"));
+      // Next's dev server adds its folder to tsconfig.json; that is undone afterwards.
+      const dev = () => keepingTsconfig(devDir, () => timeToFirst200("dev", { ...env, NEXT_DIST_DIR: devDir }, (child) => descendantRunning(child.pid!, "server.ts")));
+      const devCold = await dev();
       settings.log("footprint: npm run dev → first 200 (warm: build folder kept)");
-      const devWarm = await timeToFirst200("dev", { ...env, NEXT_DIST_DIR: devDir }, (child) => descendantRunning(child.pid!, "server.ts"));
+      const devWarm = await dev();
       await cleanDev();
       const buildMb = megabytesExcluding(settings.distDir, "cache") + megabytes("dist");
       const install = process.env.BENCH_SKIP_NPM_CI === "1" ? null : await freshInstall(settings.log);

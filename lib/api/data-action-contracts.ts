@@ -1,7 +1,9 @@
 // Genesys Cloud "Web Services Data Actions" for Longrun's API, generated from
 // the zod schemas the API validates with (`npm run contracts` writes them to
 // genesys/data-actions). Architect reads only flat outputs, so every action
-// answers with top-level primitives; nullable API fields get a default.
+// answers with top-level primitives. The API leaves a field with no value out
+// (never null), so the translation map finds nothing there and Genesys uses
+// the field's translationMapDefaults entry (GENESYS.md §0).
 import { z } from "zod";
 import {
   cancelWorkflowBodySchema,
@@ -150,6 +152,7 @@ function inputSchemaOf(action: DataActionDefinition): JsonSchema {
 function outputOf(action: DataActionDefinition) {
   const json = toDraft04(action.response, "output");
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
+  const alwaysThere = new Set((json.required ?? []) as string[]);
   const outputProperties: Record<string, JsonSchema> = {};
   const translationMap: Record<string, string> = {};
   const translationMapDefaults: Record<string, string> = {};
@@ -158,14 +161,16 @@ function outputOf(action: DataActionDefinition) {
     const kind = property ? primitiveType(property) : null;
     if (!property || !kind) throw new Error(`${action.name}: output ${field} is not a flat field of the API response`);
     const description = typeof property.description === "string" ? property.description : undefined;
+    const sometimesMissing = kind.nullable || !alwaysThere.has(field);
     outputProperties[field] = {
       type: kind.type,
       ...(description ? { description } : {}),
-      ...(kind.nullable ? {} : Array.isArray(property.enum) ? { enum: property.enum } : {}),
+      // The empty default ("") is no member of an enum, so a field that may be missing lists none.
+      ...(sometimesMissing ? {} : Array.isArray(property.enum) ? { enum: property.enum } : {}),
     };
     translationMap[field] = `$.${field}`;
-    // Null in the API (no task yet, no deadline) becomes the type's empty value for Architect.
-    if (kind.nullable) translationMapDefaults[field] = defaultFor[kind.type];
+    // A field the API leaves out (no task yet, no deadline) takes the type's empty value for Architect.
+    if (sometimesMissing) translationMapDefaults[field] = defaultFor[kind.type];
   }
   const successTemplate = "{" + action.outputFields.map((f) => `"${f}": \${${f}}`).join(", ") + "}";
   const successSchema: JsonSchema = {
