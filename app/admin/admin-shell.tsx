@@ -5,6 +5,7 @@ import { countOpenNotices } from "@/lib/notices/customer-notices";
 
 const sections = [
   { key: "dashboard", href: "/admin", label: "Workflows" },
+  { key: "processes", href: "/admin/processes", label: "Processes" },
   { key: "sla", href: "/admin/sla", label: "SLA" },
   { key: "notices", href: "/admin/notices", label: "Open notices" },
   { key: "dead-letters", href: "/admin/dead-letters", label: "Dead letters" },

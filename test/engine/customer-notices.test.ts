@@ -20,10 +20,14 @@ import { processOutbox } from "@/lib/outbox/process-outbox";
 import "@/lib/outbox/handlers";
 import { loadConversationSnapshot } from "@/lib/panel/conversation-snapshot";
 import { headline } from "@/lib/panel/status-words";
+import { speechFor, translator } from "@/lib/i18n/messages";
 import { sweepTimeouts } from "@/lib/timeouts/sweep-timeouts";
 import { adminCookie } from "@/test/support/admin-session";
 import { call, jsonOf, newOrg, signed, workflowBody, type TestOrg } from "@/test/support/api";
 import { endedConversation, startGenesysFake, type GenesysFake } from "@/test/support/genesys-msw";
+
+/** The panel speaks the agent's language; these checks read it in English. */
+const en = translator(speechFor(["en-US"]));
 
 const smsFrom = "+13175550100";
 
@@ -97,7 +101,7 @@ describe("agentless SMS", () => {
     const snapshot = await loadConversationSnapshot(org.orgId, conversationId);
     const panel = snapshot.workflows[0]!;
     expect(panel.notice).toMatchObject({ state: "sent", channel: "sms", recipient: "+15551234567" });
-    expect(headline(panel)).toBe("Fraud verification did not answer in time. Longrun sent the customer an SMS (+15551234567).");
+    expect(headline(panel, en)).toBe("Fraud verification did not answer in time. Longrun sent the customer an SMS (+15551234567).");
 
     // Running the outbox again sends nothing twice.
     await processOutbox();
@@ -164,8 +168,8 @@ describe("open notices", () => {
 
     const panel = (await loadConversationSnapshot(org.orgId, conversationId)).workflows[0]!;
     expect(panel.notice).toMatchObject({ state: "open" });
-    expect(headline(panel)).toContain("Nobody has told the customer yet (no callback queue configured; no SMS number or email sender configured for notices).");
-    expect(headline(panel)).toContain("call the customer back");
+    expect(headline(panel, en)).toContain("Nobody has told the customer yet (no callback queue configured; no SMS number or email sender configured for notices).");
+    expect(headline(panel, en)).toContain("call the customer back");
 
     const cookie = await adminCookie(org.orgId, { name: "Sam Supervisor" });
     const listed = await jsonOf<{ notices: Array<{ id: string; status: string; workflow_id: string; message: string; reason: string }>; open_count: number }>(
@@ -200,7 +204,7 @@ describe("open notices", () => {
     expect(audit.data).toMatchObject({ noticeId: notice.id, workflowId, comment: "called her back, card is blocked" });
 
     const panelAfter = (await loadConversationSnapshot(org.orgId, conversationId)).workflows[0]!;
-    expect(headline(panelAfter)).toBe("Fraud verification did not answer in time. Sam Supervisor followed up with the customer: called her back, card is blocked.");
+    expect(headline(panelAfter, en)).toBe("Fraud verification did not answer in time. Sam Supervisor followed up with the customer: called her back, card is blocked.");
   });
 });
 
