@@ -377,6 +377,39 @@ describe("late results", () => {
     expect((await eventsOf(org, workflowId)).at(-1)).toMatchObject({ type: "RESULT_FOLLOWED_UP", data: { path: "CALLBACK" } });
   });
 
+  // One success rule (issue: a {"status_code": 200} body showed as succeeded in the API but reached Genesys as RESULT_FAILURE).
+  it("a status_code-only success is a success everywhere: the API, the follow-up callback's data and the late-result flow launch", async () => {
+    const ended = await startWorkflowWithTask(org);
+    genesys.setConversation(ended.conversationId, endedConversation(ended.conversationId));
+    expect((await postResult(ended.callback_url, org, { status_code: 200 })).status).toBe(200);
+    expect(await view(org, ended.workflowId)).toMatchObject({ status: "COMPLETED", task_status: "SUCCEEDED", task_result_success: true });
+    await processOutbox();
+    const created = genesys.requests.find((r) => r.path === "/api/v2/conversations/callbacks")!;
+    expect((created.body as { data: Record<string, string> }).data).toMatchObject({ workflow_id: ended.workflowId, timeout_status: "RESULT_SUCCESS" });
+
+    genesys.reset();
+    const late = await startWorkflowWithTask(org);
+    genesys.setConversation(late.conversationId, connectedConversation(late.conversationId));
+    advance(61);
+    await sweepTimeouts();
+    expect((await view(org, late.workflowId)).status).toBe("ESCALATED");
+    expect((await postResult(late.callback_url, org, { status_code: 204, result_data: { score: 3 } })).status).toBe(200);
+    expect(await view(org, late.workflowId)).toMatchObject({ status: "COMPLETED", task_late_result: true, task_result_success: true });
+    await processOutbox();
+    const launches = genesys.requests.filter((r) => r.path === "/api/v2/flows/executions").map((r) => (r.body as { inputData: Record<string, string> }).inputData["Flow.timeout_status"]);
+    expect(launches).toEqual(["TIMED_OUT", "LATE_RESULT_SUCCESS"]);
+  });
+
+  it("a status_code outside 2xx is a failure everywhere", async () => {
+    const { workflowId, callback_url, conversationId } = await startWorkflowWithTask(org);
+    genesys.setConversation(conversationId, endedConversation(conversationId));
+    expect((await postResult(callback_url, org, { status_code: 502 })).status).toBe(200);
+    expect(await view(org, workflowId)).toMatchObject({ status: "FAILED", task_result_success: false, task_failure_reason: "status_code 502" });
+    await processOutbox();
+    const created = genesys.requests.find((r) => r.path === "/api/v2/conversations/callbacks")!;
+    expect((created.body as { data: Record<string, string> }).data).toMatchObject({ timeout_status: "RESULT_FAILURE" });
+  });
+
   it("a result while the customer is still connected needs no Genesys action: the flow reads it", async () => {
     const { workflowId, callback_url, conversationId } = await startWorkflowWithTask(org);
     genesys.setConversation(conversationId, connectedConversation(conversationId));
