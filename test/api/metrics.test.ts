@@ -96,6 +96,7 @@ describe("GET /api/metrics", () => {
       ["longrun_outbox_backlog", "gauge"],
       ["longrun_outbox_dead_letters", "gauge"],
       ["longrun_db_pool_connections", "gauge"],
+      ["longrun_notices_open", "gauge"],
       ["longrun_process_resident_memory_bytes", "gauge"],
     ]) {
       expect(lines, name).toContain(`# TYPE ${name} ${type}`);
@@ -164,6 +165,21 @@ describe("GET /api/metrics", () => {
       expect(sample(text, "longrun_outbox_oldest_due_seconds", { kind })).toBe(0);
     } finally {
       await prisma.delivery.deleteMany({ where: { id: { in: ids } } });
+    }
+    expect((await scrape()).includes(`kind="${kind}"`)).toBe(false);
+  });
+});
+
+describe("open notices", () => {
+  it("are counted by kind from the database at each scrape", async () => {
+    const prisma = await db();
+    const kind = `metrics-test-${randomUUID().slice(0, 8)}`;
+    const notice = (status: string) => ({ id: randomUUID(), orgId: org.orgId, workflowId: randomUUID(), deliveryId: randomUUID(), customerId: "CUST-1", kind, status });
+    await prisma.notice.createMany({ data: [notice("OPEN"), notice("OPEN"), notice("SENT"), notice("RESOLVED")] });
+    try {
+      expect(sample(await scrape(), "longrun_notices_open", { kind })).toBe(2);
+    } finally {
+      await prisma.notice.deleteMany({ where: { kind } });
     }
     expect((await scrape()).includes(`kind="${kind}"`)).toBe(false);
   });

@@ -312,6 +312,64 @@ describe("crashes and concurrency", () => {
     await prisma.workflow.deleteMany({ where: { orgId: org.orgId, id: { in: ids } } });
   }, 180_000);
 
+  /**
+   * Holds a row lock from another connection (as a sweep or a callback
+   * elsewhere would) while `work` runs; the lock is let go once `work` is done,
+   * or after a minute at the latest so that a blocked run cannot hang the suite.
+   * Returns whether `work` finished while the lock was still held.
+   */
+  async function whileRowLocked(lockSql: string, params: unknown[], work: () => Promise<unknown>): Promise<boolean> {
+    const { Client } = await import("pg");
+    const holder = new Client({ connectionString: process.env.DATABASE_URL });
+    await holder.connect();
+    await holder.query("BEGIN");
+    await holder.query(lockSql, params);
+    let released = false;
+    const safety = setTimeout(() => {
+      released = true;
+      void holder.query("ROLLBACK");
+    }, 60_000);
+    try {
+      await work();
+      return !released;
+    } finally {
+      clearTimeout(safety);
+      if (!released) await holder.query("ROLLBACK");
+      await holder.end();
+    }
+  }
+
+  it("a sweep skips a workflow another transaction holds (SKIP LOCKED) and times out the rest without waiting", async () => {
+    const seeded = await seedOverdue(20);
+    const locked = seeded[0]!;
+    let result: Awaited<ReturnType<typeof sweepTimeouts>> | undefined;
+    const finishedWhileLocked = await whileRowLocked(`SELECT 1 FROM "Workflow" WHERE "id" = $1 FOR UPDATE`, [locked.id], async () => {
+      result = await sweepTimeouts({ batchSize: 5, deliver: false });
+    });
+    expect(finishedWhileLocked).toBe(true);
+    expect(result!.timedOut).toBe(19);
+    const prisma = await db();
+    expect((await prisma.workflow.findFirstOrThrow({ where: { orgId: org.orgId, id: locked.id } })).status).toBe("PENDING");
+    expect((await sweepTimeouts({ deliver: false })).timedOut).toBe(1);
+    await prisma.delivery.deleteMany({ where: { workflowId: { in: seeded.map((w) => w.id) } } });
+  });
+
+  it("an outbox run skips a delivery another run holds (SKIP LOCKED) and delivers the rest without waiting", async () => {
+    const seeded = await seedOverdue(6);
+    await sweepTimeouts({ deliver: false });
+    const prisma = await db();
+    const ids = (await prisma.delivery.findMany({ where: { workflowId: { in: seeded.map((w) => w.id) }, kind: "ESCALATE" }, select: { id: true } })).map((d) => d.id);
+    expect(ids).toHaveLength(6);
+    let run: Awaited<ReturnType<typeof processOutbox>> | undefined;
+    const finishedWhileLocked = await whileRowLocked(`SELECT 1 FROM "Delivery" WHERE "id" = $1 FOR UPDATE`, [ids[0]], async () => {
+      run = await processOutbox({ ids, batchSize: 10 });
+    });
+    expect(finishedWhileLocked).toBe(true);
+    expect(run!.claimed).toBe(5);
+    expect((await prisma.delivery.findUniqueOrThrow({ where: { id: ids[0] } })).status).toBe("PENDING");
+    await prisma.delivery.deleteMany({ where: { id: { in: ids } } });
+  });
+
   it("a sweep killed between claim and delivery is finished by the next sweep", async () => {
     const { workflowId, conversationId } = await startWorkflowWithTask(org);
     genesys.setConversation(conversationId, connectedConversation(conversationId));
