@@ -285,19 +285,27 @@ export interface ClaimedTask {
 }
 
 /**
- * Overdue active tasks whose workflows we could lock. The inner query walks
- * the Task(status, deadlineAt) index for a bounded number of overdue rows, so
- * the cost follows the overdue count; workflow rows are locked in the order a
- * callback locks them (workflow, then task), so the two never deadlock.
+ * Overdue active tasks whose workflows we could lock. One branch per active
+ * status, each an index scan of Task(status, deadlineAt) that is already in
+ * deadline order, merged (Merge Append) and cut by the LIMIT: a batch reads
+ * about its own size of index entries, whatever the number of overdue or
+ * waiting tasks. (`status = ANY(array)` instead made PostgreSQL fetch every
+ * overdue active task and sort them, for every batch.) Workflow rows are
+ * locked in the order a callback locks them (workflow, then task), so the
+ * two never deadlock.
  */
 export function claimOverdueTasksPlan(now: Date, batchSize: number): Prisma.Sql {
+  const limit = batchSize * 4;
+  const byStatus = activeTaskStatuses.map(
+    (status) => Prisma.sql`(SELECT "id" AS "taskId", "orgId", "workflowId", "deadlineAt" FROM "Task"
+      WHERE "status" = ${status} AND "deadlineAt" <= ${now} ORDER BY "deadlineAt" LIMIT ${limit})`,
+  );
   return Prisma.sql`
     SELECT t."taskId"::text AS "taskId", t."orgId"::text AS "orgId", t."workflowId"::text AS "workflowId"
     FROM (
-      SELECT "id" AS "taskId", "orgId", "workflowId", "deadlineAt" FROM "Task"
-      WHERE "status" = ANY(${[...activeTaskStatuses]}::text[]) AND "deadlineAt" <= ${now}
+      SELECT * FROM (${Prisma.join(byStatus, " UNION ALL ")}) overdue
       ORDER BY "deadlineAt"
-      LIMIT ${batchSize * 4}
+      LIMIT ${limit}
     ) t
     JOIN "Workflow" w ON w."orgId" = t."orgId" AND w."id" = t."workflowId"
     ORDER BY t."deadlineAt"
