@@ -184,7 +184,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       auth: { kind: "none" },
       body: { schema: tokenRequestSchema, required: true, contentTypes: ["application/x-www-form-urlencoded", "application/json"] },
       responses: { 200: { description: "A bearer token", schema: tokenResponseSchema } },
-      errors: [400, 401, 413, 415, 429],
+      errors: [400, 401, 403, 413, 415, 429],
     },
   },
   "/api/v1/workflows": { post: initiateWorkflowOperation },
@@ -212,7 +212,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       pathParams: workflowIdParamsSchema,
       body: { schema: dispatchTaskBodySchema, required: true },
       responses: { 202: { description: "Accepted: the task is registered, not done", schema: taskAcceptedSchema } },
-      errors: [400, 404, 409, 413, 415, 429],
+      errors: [400, 404, 409, 413, 415, 422, 429],
     },
   },
   "/api/v1/workflows/{id}/cancel": {
