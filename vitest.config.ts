@@ -20,7 +20,8 @@ const legs = [
   { name: "embedded", env: { LONGRUN_TEST_DB: "embedded" } },
   ...(process.env.TEST_DATABASE_URL ? [{ name: "postgres", env: { LONGRUN_TEST_DB: "postgres" } }] : []),
 ];
-const testEnv = { NODE_ENV: "test" as const, LOG_LEVEL: "error", ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", CRON_SECRET: "test-cron-secret-0123456789" };
+// The AppFoundry checks (product and view permission) are off unless a test turns them on to test them.
+const testEnv = { NODE_ENV: "test" as const, LOG_LEVEL: "error", ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", CRON_SECRET: "test-cron-secret-0123456789", GENESYS_APPFOUNDRY_CHECKS: "off" };
 
 export default defineConfig({
   ...shared,
@@ -41,6 +42,8 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       })),
+      // The commands users run (npm run dev, org:create) as processes, on embedded clusters of their own.
+      { ...shared, test: { name: "commands", include: ["test/commands/**/*.test.ts"], environment: "node", env: testEnv, testTimeout: 300_000, hookTimeout: 60_000 } },
       // The built app in a real Chromium (test/browser/global-setup.ts builds it once).
       {
         ...shared,

@@ -1,12 +1,37 @@
 import type { ReactNode } from "react";
+import { headers } from "next/headers";
+// Spark's typefaces (Noto Sans for text, Urbanist for headings, Noto Sans Mono for code), self-hosted:
+// genesys-spark then finds them in document.fonts and loads no font from its CDN.
+import "@fontsource/noto-sans/400.css";
+import "@fontsource/noto-sans/600.css";
+import "@fontsource/noto-sans/700.css";
+import "@fontsource/urbanist/600.css";
+import "@fontsource/urbanist/700.css";
+import "@fontsource/noto-sans-mono/400.css";
 import "./globals.css";
+import { acceptLanguageTags } from "@/lib/i18n/locales";
+import { speechFor, translator } from "@/lib/i18n/messages";
+import { sparkAssetsUrl } from "@/lib/spark/spark-assets";
+import { SparkLoader } from "@/app/spark-loader";
 
-export const metadata = { title: "Longrun", description: "Long-running workflows for Genesys Cloud CX" };
+export async function generateMetadata() {
+  const t = translator(speechFor(acceptLanguageTags((await headers()).get("accept-language"))));
+  return {
+    title: t("common.appName"),
+    description: t("home.intro"),
+    icons: { icon: [{ url: "/favicon.svg", type: "image/svg+xml" }, { url: "/favicon.ico", sizes: "32x32" }], apple: "/icon-192.png" },
+  };
+}
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The browser's language; the panel sets the agent's Genesys language on its own subtree and on <html> once it runs.
+  const speech = speechFor(acceptLanguageTags((await headers()).get("accept-language")));
   return (
-    <html lang="en">
-      <body>{children}</body>
+    <html lang={speech.locale}>
+      <body>
+        <SparkLoader assetsUrl={sparkAssetsUrl()} />
+        {children}
+      </body>
     </html>
   );
 }

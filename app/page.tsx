@@ -1,12 +1,18 @@
-export default function Home() {
+import { headers } from "next/headers";
+import { acceptLanguageTags } from "@/lib/i18n/locales";
+import { speechFor, translator } from "@/lib/i18n/messages";
+
+export default async function Home() {
+  const t = translator(speechFor(acceptLanguageTags((await headers()).get("accept-language"))));
   return (
     <main>
-      <h1>Longrun</h1>
-      <p>Long-running workflows for Genesys Cloud CX: Architect data actions start them, external systems report back through signed callbacks, and Longrun escalates when they are late.</p>
+      <h1>{t("common.appName")}</h1>
+      <p>{t("home.intro")}</p>
       <ul>
-        <li>Health: <code>GET /api/health</code></li>
-        <li>Tokens for data actions: <code>POST /api/oauth/token</code></li>
-        <li>Workflows: <code>POST /api/v1/workflows</code></li>
+        <li>{t("home.health")}: <code>GET /api/health</code></li>
+        <li>{t("home.tokens")}: <code>POST /api/oauth/token</code></li>
+        <li>{t("home.workflows")}: <code>POST /api/v1/workflows</code></li>
+        <li><a href="/admin">{t("home.admin")}</a></li>
       </ul>
     </main>
   );

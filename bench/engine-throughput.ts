@@ -12,6 +12,7 @@ import path from "node:path";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import type { CreatedOrg } from "@/lib/orgs/create-org";
+import { accessToken, benchEncryptionKey as encryptionKey, callbackBody, initiateBody, signatureHeaders, taskBody, unreachableLimits } from "./support/app-requests";
 import { serverEntryLabel, startAppServer, type AppServer } from "./support/app-server";
 import { createBenchDatabase, type BenchDatabase, type DatabaseKind } from "./support/bench-database";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
@@ -21,28 +22,11 @@ import { expectStatus, LoopbackClient } from "./support/http-client";
 import { runLoad, WorkQueue, type LoadResult } from "./support/load-loop";
 import { formatMs, formatPct, formatRate, formatRatio, markdownTable } from "./support/markdown-table";
 import { PgWireCounter, type WireCounts } from "./support/pg-wire-counter";
-import { prepareRawCallbackRows, rawCallbackAsToday, rawCallbackCollapsed, rawCallbackCollapsedWithoutNotify } from "./support/raw-callback-writes";
+import { prepareRawCallbackRows, rawCallbackAsToday, rawCallbackCollapsed } from "./support/raw-callback-writes";
 import { seedOrg } from "./support/seed-org";
 import { postgresDriver, type SqlDriver } from "./support/sql-driver";
 
-// Fixed so that the seeding process and the server agree; it only ever seals bench data.
-const encryptionKey = Buffer.from("longrun-bench-fixed-key-32bytes!").toString("base64");
-
-// The rate limiter stays on (its counters are part of what a request costs),
-// with limits that one bench client set cannot reach: the bench measures
-// throughput, not the limiter's refusals.
-const unreachableLimits = Object.fromEntries(
-  [
-    "RATE_LIMIT_CLIENT_PER_MINUTE",
-    "RATE_LIMIT_ORG_PER_MINUTE",
-    "RATE_LIMIT_TOKEN_CLIENT_PER_MINUTE",
-    "RATE_LIMIT_TOKEN_PEER_PER_MINUTE",
-    "RATE_LIMIT_WEBHOOK_PEER_PER_MINUTE",
-    "RATE_LIMIT_WEBHOOK_ORG_PER_MINUTE",
-  ].map((name) => [name, "10000000"]),
-);
-
-type Operation = "initiate" | "task" | "callback" | "ceiling" | "sql-as-today" | "sql-collapsed" | "sql-collapsed-no-notify";
+type Operation = "initiate" | "task" | "callback" | "ceiling" | "sql-as-today" | "sql-collapsed";
 
 interface Cell extends LoadResult {
   operation: Operation;
@@ -87,40 +71,6 @@ interface Session {
   client: LoopbackClient;
   auth: Record<string, string>;
   webhook: Webhook;
-}
-
-const taskBody = JSON.stringify({ task_type: "BENCH", payload: {}, dispatch: false });
-const callbackBody = JSON.stringify({ status: "COMPLETED", result: "SUCCESS", result_data: { score: 712 } });
-
-function initiateBody(workflowId: string): string {
-  return JSON.stringify({
-    workflow_id: workflowId,
-    customer_id: "CUST-BENCH",
-    conversation_id: randomUUID(),
-    timestamp: new Date().toISOString(),
-    status: "INITIATED",
-    context: { product: "card", amount: 1200 },
-  });
-}
-
-function signatureHeaders(webhook: Webhook, body: string): Record<string, string> {
-  const id = `msg_${randomUUID()}`;
-  const at = new Date();
-  return { "webhook-id": id, "webhook-timestamp": String(Math.floor(at.getTime() / 1000)), "webhook-signature": webhook.sign(id, at, body) };
-}
-
-async function accessToken(baseUrl: string, org: CreatedOrg): Promise<string> {
-  const client = new LoopbackClient(baseUrl, 1);
-  try {
-    const response = expectStatus(
-      await client.postJson("/api/oauth/token", { grant_type: "client_credentials", client_id: org.clientId, client_secret: org.clientSecret }),
-      200,
-      "token",
-    );
-    return (JSON.parse(response.body) as { access_token: string }).access_token;
-  } finally {
-    client.close();
-  }
 }
 
 interface CycleOptions {
@@ -424,7 +374,6 @@ async function runOnDatabase(kind: DatabaseKind, settings: BenchSettings): Promi
         const variants = [
           ["sql-as-today", rawCallbackAsToday],
           ["sql-collapsed", rawCallbackCollapsed],
-          ["sql-collapsed-no-notify", rawCallbackCollapsedWithoutNotify],
         ] as const;
         for (const [operation, write] of variants) {
           const go = async (client: number) => {
@@ -476,7 +425,6 @@ const operationLabel: Record<Operation, string> = {
   ceiling: "raw CAS UPDATE",
   "sql-as-today": "callback SQL before, raw",
   "sql-collapsed": "callback SQL as the app sends it now, raw",
-  "sql-collapsed-no-notify": "the same without pg_notify, raw",
 };
 
 function runMarkdown(run: DatabaseRun, settings: BenchSettings): string {
@@ -532,7 +480,6 @@ function runMarkdown(run: DatabaseRun, settings: BenchSettings): string {
           ["ceiling", "1"],
           ["sql-as-today", "12 (as at commit 4ff4041, before 5e5bdad; BEGIN … COMMIT)"],
           ["sql-collapsed", "2 (no BEGIN; the app adds 2 rate-limit upserts, shared by concurrent requests)"],
-          ["sql-collapsed-no-notify", "2 (no BEGIN)"],
           ["callback", "see profile"],
         ] as const
       ).map(([operation, trips]) => {

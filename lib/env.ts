@@ -23,8 +23,21 @@ const envSchema = z.object({
   TRUSTED_PROXY_CIDRS: z.string().optional(),
   GENESYS_API_BASE_URL: z.url().optional(),
   GENESYS_LOGIN_BASE_URL: z.url().optional(),
-  /** OAuth client (implicit grant) the agent panel signs agents in with. */
+  /**
+   * OAuth client (authorization code grant with PKCE, authorizedGrantType "CODE") the agent panel
+   * signs agents in with, when the widget URL carries none (the install wizard puts its own in).
+   */
   GENESYS_PANEL_CLIENT_ID: z.string().min(1).optional(),
+  /**
+   * AppFoundry checks (genesys/README.md "AppFoundry"): the wizard installs only into an org that has
+   * the premium app product, and admins and agents need its view permission. "off" for a
+   * self-hosted deployment that is not sold through AppFoundry.
+   */
+  GENESYS_APPFOUNDRY_CHECKS: z.enum(["on", "off"]).default("on"),
+  /** The premium app's integration type id (Genesys assigns it on approval; premium-app-example until then). */
+  GENESYS_PREMIUM_APP_TYPE_ID: z.string().min(1).default("premium-app-example"),
+  /** The app's view permission (integration:<appId>:view; the example app's until approval). */
+  GENESYS_PREMIUM_APP_VIEW_PERMISSION: z.string().regex(/^[^:\s]+:[^:\s]+:[^:\s]+$/).default("integration:examplePremiumApp:view"),
   /** OAuth client (authorization code grant) admins sign in to /admin with. */
   GENESYS_ADMIN_CLIENT_ID: z.string().min(1).optional(),
   GENESYS_ADMIN_CLIENT_SECRET: z.string().min(1).optional(),

@@ -3,10 +3,16 @@ import { env } from "@/lib/env";
 import { desktopOrigin, regionFromDesktop } from "@/lib/panel/genesys-region";
 import { GrantReturn, PanelApp } from "@/app/panel/panel-app";
 import { InstallHelp } from "@/app/panel/install-help";
+import { speechFor, translator } from "@/lib/i18n/messages";
 import "./panel.css";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Longrun", description: "Live status of this interaction's Longrun workflows" };
+
+export async function generateMetadata({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const langTag = (await searchParams).langTag;
+  const t = translator(speechFor([typeof langTag === "string" ? langTag : null]));
+  return { title: t("panel.pageTitle"), description: t("panel.pageDescription") };
+}
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -34,13 +40,16 @@ export default async function PanelPage({ searchParams }: { searchParams: Promis
   const conversationId = one("conversationId");
   const gcHostOrigin = one("gcHostOrigin");
   const gcTargetEnv = one("gcTargetEnv");
+  // The agent's Genesys language: the panel's words, formats and `lang`.
+  const speech = speechFor([one("langTag")]);
+  const t = translator(speech);
 
   if (!conversationId || !conversationIdPattern.test(conversationId)) {
     return (
-      <main className="lr-main">
-        <GrantReturn />
-        {conversationId ? <p className="lr-empty" role="alert">The conversation id in the panel&apos;s address is not a Genesys conversation id.</p> : null}
-        <InstallHelp origin={await ownOrigin()} />
+      <main className="lr-main" lang={speech.locale}>
+        <GrantReturn langTag={one("langTag")} />
+        {conversationId ? <p className="lr-empty" role="alert">{t("panel.badConversationId")}</p> : null}
+        <InstallHelp origin={await ownOrigin()} t={t} />
       </main>
     );
   }
@@ -48,7 +57,7 @@ export default async function PanelPage({ searchParams }: { searchParams: Promis
   const region = regionFromDesktop(gcHostOrigin, gcTargetEnv) ?? "mypurecloud.com";
   const loginBase = env().GENESYS_LOGIN_BASE_URL?.replace(/\/+$/, "") ?? `https://login.${region}`;
   return (
-    <main className="lr-main">
+    <main className="lr-main" lang={speech.locale}>
       <PanelApp
         config={{
           conversationId,

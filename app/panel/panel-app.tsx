@@ -2,12 +2,13 @@
 // The panel in the browser: signs the agent in with their own Genesys
 // identity (implicit grant), keeps the conversation's snapshot live, tells
 // screen readers and the desktop (toasts) what changed.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { connectDesktop, type DesktopToasts } from "@/lib/panel/desktop-toasts";
 import { authorizeUrl, parseGrantFragment, readStoredToken, usableToken, type StoredToken } from "@/lib/panel/implicit-grant";
 import { LiveFeed, type FeedStatus } from "@/lib/panel/live-feed";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
 import { snapshotChanges } from "@/lib/panel/snapshot-changes";
+import { speechFor, translator } from "@/lib/i18n/messages";
 import { PanelView } from "@/app/panel/panel-view";
 
 export interface PanelConfig {
@@ -66,16 +67,22 @@ export function PanelApp({ config }: { config: PanelConfig }) {
   const previous = useRef<PanelSnapshot | null>(null);
   const desktop = useRef<DesktopToasts | null>(null);
   const feed = useRef<LiveFeed | null>(null);
+  // The agent's Genesys language ({{gcLangTag}}) picks the words and formats.
+  const speech = useMemo(() => speechFor([config.langTag]), [config.langTag]);
+  const t = useMemo(() => translator(speech), [speech]);
+  useEffect(() => {
+    document.documentElement.lang = speech.locale;
+  }, [speech.locale]);
 
   const signIn = useCallback(
-    (silent: boolean, reason = "Sign in with your Genesys Cloud account to see this interaction's workflows.") => {
+    (silent: boolean, reason = t("panel.signInPrompt")) => {
       if (!config.clientId) return setAuth({ kind: "not-configured" });
       const last = Number(storage()?.getItem(attemptKey) ?? 0);
       if (silent && Date.now() - last < silentRetryWindowMs) return setAuth({ kind: "sign-in", reason });
       setAuth({ kind: "redirecting" });
       startSignIn(config);
     },
-    [config],
+    [config, t],
   );
 
   useEffect(() => {
@@ -83,13 +90,13 @@ export function PanelApp({ config }: { config: PanelConfig }) {
     const grantError = store?.getItem(grantErrorKey);
     if (grantError) {
       store?.removeItem(grantErrorKey);
-      setAuth({ kind: "sign-in", reason: `Genesys Cloud did not sign you in: ${grantError}` });
+      setAuth({ kind: "sign-in", reason: t("panel.signInRefused", { reason: grantError }) });
       return;
     }
     const token = usableToken(readStoredToken(store?.getItem(tokenKey) ?? null), config.region, Date.now());
     if (token) setAuth({ kind: "signed-in", token });
     else signIn(true);
-  }, [config.region, signIn]);
+  }, [config.region, signIn, t]);
 
   useEffect(() => {
     let cancelled = false;
@@ -114,7 +121,7 @@ export function PanelApp({ config }: { config: PanelConfig }) {
       streamUrl: `${base}/stream`,
       headers: () => ({ authorization: `Bearer ${auth.token.accessToken}`, "x-genesys-region": config.region }),
       onSnapshot: (next) => {
-        const changes = snapshotChanges(previous.current, next);
+        const changes = snapshotChanges(previous.current, next, t);
         previous.current = next;
         setSnapshot(next);
         setNow(new Date());
@@ -128,7 +135,7 @@ export function PanelApp({ config }: { config: PanelConfig }) {
           return;
         }
         storage()?.removeItem(tokenKey);
-        signIn(true, "Your Genesys Cloud session has expired. Sign in again to keep the workflows live.");
+        signIn(true, t("panel.signInExpired"));
       },
     });
     feed.current = live;
@@ -144,28 +151,27 @@ export function PanelApp({ config }: { config: PanelConfig }) {
       live.stop();
       feed.current = null;
     };
-  }, [auth, config.conversationId, config.region, signIn]);
+  }, [auth, config.conversationId, config.region, signIn, t]);
 
   useEffect(() => {
-    if (status.state === "offline") setAnnouncement("Longrun is unreachable; the workflows shown may be out of date.");
-  }, [status.state]);
+    if (status.state === "offline") setAnnouncement(t("connection.unreachableAnnouncement"));
+  }, [status.state, t]);
 
-  const locale = config.langTag ?? undefined;
   switch (auth.kind) {
     case "checking":
     case "redirecting":
-      return <p className="lr-empty" role="status">Signing you in with Genesys Cloud…</p>;
+      return <p className="lr-empty" role="status">{t("panel.signingIn")}</p>;
     case "not-configured":
       return (
         <div className="lr-empty" role="alert">
-          <p><strong>The panel is not set up yet.</strong></p>
-          <p className="lr-muted">Longrun needs the Genesys OAuth client for the panel (GENESYS_PANEL_CLIENT_ID). Ask your Longrun operator.</p>
+          <p><strong>{t("panel.notConfiguredTitle")}</strong></p>
+          <p className="lr-muted">{t("panel.notConfiguredBody")}</p>
         </div>
       );
     case "forbidden":
       return (
         <div className="lr-empty" role="alert">
-          <p><strong>Longrun is not available for your organization.</strong></p>
+          <p><strong>{t("panel.forbiddenTitle")}</strong></p>
           <p className="lr-muted">{auth.message}</p>
         </div>
       );
@@ -173,11 +179,13 @@ export function PanelApp({ config }: { config: PanelConfig }) {
       return (
         <div className="lr-empty">
           <p role="alert">{auth.reason}</p>
-          <button type="button" className="lr-button lr-button-primary" onClick={() => signIn(false)}>Sign in with Genesys Cloud</button>
+          <gux-button-slot accent="primary">
+            <button type="button" onClick={() => signIn(false)}>{t("panel.signInButton")}</button>
+          </gux-button-slot>
         </div>
       );
     case "signed-in":
-      return <PanelView snapshot={snapshot} status={status} now={now} format={{ locale }} announcement={announcement} onRetry={() => feed.current?.retryNow()} />;
+      return <PanelView snapshot={snapshot} status={status} now={now} speech={speech} t={t} announcement={announcement} onRetry={() => feed.current?.retryNow()} />;
   }
 }
 
@@ -185,8 +193,12 @@ export function PanelApp({ config }: { config: PanelConfig }) {
  * Where Genesys sends the agent back (/panel#access_token=…): keeps the token
  * for this tab and returns to the panel URL the desktop opened.
  */
-export function GrantReturn() {
+export function GrantReturn({ langTag }: { langTag?: string | null }) {
   const [problem, setProblem] = useState<string | null>(null);
+  const t = useMemo(() => translator(speechFor([langTag])), [langTag]);
+  useEffect(() => {
+    document.documentElement.lang = speechFor([langTag]).locale;
+  }, [langTag]);
   useEffect(() => {
     const answer = parseGrantFragment(window.location.hash);
     if (!answer) return;
@@ -202,7 +214,7 @@ export function GrantReturn() {
     if (!saved || saved.state !== answer.state) {
       // Not our request (or storage is blocked): never accept a token we did not ask for.
       history.replaceState(null, "", window.location.pathname);
-      setProblem("The sign-in answer did not match a sign-in started here. Open the panel from the interaction again.");
+      setProblem(t("panel.grantMismatch"));
       return;
     }
     if (answer.kind === "token") {
@@ -212,6 +224,6 @@ export function GrantReturn() {
       store?.setItem(grantErrorKey, answer.description ?? answer.error);
     }
     window.location.replace(saved.returnUrl);
-  }, []);
+  }, [t]);
   return problem ? <p className="lr-empty" role="alert">{problem}</p> : null;
 }

@@ -1,64 +1,53 @@
 import type { ReactNode } from "react";
+import type { Speech, Translator } from "@/lib/i18n/messages";
+import { clockTime, durationClock, durationWords, utcTitle } from "@/lib/i18n/format";
 import type { PanelWorkflow } from "@/lib/panel/panel-types";
-import { clockTime, countdownFor, type TimeFormat } from "@/lib/panel/countdown";
-import { escalationDoneWords, headline, taskStatusWords, workflowStatusWords } from "@/lib/panel/status-words";
-import { workflowTitle } from "@/lib/panel/snapshot-changes";
+import { countdownFor } from "@/lib/panel/countdown";
+import { resultFields, shortError } from "@/lib/panel/panel-glance";
+import { badgeAccent, escalationPathOf, headline, noticeWords, statusOf, workflowTitle, type TaskTypeNames } from "@/lib/panel/status-words";
 import { WorkflowTimeline } from "@/app/panel/workflow-timeline";
 
-const maxResultFields = 6;
+/** Fields shown before "n more fields": enough for a decision, short enough for a 360 px column. */
+const shownResultFields = 6;
 
-function resultFields(data: unknown): [string, string][] {
-  if (data === null || typeof data !== "object" || Array.isArray(data)) return [];
-  return Object.entries(data as Record<string, unknown>)
-    .filter(([, v]) => v === null || ["string", "number", "boolean"].includes(typeof v))
-    .slice(0, maxResultFields)
-    .map(([k, v]) => {
-      const label = k.replace(/_/g, " ");
-      return [label.charAt(0).toUpperCase() + label.slice(1), String(v)];
-    });
+function Time({ iso, speech }: { iso: string; speech: Speech }) {
+  return <time dateTime={iso} title={utcTitle(iso)}>{clockTime(iso, speech)}</time>;
+}
+
+export interface WorkflowCardProps {
+  workflow: PanelWorkflow;
+  now: Date;
+  speech: Speech;
+  t: Translator;
+  names: TaskTypeNames;
+  /** Finished workflows start folded to their headline. */
+  collapsed?: boolean;
 }
 
 /** One workflow at a glance: what is happening, by when, what came back, and what Longrun did about it. */
-export function WorkflowCard({ workflow, now, format }: { workflow: PanelWorkflow; now: Date; format: TimeFormat }) {
-  const words = workflowStatusWords[workflow.status];
+export function WorkflowCard({ workflow, now, speech, t, names, collapsed = false }: WorkflowCardProps) {
+  const status = statusOf(workflow, t);
+  const tone = status.tone;
   const task = workflow.task;
   const countdown = countdownFor(workflow, now);
   const titleId = `lr-wf-${workflow.workflow_id}`;
-  const fields = task?.success === true ? resultFields(task.result_data) : [];
+  const title = workflowTitle(workflow, t, names);
+  const error = task?.success === false && task.failure_reason ? shortError(task.failure_reason) : null;
+  const fields = task?.success === true ? resultFields(task.result_data, speech, t) : [];
+
   const facts: [string, ReactNode, string?][] = [];
   if (task) {
-    facts.push(["Task", <>{workflowTitle(workflow)} <span className="lr-muted">({task.type})</span></>]);
-    facts.push(["Task status", `${taskStatusWords[task.status]}${task.late_result ? "; a late result arrived" : ""}`]);
-    if (task.success === true) facts.push(["Result", `Success${task.result_status ? ` (${task.result_status})` : ""}${task.late_result ? ", late" : ""}`, "lr-result-ok"]);
-    if (task.success === false) facts.push(["Result", `Failed${task.failure_reason ? `: ${task.failure_reason}` : ""}${task.late_result ? " (late)" : ""}`, "lr-result-bad"]);
+    facts.push([t("card.taskStatus"), `${t(`status.task.${task.status}`)}${task.late_result ? `${t("common.listSeparator")}${t("card.lateResultArrived")}` : ""}`]);
+    if (task.success === true) facts.push([t("card.result"), task.late_result ? t("card.resultSuccessLate") : t("card.resultSuccess"), "lr-result-ok"]);
+    if (task.success === false) facts.push([t("card.result"), task.late_result ? t("card.resultFailedLate") : t("card.resultFailed"), "lr-result-bad"]);
   }
-  for (const [k, v] of fields) facts.push([k, v]);
-  facts.push(["Customer", workflow.customer_id]);
-  facts.push(["Started", <time dateTime={workflow.created_at}>{clockTime(workflow.created_at, format)}</time>]);
+  facts.push([t("card.customer"), workflow.customer_id]);
+  facts.push([t("card.started"), <Time iso={workflow.created_at} speech={speech} />]);
   const timedOut = task?.status === "TIMED_OUT" || workflow.escalation !== null || workflow.escalation_planned !== null;
+  const escalated = workflow.escalation ? { FLOW: "card.escalatedFlow", CALLBACK: "card.escalatedCallback", NOTICE: "card.escalatedNotice" }[escalationPathOf(workflow)] : null;
 
-  return (
-    <article className={`lr-card lr-tone-${words.tone}`} aria-labelledby={titleId} data-status={workflow.status}>
-      <header className="lr-card-head">
-        <h2 id={titleId} className="lr-card-title">{workflowTitle(workflow)}</h2>
-        <span className={`lr-badge lr-tone-${words.tone}`} data-testid="status">{words.label}</span>
-      </header>
-      <p className="lr-headline">{headline(workflow)}</p>
-
-      {countdown ? (
-        <p className={`lr-countdown${countdown.overdue ? " lr-overdue" : ""}`} role="timer" aria-live="off" aria-label={countdown.overdue ? `Overdue by ${countdown.spoken}` : `${countdown.spoken} left`}>
-          {countdown.overdue ? (
-            <>
-              <strong>Overdue by {countdown.clock}</strong> · Longrun escalates on its next check
-            </>
-          ) : (
-            <>
-              <strong>{countdown.clock}</strong> left · due {clockTime(task!.deadline_at, format)}
-            </>
-          )}
-        </p>
-      ) : null}
-
+  const details = (
+    <>
       <dl className="lr-facts">
         {facts.map(([label, value, className], i) => (
           <div key={`${i}-${label}`} className="lr-fact">
@@ -68,23 +57,91 @@ export function WorkflowCard({ workflow, now, format }: { workflow: PanelWorkflo
         ))}
       </dl>
 
+      {fields.length > 0 ? (
+        <section className="lr-result" aria-label={t("card.resultData")}>
+          <dl className="lr-fields" data-testid="result-fields">
+            {fields.slice(0, shownResultFields).map((f) => (
+              <div key={f.key} className="lr-field">
+                <dt>{f.label}</dt>
+                <dd>{f.value}</dd>
+              </div>
+            ))}
+          </dl>
+          {fields.length > shownResultFields ? (
+            <details className="lr-more">
+              <summary>{t("card.moreFields", { count: fields.length - shownResultFields })}</summary>
+              <dl className="lr-fields">
+                {fields.slice(shownResultFields).map((f) => (
+                  <div key={f.key} className="lr-field">
+                    <dt>{f.label}</dt>
+                    <dd>{f.value}</dd>
+                  </div>
+                ))}
+              </dl>
+            </details>
+          ) : null}
+        </section>
+      ) : null}
+
       {timedOut ? (
-        <section className="lr-timeout" aria-label="On timeout">
-          <h3>On timeout</h3>
+        <section className="lr-timeout" aria-label={t("card.onTimeout")}>
+          <h4>{t("card.onTimeout")}</h4>
           <p>
-            {task?.timed_out_at ? <>No answer by {clockTime(task.timed_out_at, format)}. </> : "No answer by the deadline. "}
-            {workflow.escalation
-              ? <>Longrun {escalationDoneWords[workflow.escalation.path]} at {clockTime(workflow.escalation.at, format)}.</>
-              : <>Longrun is escalating: the timeout flow if the customer is still connected, otherwise a callback or a notice.</>}
-            {task?.late_result ? <> Then the result arrived late: {task.success ? "success" : `failed${task.failure_reason ? ` (${task.failure_reason})` : ""}`}.</> : null}
+            {task?.timed_out_at ? t("card.noAnswerBy", { time: clockTime(task.timed_out_at, speech) }) : t("card.noAnswer")}{" "}
+            {workflow.escalation?.path === "NOTICE"
+              ? t("card.noticeAt", { time: clockTime(workflow.escalation.at, speech), notice: noticeWords(workflow, t) })
+              : escalated && workflow.escalation
+                ? t(escalated as "card.escalatedFlow", { time: clockTime(workflow.escalation.at, speech) })
+                : t("card.escalating")}
+            {task?.late_result ? <> {task.success ? t("card.lateSuccess") : t("card.lateFailed")}</> : null}
           </p>
         </section>
       ) : null}
 
-      <details className="lr-details" open>
-        <summary>Timeline ({workflow.events.length}{workflow.events_truncated ? "+" : ""} events)</summary>
-        <WorkflowTimeline events={workflow.events} truncated={workflow.events_truncated} format={format} />
-      </details>
+      <gux-accordion-section class="lr-timeline-section" data-testid="timeline">
+        <h4 slot="header">{workflow.events_truncated ? t("card.timelineMore", { count: workflow.events.length }) : t("card.timeline", { count: workflow.events.length })}</h4>
+        <div slot="content">
+          <WorkflowTimeline events={workflow.events} truncated={workflow.events_truncated} speech={speech} t={t} names={names} />
+        </div>
+      </gux-accordion-section>
+    </>
+  );
+
+  return (
+    <article className={`lr-card lr-tone-${tone}${collapsed ? " lr-collapsed" : ""}`} aria-labelledby={titleId} data-status={workflow.status} data-workflow-id={workflow.workflow_id}>
+      <header className="lr-card-head">
+        <h3 id={titleId} className="lr-card-title">{title}</h3>
+        <gux-badge accent={badgeAccent[tone]} data-testid="status">{status.label}</gux-badge>
+      </header>
+      <p className="lr-headline" data-testid="headline">{headline(workflow, t, names)}</p>
+      {error?.shortened ? (
+        <details className="lr-full-error">
+          <summary>{t("card.fullError")}</summary>
+          <pre>{error.full}</pre>
+        </details>
+      ) : null}
+
+      {countdown ? (
+        <p
+          className={`lr-countdown${countdown.overdue ? " lr-overdue" : ""}`}
+          role="timer"
+          aria-live="off"
+          aria-label={countdown.overdue ? t("card.countdownOverdueSpoken", { duration: durationWords(countdown.ms, speech) }) : t("card.countdownLeftSpoken", { duration: durationWords(countdown.ms, speech) })}
+        >
+          {countdown.overdue
+            ? t("card.countdownOverdue", { clock: durationClock(countdown.ms, speech) })
+            : t("card.countdownLeft", { clock: durationClock(countdown.ms, speech), time: clockTime(task!.deadline_at, speech) })}
+        </p>
+      ) : null}
+
+      {collapsed ? (
+        <gux-accordion-section class="lr-card-details" data-testid="details">
+          <h4 slot="header">{t("card.details")}</h4>
+          <div slot="content">{details}</div>
+        </gux-accordion-section>
+      ) : (
+        details
+      )}
     </article>
   );
 }

@@ -84,3 +84,18 @@ export async function createBenchDatabase(kind: DatabaseKind, externalServerUrl:
     return { kind, url, name, serverUrl: postgresServerUrl, drop };
   }
 }
+
+/** "PostgreSQL 17.x (embedded)" — which server a module's cells ran on, for its tables. */
+export async function postgresVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ server_version: string; max_connections: string; synchronous_commit: string }>(
+      "SELECT current_setting('server_version') AS server_version, current_setting('max_connections') AS max_connections, current_setting('synchronous_commit') AS synchronous_commit",
+    );
+    const row = rows[0]!;
+    return `PostgreSQL ${row.server_version.split(" ")[0]} (max_connections ${row.max_connections}, synchronous_commit ${row.synchronous_commit})`;
+  } finally {
+    await client.end();
+  }
+}

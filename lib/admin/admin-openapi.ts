@@ -6,6 +6,7 @@ import type { JsonSchema, OperationAuth, PathItemSpec } from "@/lib/http/operati
 import { workflowStatuses } from "@/lib/domain/workflow-machine";
 import { installSteps } from "@/lib/genesys/install-steps";
 import { orgSettingsSchema } from "@/lib/orgs/org-settings";
+import { noticeIdParamsSchema, noticesQuerySchema, resolveNoticeBodySchema } from "@/lib/notices/customer-notices";
 
 export const adminSecuritySchemes: Record<string, JsonSchema> = {
   adminSession: {
@@ -203,6 +204,29 @@ export const adminApiOperations: Record<string, PathItemSpec> = {
       pathParams: z.object({ id: uuid }),
       responses: { 200: { description: "The delivery after the new attempt", schema: z.looseObject({ id: uuid, status: z.string() }) } },
       errors: [404, 409],
+    },
+  },
+  "/api/admin/notices": {
+    get: {
+      operationId: "adminListNotices",
+      summary: "Notices for customers no flow or callback reached: SENT (Longrun messaged them), OPEN (nobody has told them yet), RESOLVED",
+      tags: ["admin"],
+      auth: admin,
+      query: noticesQuerySchema,
+      responses: { 200: { description: "Notices (open ones oldest first) and the open count", schema: z.object({ notices: z.array(z.looseObject({ id: uuid, status: z.string() })), open_count: z.int() }) } },
+      errors: [400],
+    },
+  },
+  "/api/admin/notices/{id}/resolve": {
+    post: {
+      operationId: "adminResolveNotice",
+      summary: "Close an open notice with what was done for the customer; audited",
+      tags: ["admin"],
+      auth: admin,
+      pathParams: noticeIdParamsSchema,
+      body: { schema: resolveNoticeBodySchema, required: true },
+      responses: { 200: { description: "The resolved notice", schema: z.looseObject({ id: uuid, status: z.literal("RESOLVED") }) } },
+      errors: [400, 404, 409],
     },
   },
   "/api/admin/sla": {

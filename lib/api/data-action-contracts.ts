@@ -1,7 +1,9 @@
 // Genesys Cloud "Web Services Data Actions" for Longrun's API, generated from
 // the zod schemas the API validates with (`npm run contracts` writes them to
 // genesys/data-actions). Architect reads only flat outputs, so every action
-// answers with top-level primitives; nullable API fields get a default.
+// answers with top-level primitives. The API leaves a field with no value out
+// (never null), so the translation map finds nothing there and Genesys uses
+// the field's translationMapDefaults entry (GENESYS.md §0).
 import { z } from "zod";
 import {
   cancelWorkflowBodySchema,
@@ -114,19 +116,20 @@ export const dataActions: DataActionDefinition[] = [
     operationId: "dispatchTask",
     method: "POST",
     pathTemplate: "/api/v1/workflows/${input.workflow_id}/tasks",
+    // The payload travels as separate fields, each escaped by Velocity: a flow never assembles JSON
+    // text by string concatenation (one quote in a caller's data would break it).
     input: z.strictObject({
       workflow_id: workflowId,
       task_type: dispatchTaskBodySchema.shape.task_type,
-      payload_json: z
-        .string()
-        .min(2)
-        .max(32 * 1024)
-        .describe("The task's payload as JSON object text, e.g. {\"amount\": 1200}; \"{}\" for none. Inserted as is: invalid JSON makes the action fail with 400."),
+      customer_ani: z.string().max(200).optional().describe("The caller's number (Call.Ani); payload.customer_ani."),
+      reference: z.string().max(500).optional().describe("A reference the orchestrator needs (order, case, account); payload.reference."),
+      note: z.string().max(2000).optional().describe("Free text for the orchestrator; payload.note."),
     }),
-    requestTemplate: "{\"task_type\": \"$esc.jsonString(${input.task_type})\", \"payload\": ${input.payload_json}}",
+    requestTemplate:
+      "{\"task_type\": \"$esc.jsonString(${input.task_type})\", \"payload\": {\"customer_ani\": \"$esc.jsonString($!{input.customer_ani})\", \"reference\": \"$esc.jsonString($!{input.reference})\", \"note\": \"$esc.jsonString($!{input.note})\"}}",
     response: taskAcceptedSchema,
     outputFields: flatFields(taskAcceptedSchema),
-    example: { workflow_id: "5d0c8f3e-4a8b-4a57-9a51-3f1c2a6b7e10", task_type: "FRAUD_VERIFICATION", payload_json: "{\"amount\": 1200, \"note\": \"line \\\"one\\\"\"}" },
+    example: { workflow_id: "5d0c8f3e-4a8b-4a57-9a51-3f1c2a6b7e10", task_type: "FRAUD_VERIFICATION", customer_ani: "+15551234567", reference: "ORDER-\"42\"", note: "line one\nline \"two\"" },
   },
   {
     file: "longrun-cancel-workflow.json",
@@ -150,6 +153,7 @@ function inputSchemaOf(action: DataActionDefinition): JsonSchema {
 function outputOf(action: DataActionDefinition) {
   const json = toDraft04(action.response, "output");
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
+  const alwaysThere = new Set((json.required ?? []) as string[]);
   const outputProperties: Record<string, JsonSchema> = {};
   const translationMap: Record<string, string> = {};
   const translationMapDefaults: Record<string, string> = {};
@@ -158,14 +162,16 @@ function outputOf(action: DataActionDefinition) {
     const kind = property ? primitiveType(property) : null;
     if (!property || !kind) throw new Error(`${action.name}: output ${field} is not a flat field of the API response`);
     const description = typeof property.description === "string" ? property.description : undefined;
+    const sometimesMissing = kind.nullable || !alwaysThere.has(field);
     outputProperties[field] = {
       type: kind.type,
       ...(description ? { description } : {}),
-      ...(kind.nullable ? {} : Array.isArray(property.enum) ? { enum: property.enum } : {}),
+      // The empty default ("") is no member of an enum, so a field that may be missing lists none.
+      ...(sometimesMissing ? {} : Array.isArray(property.enum) ? { enum: property.enum } : {}),
     };
     translationMap[field] = `$.${field}`;
-    // Null in the API (no task yet, no deadline) becomes the type's empty value for Architect.
-    if (kind.nullable) translationMapDefaults[field] = defaultFor[kind.type];
+    // A field the API leaves out (no task yet, no deadline) takes the type's empty value for Architect.
+    if (sometimesMissing) translationMapDefaults[field] = defaultFor[kind.type];
   }
   const successTemplate = "{" + action.outputFields.map((f) => `"${f}": \${${f}}`).join(", ") + "}";
   const successSchema: JsonSchema = {

@@ -40,4 +40,20 @@ export const processApiOperations: Record<string, PathItemSpec> = {
       errors: [400, 409, 413, 415, 429],
     },
   },
+  "/api/admin/processes/{name}": {
+    put: {
+      operationId: "adminPutProcess",
+      summary: "Store a process definition as its next version, from the admin editor",
+      description: "Like PUT /api/v1/processes/{name}, with the admin session instead of a data-action token.",
+      tags: ["admin"],
+      auth: { kind: "scheme", requirement: { adminSession: [] } },
+      pathParams: processParamsSchema,
+      body: { schema: processDefinitionBodySchema, required: true },
+      responses: {
+        201: { description: "Stored as a new version", schema: processVersionSchema },
+        200: { description: "The same as the latest version, which is returned", schema: processVersionSchema },
+      },
+      errors: [400, 409, 413, 415, 429],
+    },
+  },
 };

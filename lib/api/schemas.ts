@@ -34,33 +34,53 @@ export const workflowCreatedSchema = z
   })
   .meta({ id: "WorkflowCreated" });
 
-/** Flat on purpose: an Architect translation map reads top-level fields best. */
+/** A workflow and its latest task as the service builds it: a field with no value is null. */
+const workflowRecordViewSchema = z.object({
+  workflow_id: uuid,
+  customer_id: z.string(),
+  conversation_id: z.string().nullable(),
+  status: z.enum(workflowStatuses),
+  version: z.int(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+  deadline_at: z.iso.datetime().nullable(),
+  session_state: z.string(),
+  task_id: z.string().nullable(),
+  task_type: z.string().nullable(),
+  task_status: z.enum(taskStatuses).nullable(),
+  task_deadline_at: z.iso.datetime().nullable(),
+  task_result_status: z.string().nullable(),
+  task_result_success: z.boolean().nullable(),
+  task_failure_reason: z.string().nullable(),
+  task_late_result: z.boolean(),
+  /** result_data as a JSON string, for Architect (which cannot hold objects). */
+  task_result_json: z.string().nullable(),
+  task_result_data: z.unknown().nullable(),
+  callback_url: z.string().nullable(),
+});
+export type WorkflowView = z.infer<typeof workflowRecordViewSchema>;
+
+type Unnulled<T extends z.ZodRawShape> = { [K in keyof T]: T[K] extends z.ZodNullable<infer Inner> ? z.ZodOptional<Inner> : T[K] };
+
+/**
+ * The wire form, flat on purpose (an Architect translation map reads top-level fields best): a
+ * field with no value is left out, never JSON null, because Genesys applies a data action's
+ * translationMapDefaults only when the JSONPath finds nothing — a present null goes through and
+ * breaks the output contract (GENESYS.md §0, "Translation-map defaults").
+ */
 export const workflowViewSchema = z
-  .object({
-    workflow_id: uuid,
-    customer_id: z.string(),
-    conversation_id: z.string().nullable(),
-    status: z.enum(workflowStatuses),
-    version: z.int(),
-    created_at: z.iso.datetime(),
-    updated_at: z.iso.datetime(),
-    deadline_at: z.iso.datetime().nullable(),
-    session_state: z.string(),
-    task_id: z.string().nullable(),
-    task_type: z.string().nullable(),
-    task_status: z.enum(taskStatuses).nullable(),
-    task_deadline_at: z.iso.datetime().nullable(),
-    task_result_status: z.string().nullable(),
-    task_result_success: z.boolean().nullable(),
-    task_failure_reason: z.string().nullable(),
-    task_late_result: z.boolean(),
-    /** result_data as a JSON string, for Architect (which cannot hold objects). */
-    task_result_json: z.string().nullable(),
-    task_result_data: z.unknown().nullable(),
-    callback_url: z.string().nullable(),
-  })
+  .object(
+    Object.fromEntries(
+      Object.entries(workflowRecordViewSchema.shape).map(([name, field]) => [name, field instanceof z.ZodNullable ? (field.unwrap() as z.ZodType).optional() : field]),
+    ) as Unnulled<typeof workflowRecordViewSchema.shape>,
+  )
   .meta({ id: "WorkflowView" });
-export type WorkflowView = z.infer<typeof workflowViewSchema>;
+export type WorkflowViewBody = z.infer<typeof workflowViewSchema>;
+
+/** The response body of a workflow view: its null fields left out (see workflowViewSchema). */
+export function workflowViewBody(view: WorkflowView): WorkflowViewBody {
+  return Object.fromEntries(Object.entries(view).filter(([, value]) => value !== null && value !== undefined)) as WorkflowViewBody;
+}
 
 export const dispatchTaskBodySchema = z
   .strictObject({

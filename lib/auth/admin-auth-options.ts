@@ -8,6 +8,7 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { holdsPermission, adminPermission, missingPermissions } from "@/lib/auth/admin-permissions";
 import { db } from "@/lib/db/client";
 import { encryptionKeyBase64, env } from "@/lib/env";
+import { appFoundry } from "@/lib/genesys/app-foundry";
 import { installPermissions } from "@/lib/genesys/install-steps";
 import { log } from "@/lib/log";
 import { genesysRegions } from "@/lib/orgs/create-org";
@@ -73,7 +74,7 @@ function genesysProvider(region: string): OAuthConfig<GenesysProfile> {
   };
 }
 
-export type AdminRefusal = "not_admin" | "not_installed" | "no_organization";
+export type AdminRefusal = "not_admin" | "not_installed" | "no_organization" | "no_app_permission";
 
 /** Whether a Genesys user may sign in, and whether they may install (register) their org. */
 export async function admissionOf(profile: GenesysProfile): Promise<{ ok: true; installed: boolean; canInstall: boolean } | { ok: false; reason: AdminRefusal }> {
@@ -86,6 +87,10 @@ export async function admissionOf(profile: GenesysProfile): Promise<{ ok: true; 
   const installed = Boolean(await prisma.org.findUnique({ where: { id: orgId }, select: { id: true } }));
   // Only an org that installed Longrun gets in — except an admin who can install it, who reaches the wizard alone.
   if (!installed && !canInstall) return { ok: false, reason: "not_installed" };
+  // AppFoundry: an installed app is used only by people holding its view permission (premium-app
+  // wizard config.js premiumAppViewPermission); the installer gets it with the wizard's role.
+  const app = appFoundry();
+  if (installed && app.on && !holdsPermission(permissions, app.viewPermission)) return { ok: false, reason: "no_app_permission" };
   return { ok: true, installed, canInstall };
 }
 

@@ -9,11 +9,15 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors/app-error";
 import { log } from "@/lib/log";
 import { genesysRegions } from "@/lib/orgs/create-org";
+import { holdsPermission } from "@/lib/auth/admin-permissions";
+import { appFoundry } from "@/lib/genesys/app-foundry";
 
 export interface AgentPrincipal {
   orgId: string;
   userId: string;
   name: string;
+  /** users/me?expand=authorization (the AppFoundry view-permission check). */
+  permissions: string[];
 }
 
 /** How long a users/me answer is trusted. */
@@ -51,13 +55,15 @@ function tokenDigest(token: string): string {
 
 function readIdentity(body: unknown): AgentPrincipal | null {
   if (typeof body !== "object" || body === null) return null;
-  const me = body as { id?: unknown; name?: unknown; organization?: { id?: unknown } };
+  const me = body as { id?: unknown; name?: unknown; organization?: { id?: unknown }; authorization?: { permissions?: unknown } };
   if (typeof me.id !== "string" || typeof me.organization?.id !== "string") return null;
-  return { userId: me.id, orgId: me.organization.id, name: typeof me.name === "string" ? me.name : "" };
+  const permissions = Array.isArray(me.authorization?.permissions) ? me.authorization.permissions.filter((p): p is string => typeof p === "string") : [];
+  return { userId: me.id, orgId: me.organization.id, name: typeof me.name === "string" ? me.name : "", permissions };
 }
 
 async function askGenesys(token: string, region: string | null): Promise<AgentPrincipal> {
-  const url = `${genesysApiBase(region)}/api/v2/users/me?expand=organization`;
+  // The permissions come along only when the AppFoundry check needs them (the panel client's token holds authorization:readonly).
+  const url = `${genesysApiBase(region)}/api/v2/users/me?expand=${appFoundry().on ? "organization,authorization" : "organization"}`;
   let response: Response;
   try {
     response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: "application/json" }, signal: AbortSignal.timeout(genesysTimeoutMs) });
@@ -112,6 +118,11 @@ export async function authenticateAgent(request: Request): Promise<AgentPrincipa
   const org = uuidPattern.test(identity.orgId) ? await prisma.org.findUnique({ where: { id: identity.orgId }, select: { id: true } }) : null;
   if (!org) {
     throw new AppError("FORBIDDEN", `your Genesys organization (${identity.orgId}) has not installed Longrun; ask your Genesys admin to install it`);
+  }
+  const app = appFoundry();
+  if (app.on && !holdsPermission(identity.permissions, app.viewPermission)) {
+    // AppFoundry: only holders of the app's view permission see its data (premium-app wizard config.js premiumAppViewPermission).
+    throw new AppError("FORBIDDEN", `you do not hold Longrun's permission ${app.viewPermission}; ask your Genesys admin for a role that has it`);
   }
   return identity;
 }

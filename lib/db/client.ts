@@ -2,6 +2,7 @@
 // open a second pool), on PostgreSQL through node-postgres. DATABASE_URL is
 // set by the launcher (lib/db/prepare-database.ts) or by the deployment.
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { databaseUrl } from "@/lib/env";
 
@@ -10,11 +11,20 @@ export type Db = PrismaClient;
 /** The transaction client passed to `db.$transaction(async (tx) => …)`. */
 export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
-const store = globalThis as unknown as { longrunDb?: PrismaClient };
+const store = globalThis as unknown as { longrunDb?: PrismaClient; longrunPool?: pg.Pool };
 
 function createClient(): PrismaClient {
   const max = Number(process.env.DATABASE_POOL_SIZE ?? 20);
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl(), max }) });
+  // The pool is made here (not by the adapter) so that GET /api/metrics can report its state.
+  const pool = new pg.Pool({ connectionString: databaseUrl(), max });
+  store.longrunPool = pool;
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+}
+
+/** Connections of this process's pool: open, idle, and queries waiting for one (null before the first db()). */
+export function poolStats(): { total: number; idle: number; waiting: number } | null {
+  const pool = store.longrunPool;
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
 }
 
 export async function db(): Promise<PrismaClient> {
@@ -26,6 +36,7 @@ export async function db(): Promise<PrismaClient> {
 export async function closeDb(): Promise<void> {
   const client = store.longrunDb;
   store.longrunDb = undefined;
+  store.longrunPool = undefined;
   await client?.$disconnect();
 }
 

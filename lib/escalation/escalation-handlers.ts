@@ -4,12 +4,13 @@
 // that admins and agents see. Nothing is dropped (rules 5 and 6).
 import { db } from "@/lib/db/client";
 import type { Delivery, Org, Task, Workflow } from "@/lib/generated/prisma/client";
-import type { EscalationPath } from "@/lib/domain/workflow-machine";
+import { escalationStillDue, resultSignal, type EscalationPath } from "@/lib/domain/workflow-machine";
 import { createCallback, getConversationState, launchFlow, type ConversationState } from "@/lib/genesys/genesys-client";
 import { GenesysError } from "@/lib/genesys/genesys-error";
+import { deliverNotice, noticeDetail, noticeKindOf } from "@/lib/notices/customer-notices";
 import { readOrgSettings, settingsForTaskType, type EffectiveTaskSettings } from "@/lib/orgs/org-settings";
 import type { DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
-import { applyCommand } from "@/lib/workflows/workflow-store";
+import { applyCommand, toState, toTaskState } from "@/lib/workflows/workflow-store";
 
 interface Subject {
   org: Org;
@@ -40,12 +41,6 @@ function callbackNumber(workflow: Workflow, conversation: ConversationState | nu
   return conversation?.customerAddress ?? null;
 }
 
-function resultStatus(task: Task): string {
-  if (task.status === "TIMED_OUT" && !task.lateResult) return "TIMED_OUT";
-  const success = task.failureReason === null && task.resultStatus !== null;
-  return task.lateResult ? (success ? "LATE_RESULT_SUCCESS" : "LATE_RESULT_FAILURE") : success ? "RESULT_SUCCESS" : "RESULT_FAILURE";
-}
-
 interface Reached {
   path: EscalationPath;
   detail: Record<string, string>;
@@ -55,9 +50,10 @@ interface Reached {
  * Reaches the customer by the best path still open. `preferFlow` is false when
  * the flow session is known to be over (deadline past the session limit).
  */
-async function reachCustomer(subject: Subject, preferFlow: boolean): Promise<Reached> {
+async function reachCustomer(subject: Subject, preferFlow: boolean, deliveryId: string): Promise<Reached> {
   const { org, workflow, task, settings } = subject;
-  const status = resultStatus(task);
+  // The domain's verdict, stored with the result: the same one GET /api/v1/workflows/{id} reports.
+  const status = resultSignal(toTaskState(task));
   let conversation: ConversationState | null = null;
   if (workflow.conversationId && org.genesysClientId) {
     conversation = await getConversationState(org, workflow.conversationId);
@@ -90,7 +86,9 @@ async function reachCustomer(subject: Subject, preferFlow: boolean): Promise<Rea
   }
 
   const why = !org.genesysClientId ? "Genesys credentials not configured" : !settings.callbackQueueId ? "no callback queue configured" : "no callback number known";
-  return { path: "NOTICE", detail: { reason: why, timeout_status: status } };
+  // A message the customer really gets, or an open notice a person must handle (lib/notices).
+  const notice = await deliverNotice({ org, workflow, task, deliveryId, kind: noticeKindOf(status), phone: number, customerName: conversation?.customerName ?? null, why });
+  return { path: "NOTICE", detail: { ...noticeDetail(notice), timeout_status: status } };
 }
 
 function failureOutcome(error: unknown): DeliveryOutcome {
@@ -103,12 +101,13 @@ export async function deliverEscalation(delivery: Delivery): Promise<DeliveryOut
   const subject = await loadSubject(delivery);
   if (!subject) return { ok: false, retryable: false, error: "workflow or task no longer exists" };
   // A late result or a cancel got there first: nothing to escalate any more.
-  if (subject.workflow.status !== "TIMED_OUT" || subject.workflow.currentTaskId !== subject.task.id) {
+  const current = subject.workflow.currentTaskId === subject.task.id ? subject.task : null;
+  if (!escalationStillDue(toState(subject.workflow, current), subject.task.id)) {
     return { ok: true, detail: { skipped: `workflow is ${subject.workflow.status}` } };
   }
   const planned = (delivery.payload as { path?: EscalationPath } | null)?.path ?? "FLOW";
   try {
-    const reached = await reachCustomer(subject, planned === "FLOW");
+    const reached = await reachCustomer(subject, planned === "FLOW", delivery.id);
     await applyCommand(subject.org.id, subject.workflow.id, { type: "ESCALATION_DELIVERED", taskId: subject.task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id });
     return { ok: true, detail: reached.detail };
   } catch (error) {
@@ -140,7 +139,7 @@ export async function deliverResultFollowUp(delivery: Delivery): Promise<Deliver
       if (conversation.customerConnected) return { ok: true, detail: { skipped: "customer still connected; the flow reads the result" } };
     }
     if (!late && !org.genesysClientId) return { ok: true, detail: { skipped: "Genesys credentials not configured" } };
-    const reached = await reachCustomer(subject, late);
+    const reached = await reachCustomer(subject, late, delivery.id);
     await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id });
     return { ok: true, detail: reached.detail };
   } catch (error) {

@@ -43,11 +43,13 @@ export interface InstallPlatform {
   addRoleMembers(roleId: string, userIds: string[]): Promise<void>;
   findOAuthClient(name: string): Promise<Entity | null>;
   createOAuthClient(body: Record<string, unknown>): Promise<Entity & { secret?: string }>;
+  updateOAuthClient(id: string, body: Record<string, unknown>): Promise<Entity>;
   regenerateOAuthClientSecret(id: string): Promise<Entity & { secret?: string }>;
   deleteOAuthClient(id: string): Promise<void>;
   findIntegration(name: string, typeId: string): Promise<Entity | null>;
   createIntegration(name: string, typeId: string): Promise<Entity>;
   configureIntegration(id: string, config: Record<string, unknown>): Promise<void>;
+  readIntegrationConfig(id: string): Promise<Record<string, unknown> & { version?: number }>;
   enableIntegration(id: string): Promise<void>;
   deleteIntegration(id: string): Promise<void>;
   findCredential(name: string): Promise<Entity | null>;
@@ -56,7 +58,12 @@ export interface InstallPlatform {
   deleteCredential(id: string): Promise<void>;
   listActions(integrationId: string): Promise<Entity[]>;
   createAction(body: Record<string, unknown>): Promise<Entity>;
-  configureAuthAction(integrationId: string, body: Record<string, unknown>): Promise<void>;
+  /** Brings the integration's custom auth action to `config`; "found" when it already had it. */
+  configureAuthAction(integrationId: string, config: Record<string, unknown>): Promise<"found" | "updated">;
+  /** The signed-in admin with their roles and permissions (users/me?expand=authorization). */
+  me(): Promise<{ id: string; roleIds: string[]; permissions: string[] }>;
+  /** Whether the org has an integration type (the premium app product) — premium-app validateProductAvailability. */
+  hasIntegrationType(typeId: string): Promise<boolean>;
   deleteAction(id: string): Promise<void>;
 }
 
@@ -65,6 +72,17 @@ export interface PermissionPolicy {
   entityName: string;
   actionSet: string[];
   allowConditions: boolean;
+}
+
+/** Same JSON, whatever the key order (Genesys may return the keys of a stored config in another order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === "object"
+        ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => [k, canonical(v)]))
+        : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 function newSdkClient(region: string, accessToken: string) {
@@ -78,6 +96,7 @@ export function installPlatform(region: string, accessToken: string): InstallPla
   const authorization = new platformClient.AuthorizationApi(client);
   const oauth = new platformClient.OAuthApi(client);
   const integrations = new platformClient.IntegrationsApi(client);
+  const users = new platformClient.UsersApi(client);
 
   async function call<T>(operation: string, run: () => Promise<unknown>): Promise<T> {
     try {
@@ -115,6 +134,7 @@ export function installPlatform(region: string, accessToken: string): InstallPla
       return byName((await call<Listing>("list OAuth clients", () => oauth.getOauthClients())).entities ?? [], name);
     },
     createOAuthClient: (body) => call("create OAuth client", () => oauth.postOauthClients(body as never)),
+    updateOAuthClient: (id, body) => call("update OAuth client", () => oauth.putOauthClient(id, body as never)),
     regenerateOAuthClientSecret: (id) => call("regenerate OAuth client secret", () => oauth.postOauthClientSecret(id)),
     deleteOAuthClient: (id) => call("delete OAuth client", () => oauth.deleteOauthClient(id)),
     async findIntegration(name, typeId) {
@@ -127,6 +147,7 @@ export function installPlatform(region: string, accessToken: string): InstallPla
       const current = await call<{ version?: number }>("read integration config", () => integrations.getIntegrationConfigCurrent(id));
       await call("configure integration", () => integrations.putIntegrationConfigCurrent(id, { body: { ...config, version: current.version ?? 1 } } as never));
     },
+    readIntegrationConfig: (id) => call("read integration config", () => integrations.getIntegrationConfigCurrent(id)),
     enableIntegration: (id) => call("enable integration", () => integrations.patchIntegration(id, { body: { intendedState: "ENABLED" } })),
     deleteIntegration: (id) => call("delete integration", () => integrations.deleteIntegration(id)),
     async findCredential(name) {
@@ -140,11 +161,35 @@ export function installPlatform(region: string, accessToken: string): InstallPla
       return all.filter((a) => a.integrationId === integrationId);
     },
     createAction: (body) => call("create data action", () => integrations.postIntegrationsActions(body as never)),
-    async configureAuthAction(integrationId, body) {
-      // Genesys creates the custom auth action with the integration; Longrun fills in its request and publishes it.
+    async configureAuthAction(integrationId, config) {
+      // Genesys creates the custom auth action itself (id customAuth_-_<integrationId>) once the
+      // integration's credential in credentials.basicAuth is of type userDefinedOAuth, and publishes it
+      // (terraform-provider-genesyscloud docs/guides/custom_auth_action.md). Only its config can change:
+      // draft from the published action, patch the draft, publish with the version Genesys returned
+      // (purecloud-premium-app docs/wizard/scripts/modules/ws-data-actions.js configure()).
       const id = `customAuth_-_${integrationId}`;
-      await call("configure auth action", () => integrations.patchIntegrationsActionDraft(id, body as never));
-      await call("publish auth action", () => integrations.postIntegrationsActionDraftPublish(id, { version: 1 }));
+      const published = await call<{ version?: number; config?: unknown }>("read auth action", () => integrations.getIntegrationsAction(id, { includeConfig: true }));
+      if (sameJson(published.config, config)) return "found";
+      let draft: { version?: number };
+      try {
+        draft = await call("read auth action draft", () => integrations.getIntegrationsActionDraft(id, { includeConfig: true }));
+      } catch (error) {
+        if (!(error instanceof InstallApiError && error.status === 404)) throw error;
+        draft = await call("create auth action draft", () => integrations.postIntegrationsActionDraft(id));
+      }
+      const patched = await call<{ version?: number }>("configure auth action", () => integrations.patchIntegrationsActionDraft(id, { version: draft.version, config } as never));
+      await call("publish auth action", () => integrations.postIntegrationsActionDraftPublish(id, { version: patched.version } as never));
+      return "updated";
+    },
+    async me() {
+      const me = await call<{ id: string; authorization?: { roles?: Array<{ id: string }>; permissions?: string[] } }>("read your Genesys user", () =>
+        users.getUsersMe({ expand: ["authorization"] }),
+      );
+      return { id: me.id, roleIds: (me.authorization?.roles ?? []).map((r) => r.id), permissions: me.authorization?.permissions ?? [] };
+    },
+    async hasIntegrationType(typeId) {
+      const types = await findAll("list integration types", (pageNumber) => integrations.getIntegrationsTypes({ pageSize: 100, pageNumber }));
+      return types.some((t) => t.id === typeId);
     },
     deleteAction: (id) => call("delete data action", () => integrations.deleteIntegrationsAction(id)),
   };

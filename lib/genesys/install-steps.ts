@@ -7,6 +7,7 @@ import { clock } from "@/lib/clock";
 import { createApiClient } from "@/lib/auth/client-credentials";
 import { customAuthConfig, dataActionFile, dataActions } from "@/lib/api/data-action-contracts";
 import { db, transactionOptions } from "@/lib/db/client";
+import { appFoundry } from "@/lib/genesys/app-foundry";
 import { AppError } from "@/lib/errors/app-error";
 import { forgetGenesysClient } from "@/lib/genesys/genesys-client";
 import { InstallApiError, type Entity, type InstallPlatform, type PermissionPolicy } from "@/lib/genesys/install-platform";
@@ -18,6 +19,7 @@ import { addSigningSecret, listSigningSecrets } from "@/lib/webhooks/signing-sec
 export const installNames = {
   role: "Longrun Escalations",
   oauthClient: "Longrun Escalations",
+  panelClient: "Longrun Agent Panel (PKCE)",
   widget: "Longrun Agent Panel",
   dataActions: "Longrun Data Actions",
   credential: "Longrun Data Actions (OAuth)",
@@ -33,6 +35,9 @@ export const escalationPermissions = [
   "architect:flowExecution:view",
   "conversation:callback:create",
   "conversation:communication:view",
+  // Notices to customers nobody else can reach (lib/genesys/genesys-messaging.ts).
+  "conversation:message:create",
+  "conversation:agentlessEmail:send",
 ] as const;
 
 /** What the installing admin must hold to create those objects (GENESYS.md §8). */
@@ -50,13 +55,14 @@ export const installPermissions = [
   "integrations:action:edit",
 ] as const;
 
-export const installSteps = ["register", "role", "oauth-client", "widget", "data-actions", "signing-secret"] as const;
+export const installSteps = ["register", "role", "oauth-client", "panel-client", "widget", "data-actions", "signing-secret"] as const;
 export type InstallStep = (typeof installSteps)[number];
 
 export const stepTitles: Record<InstallStep, string> = {
   register: "Register the organization in Longrun",
   role: "Role with the escalation permissions",
   "oauth-client": "OAuth client (client credentials) holding that role",
+  "panel-client": "OAuth client (code grant with PKCE) agents sign in to the panel with",
   widget: "Interaction widget (agent panel)",
   "data-actions": "Web Services Data Actions integration and data actions",
   "signing-secret": "Webhook signing secret",
@@ -89,11 +95,33 @@ export interface InstallContext {
   actor: string;
   publicBaseUrl: string;
   platform: InstallPlatform;
+  /** How often the oauth-client step asks users/me whether the role grant shows yet (tests shorten it). */
+  grantPollMs?: number;
 }
 
-export function widgetUrl(publicBaseUrl: string): string {
-  return `${publicBaseUrl.replace(/\/+$/, "")}/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}`;
+/**
+ * The interaction widget's URL. {{gcUsePopupAuth}} tells the panel to sign in in a popup where the
+ * identity provider will not load inside the desktop's frame; the query name usePopupAuth is the one
+ * the Client App SDK's own example reads (MyPureCloud/client-app-sdk examples/urlInterpolationDemo.html).
+ * panelClientId names the org's PKCE client (created by the panel-client step).
+ */
+export function widgetUrl(publicBaseUrl: string, panelClientId?: string | null): string {
+  const base = `${publicBaseUrl.replace(/\/+$/, "")}/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}&usePopupAuth={{gcUsePopupAuth}}`;
+  return panelClientId ? `${base}&panelClientId=${encodeURIComponent(panelClientId)}` : base;
 }
+
+/** Where Genesys sends the agent back after the panel's PKCE sign-in (a registered redirect URI of the panel client). */
+export function panelRedirectUri(publicBaseUrl: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, "")}/panel`;
+}
+
+/**
+ * The widget opts in to the Client App SDK lifecycle hooks the panel listens to (bootstrap, focus,
+ * blur, stop), in the advanced configuration format of MyPureCloud/client-app-sdk src/modules/lifecycle.ts.
+ * Not ephemeral: the panel keeps its state while the agent looks at another tab.
+ */
+export const widgetAdvancedConfig = { lifecycle: { ephemeral: false, hooks: { bootstrap: true, focus: true, blur: true, stop: true } } } as const;
+
 
 /** "architect:flow:launch" ×n → one policy per domain and entity, as Genesys stores them. */
 export function permissionPolicies(permissions: readonly string[]): PermissionPolicy[] {
@@ -146,6 +174,46 @@ async function previousDetail(orgId: string, step: InstallStep, key: string): Pr
 
 type Outcome = Omit<StepResult, "step" | "at" | "actor">;
 
+/** Config keys Longrun sets, compared with what Genesys holds (it may add keys of its own). */
+function sameConfig(current: Record<string, unknown>, wanted: Record<string, unknown>): boolean {
+  return Object.entries(wanted).every(([key, value]) => JSON.stringify(sortKeys(current[key])) === JSON.stringify(sortKeys(value)));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!value || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]));
+}
+
+/** The AppFoundry product check of the premium-app wizard (main.js validateProductAvailability), before anything is installed. */
+async function requireProduct(ctx: InstallContext): Promise<void> {
+  const { on, typeId } = appFoundry();
+  if (!on) return;
+  if (!(await ctx.platform.hasIntegrationType(typeId))) {
+    throw new InstallApiError(
+      "check the Longrun product",
+      null,
+      `this organization does not have the Longrun premium app (integration type "${typeId}"): get it from AppFoundry first, or set GENESYS_APPFOUNDRY_CHECKS=off for a self-hosted Longrun`,
+    );
+  }
+}
+
+/** Attempts the oauth-client step makes before it gives up waiting for the grant to show. */
+const grantPollAttempts = 20;
+
+/**
+ * Genesys refuses an OAuth client with a role the admin does not hold, and a fresh grant takes a
+ * moment to show: poll users/me?expand=authorization until it does, as the premium-app wizard does
+ * (docs/wizard/scripts/modules/oauth-client.js configure()).
+ */
+async function waitForRoleGrant(ctx: InstallContext, roleId: string): Promise<void> {
+  for (let attempt = 1; attempt <= grantPollAttempts; attempt++) {
+    if ((await ctx.platform.me()).roleIds.includes(roleId)) return;
+    await new Promise((resolve) => setTimeout(resolve, ctx.grantPollMs ?? 1_000));
+  }
+  throw new InstallApiError("wait for your role grant", null, `Genesys does not show you holding the role "${installNames.role}" yet; run the role step again, then this one`);
+}
+
 const run: Record<InstallStep, (ctx: InstallContext) => Promise<Outcome>> = {
   async register(ctx) {
     const prisma = await db();
@@ -159,20 +227,36 @@ const run: Record<InstallStep, (ctx: InstallContext) => Promise<Outcome>> = {
   },
 
   async role(ctx) {
-    const policies = permissionPolicies(escalationPermissions);
-    const body = { name: installNames.role, description: "Longrun: launch the timeout-handler flow, create callbacks, read conversations.", permissionPolicies: policies };
+    // With the AppFoundry checks on, the role also carries the app's view permission (the premium-app
+    // wizard's role holds integration:<app>:*), so the installer keeps reaching /admin.
+    const permissions = [...escalationPermissions, ...(appFoundry().on ? [appFoundry().viewPermission] : [])];
+    const policies = permissionPolicies(permissions);
+    const body = { name: installNames.role, description: "Longrun: launch the timeout-handler flow, create callbacks, read conversations, message customers (agentless SMS and email).", permissionPolicies: policies };
     const existing = await ctx.platform.findRole(installNames.role);
     const division = await ctx.platform.homeDivision();
+    let outcome: Outcome;
+    let roleId: string;
     if (existing) {
-      const missing = escalationPermissions.filter((p) => !holds(existing.permissionPolicies, p));
-      if (missing.length === 0) return { status: "found", summary: `role "${installNames.role}" already holds the permissions`, details: { roleId: existing.id, divisionId: division.id } };
-      await ctx.platform.updateRole(existing.id, body);
-      return { status: "updated", summary: `role "${installNames.role}" was missing ${missing.join(", ")}; added`, details: { roleId: existing.id, divisionId: division.id } };
+      roleId = existing.id;
+      const missing = permissions.filter((p) => !holds(existing.permissionPolicies, p));
+      if (missing.length === 0) outcome = { status: "found", summary: `role "${installNames.role}" already holds the permissions`, details: { roleId, divisionId: division.id } };
+      else {
+        await ctx.platform.updateRole(existing.id, body);
+        outcome = { status: "updated", summary: `role "${installNames.role}" was missing ${missing.join(", ")}; added`, details: { roleId, divisionId: division.id } };
+      }
+    } else {
+      roleId = (await ctx.platform.createRole(body)).id;
+      outcome = { status: "created", summary: `created role "${installNames.role}" with ${permissions.join(", ")}`, details: { roleId, divisionId: division.id } };
     }
-    const role = await ctx.platform.createRole(body);
-    // Genesys lets an admin grant only roles they hold (GENESYS.md §8), so the installer gets it first.
-    await ctx.platform.addRoleMembers(role.id, [ctx.userId]);
-    return { status: "created", summary: `created role "${installNames.role}" with ${escalationPermissions.join(", ")}`, details: { roleId: role.id, divisionId: division.id } };
+    // Genesys lets an admin give an OAuth client only roles they hold themselves, so the installer is
+    // always a member — also when the role existed (a second admin installs), as the premium-app wizard
+    // does (docs/wizard/scripts/modules/role.js configure(): putAuthorizationRoleUsersAdd).
+    const me = await ctx.platform.me();
+    if (!me.roleIds.includes(roleId)) {
+      await ctx.platform.addRoleMembers(roleId, [ctx.userId]);
+      outcome = { ...outcome, summary: `${outcome.summary}; gave you the role so that you may grant it to Longrun's OAuth client` };
+    }
+    return outcome;
   },
 
   async "oauth-client"(ctx) {
@@ -187,11 +271,13 @@ const run: Record<InstallStep, (ctx: InstallContext) => Promise<Outcome>> = {
     }
     if (existing) {
       // The client exists but Longrun lost (or never stored) its secret: issue a new one rather than a second client.
+      await waitForRoleGrant(ctx, role.id);
       const renewed = await ctx.platform.regenerateOAuthClientSecret(existing.id);
       if (!renewed.secret) throw new InstallApiError("regenerate OAuth client secret", null, "Genesys returned no secret");
       await configureOrg(ctx.orgId, { genesysClientId: existing.id, genesysClientSecret: renewed.secret }, ctx.actor);
       return { status: "updated", summary: `OAuth client "${installNames.oauthClient}" existed; issued a new secret and stored it encrypted`, details: { clientId: existing.id, roleId: role.id } };
     }
+    await waitForRoleGrant(ctx, role.id);
     const created = await ctx.platform.createOAuthClient({
       name: installNames.oauthClient,
       description: "Longrun escalations (timeout-handler flow, callbacks). Created by the Longrun install wizard.",
@@ -205,11 +291,42 @@ const run: Record<InstallStep, (ctx: InstallContext) => Promise<Outcome>> = {
     return { status: "created", summary: `created OAuth client "${installNames.oauthClient}" (client credentials); its secret is stored encrypted`, details: { clientId: created.id, roleId: role.id } };
   },
 
+  async "panel-client"(ctx) {
+    // Implicit-grant clients are no longer issued (GENESYS.md §0): the panel signs agents in with the
+    // authorization code grant and PKCE, which is an OAuth client of authorizedGrantType "CODE" — the
+    // SDK models' enum (CODE | TOKEN | SAML2-BEARER | PASSWORD | CLIENT-CREDENTIALS) has no separate PKCE
+    // value and describes "PKCE-Enabled Code Authorization" under CODE (platform-client-sdk-java
+    // build/docs/OAuthClientRequest.md); the premium-app wizard signs in with loginPKCEGrant on such a
+    // client (docs/wizard/scripts/main.js; config/sample-provisioning-info.js "OAuth AuthCode Client").
+    // Scopes must be set for non-client-credentials clients (terraform-provider-genesyscloud
+    // oauth_client schema); users/me with its authorization needs user-basic-info and authorization:readonly.
+    const redirectUri = panelRedirectUri(ctx.publicBaseUrl);
+    const body = {
+      name: installNames.panelClient,
+      description: "Longrun agent panel: agents sign in with their own Genesys account (authorization code with PKCE). Created by the Longrun install wizard.",
+      authorizedGrantType: "CODE",
+      registeredRedirectUri: [redirectUri],
+      scope: ["user-basic-info", "authorization:readonly"],
+      accessTokenValiditySeconds: 86400,
+    };
+    const existing = await ctx.platform.findOAuthClient(installNames.panelClient);
+    if (existing) {
+      const uris = (existing.registeredRedirectUri as string[] | undefined) ?? [];
+      if (existing.authorizedGrantType === "CODE" && uris.includes(redirectUri)) {
+        return { status: "found", summary: `OAuth client "${installNames.panelClient}" (code grant with PKCE) redirects to ${redirectUri}`, details: { panelClientId: existing.id, redirectUri } };
+      }
+      await ctx.platform.updateOAuthClient(existing.id, { ...body, registeredRedirectUri: [...new Set([...uris, redirectUri])] });
+      return { status: "updated", summary: `OAuth client "${installNames.panelClient}" now uses the code grant and redirects to ${redirectUri}`, details: { panelClientId: existing.id, redirectUri } };
+    }
+    const created = await ctx.platform.createOAuthClient(body);
+    return { status: "created", summary: `created OAuth client "${installNames.panelClient}" (code grant with PKCE) redirecting to ${redirectUri}`, details: { panelClientId: created.id, redirectUri } };
+  },
+
   async widget(ctx) {
-    const url = widgetUrl(ctx.publicBaseUrl);
+    const url = widgetUrl(ctx.publicBaseUrl, await previousDetail(ctx.orgId, "panel-client", "panelClientId"));
     const existing = await ctx.platform.findIntegration(installNames.widget, widgetIntegrationType);
     const integration = existing ?? (await ctx.platform.createIntegration(installNames.widget, widgetIntegrationType));
-    await ctx.platform.configureIntegration(integration.id, {
+    const config = {
       name: installNames.widget,
       notes: "Installed by Longrun. Shows the conversation's long-running workflows to the agent.",
       properties: {
@@ -220,13 +337,18 @@ const run: Record<InstallStep, (ctx: InstallContext) => Promise<Outcome>> = {
         queueIdFilterList: [],
         communicationTypeFilter: "call, callback, chat, email, message",
       },
-      advanced: {},
+      advanced: widgetAdvancedConfig,
       credentials: {},
-    });
-    await ctx.platform.enableIntegration(integration.id);
+    };
+    const current = existing ? await ctx.platform.readIntegrationConfig(integration.id) : null;
+    const upToDate = current !== null && sameConfig(current, config) && existing?.intendedState === "ENABLED";
+    if (!upToDate) {
+      await ctx.platform.configureIntegration(integration.id, config);
+      await ctx.platform.enableIntegration(integration.id);
+    }
     return {
-      status: existing ? "found" : "created",
-      summary: `${existing ? "found" : "created"} interaction widget "${installNames.widget}" → ${url}`,
+      status: !existing ? "created" : upToDate ? "found" : "updated",
+      summary: `${!existing ? "created" : upToDate ? "found" : "updated"} interaction widget "${installNames.widget}" → ${url}`,
       details: { integrationId: integration.id, url },
     };
   },
@@ -271,18 +393,25 @@ const run: Record<InstallStep, (ctx: InstallContext) => Promise<Outcome>> = {
     const integration: Entity = existing ?? (await ctx.platform.createIntegration(installNames.dataActions, dataActionsIntegrationType));
     if (existing) found++;
     else created++;
-    if (!existing || credentialStatus !== "found") {
+    // Genesys reads the credential from credentials.basicAuth whatever its type — also User Defined
+    // (OAuth) — and only then creates the custom auth action (purecloud-premium-app
+    // docs/wizard/scripts/modules/ws-data-actions.js; terraform-provider-genesyscloud
+    // docs/guides/custom_auth_action.md). An install made with another slot is repaired here.
+    const bound = existing ? ((await ctx.platform.readIntegrationConfig(integration.id)).credentials as { basicAuth?: { id?: string } } | undefined)?.basicAuth?.id : undefined;
+    if (!existing || credentialStatus !== "found" || bound !== credential.id) {
       await ctx.platform.configureIntegration(integration.id, {
         name: installNames.dataActions,
         notes: "Installed by Longrun. Calls Longrun's API with a client-credentials token from Longrun's token endpoint.",
         properties: {},
         advanced: {},
-        credentials: { userDefinedOAuth: { id: credential.id } },
+        credentials: { basicAuth: { id: credential.id } },
       });
       await ctx.platform.enableIntegration(integration.id);
-      const auth = customAuthConfig(ctx.publicBaseUrl) as { config: Record<string, unknown> };
-      await ctx.platform.configureAuthAction(integration.id, { name: `${installNames.dataActions} auth`, config: auth.config, version: 1 });
+      if (existing && credentialStatus === "found") credentialStatus = "updated";
     }
+    const auth = customAuthConfig(ctx.publicBaseUrl) as { config: Record<string, unknown> };
+    const authAction = await ctx.platform.configureAuthAction(integration.id, auth.config);
+    if (authAction === "updated" && credentialStatus === "found" && existing) credentialStatus = "updated";
 
     const present = new Set((await ctx.platform.listActions(integration.id)).map((a) => a.name));
     for (const action of dataActions) {
@@ -320,6 +449,7 @@ export async function runInstallStep(step: InstallStep, ctx: InstallContext): Pr
   }
   let result: StepResult;
   try {
+    await requireProduct(ctx);
     const outcome = await run[step](ctx);
     result = { ...outcome, step, at: clock.now().toISOString(), actor: ctx.actor };
   } catch (error) {
@@ -373,6 +503,7 @@ export async function uninstall(ctx: InstallContext): Promise<UninstallResult> {
   await attempt(`credentials "${installNames.credential}"`, () => p.findCredential(installNames.credential), (id) => p.deleteCredential(id));
   await attempt(`interaction widget "${installNames.widget}"`, () => p.findIntegration(installNames.widget, widgetIntegrationType), (id) => p.deleteIntegration(id));
   await attempt(`OAuth client "${installNames.oauthClient}"`, () => p.findOAuthClient(installNames.oauthClient), (id) => p.deleteOAuthClient(id));
+  await attempt(`OAuth client "${installNames.panelClient}"`, () => p.findOAuthClient(installNames.panelClient), (id) => p.deleteOAuthClient(id));
   await attempt(`role "${installNames.role}"`, () => p.findRole(installNames.role), (id) => p.deleteRole(id));
   if (failed.length > 0) {
     await writeAudit({ orgId: ctx.orgId, actor: ctx.actor, action: "org.uninstall_failed", data: { removed, failed } });
@@ -388,6 +519,7 @@ export async function deleteOrgData(orgId: string, actor: string, removed: strin
   const prisma = await db();
   await prisma.$transaction(async (tx) => {
     await tx.delivery.deleteMany({ where: { orgId } });
+    await tx.notice.deleteMany({ where: { orgId } });
     await tx.webhookReceipt.deleteMany({ where: { orgId } });
     await tx.accessToken.deleteMany({ where: { orgId } });
     // Workflows, tasks, events, API clients, signing secrets and the SLA rollup go with the org row (ON DELETE CASCADE).

@@ -1,8 +1,9 @@
 // Figures read from the database at each scrape, so that every instance
 // reports the same backlog: the outbox (deliveries due and waiting, the
-// oldest due one's age) and the dead letters, by delivery kind.
+// oldest due one's age) and the dead letters, by delivery kind; the open
+// customer notices by kind; and this process's connection pool.
 import client from "prom-client";
-import { db } from "@/lib/db/client";
+import { db, poolStats } from "@/lib/db/client";
 import { addScrapeCollector } from "@/lib/metrics/metrics-registry";
 
 interface DeliveryCount {
@@ -13,6 +14,39 @@ interface DeliveryCount {
 }
 
 export function registerDatabaseGauges(): void {
+  addScrapeCollector("pool", (registry) => {
+    const connections = new client.Gauge({
+      name: "longrun_db_pool_connections",
+      help: "This process's PostgreSQL pool: total (open), idle, in_use, and waiting (queries queued for a connection; above 0 for long means the pool or the database is the limit)",
+      labelNames: ["state"] as const,
+      registers: [registry],
+    });
+    const size = new client.Gauge({ name: "longrun_db_pool_max", help: "DATABASE_POOL_SIZE: the pool's most connections", registers: [registry] });
+    return async () => {
+      const stats = poolStats();
+      size.set(Number(process.env.DATABASE_POOL_SIZE ?? 20));
+      if (!stats) return;
+      connections.set({ state: "total" }, stats.total);
+      connections.set({ state: "idle" }, stats.idle);
+      connections.set({ state: "in_use" }, stats.total - stats.idle);
+      connections.set({ state: "waiting" }, stats.waiting);
+    };
+  });
+
+  addScrapeCollector("notices", (registry) => {
+    const open = new client.Gauge({
+      name: "longrun_notices_open",
+      help: "Customer notices waiting for someone to act on them (status OPEN), by kind",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    });
+    return async () => {
+      const prisma = await db();
+      const rows = await prisma.notice.groupBy({ by: ["kind"], where: { status: "OPEN" }, _count: { _all: true } });
+      open.reset();
+      for (const row of rows) open.set({ kind: row.kind }, row._count._all);
+    };
+  });
   addScrapeCollector("outbox", (registry) => {
     const backlog = new client.Gauge({
       name: "longrun_outbox_backlog",

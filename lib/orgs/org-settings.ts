@@ -2,6 +2,7 @@
 // and always read through this schema, so a missing field has its default.
 import { z } from "zod";
 import { normalizeStatusWord, statusMeanings, type StatusVocabulary } from "@/lib/domain/callback-result";
+import { languageTagSchema, noticeTemplatesSchema } from "@/lib/notices/notice-templates";
 
 const seconds = z.int().min(5).max(7 * 24 * 3600);
 
@@ -34,6 +35,24 @@ export const taskTypeSettingsSchema = z.strictObject({
   statusWords: statusWordsSchema.optional(),
 });
 
+/**
+ * How Longrun tells a customer whom no flow or callback can reach, through
+ * Genesys agentless messaging (GENESYS.md §0; genesys/README.md "Notices").
+ * Without a sender the notice stays open for admins to handle.
+ */
+export const noticeSettingsSchema = z.strictObject({
+  /** A provisioned Genesys SMS number (E.164): SendAgentlessOutboundMessageRequest.fromAddress. */
+  smsFromAddress: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "an E.164 number such as +13175550100 (a number provisioned for SMS in Genesys)").optional(),
+  /** The sender of agentless email (AgentlessEmailSendRequestDto.fromAddress): an address of an outbound email domain of the org. */
+  emailFromAddress: z.email({ error: "an email address of the org's outbound domain" }).max(254).optional(),
+  emailFromName: z.string().trim().min(1).max(100).optional(),
+  /** The language of a customer whose workflow says none. */
+  defaultLanguage: languageTagSchema.default("en"),
+  /** Per language and kind (delayed, completed, failed); missing ones use the built-in English words. */
+  templates: noticeTemplatesSchema.default({}),
+});
+export type NoticeSettings = z.infer<typeof noticeSettingsSchema>;
+
 export const orgSettingsSchema = z.strictObject({
   taskTimeoutSeconds: seconds.default(900),
   heartbeatTimeoutSeconds: seconds.optional(),
@@ -42,6 +61,7 @@ export const orgSettingsSchema = z.strictObject({
   timeoutHandlerFlowId: z.string().min(1).max(100).optional(),
   callbackQueueId: z.string().min(1).max(100).optional(),
   specialistQueueName: z.string().min(1).max(200).optional(),
+  notices: noticeSettingsSchema.optional(),
   /** Vendor words for every task type (a task type's own words win). */
   statusWords: statusWordsSchema.optional(),
   taskTypes: z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), taskTypeSettingsSchema).default({}),

@@ -3,9 +3,10 @@
 // and their latest events.
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
-import type { Event, Task, Workflow } from "@/lib/generated/prisma/client";
+import type { Event, Notice, Task, Workflow } from "@/lib/generated/prisma/client";
+import { latestNoticesOf } from "@/lib/notices/customer-notices";
 import type { EscalationPath, TaskStatus, WorkflowStatus } from "@/lib/domain/workflow-machine";
-import type { PanelEvent, PanelSnapshot, PanelTask, PanelWorkflow } from "@/lib/panel/panel-types";
+import type { PanelEvent, PanelNotice, PanelSnapshot, PanelTask, PanelWorkflow } from "@/lib/panel/panel-types";
 
 /** A conversation rarely has more than a handful; the newest are the ones an agent cares about. */
 export const maxWorkflowsPerConversation = 20;
@@ -22,7 +23,6 @@ function toPanelEvent(e: Event): PanelEvent {
 }
 
 function toPanelTask(task: Task): PanelTask {
-  const settled = task.status === "SUCCEEDED" || task.status === "FAILED" || task.lateResult;
   return {
     id: task.id,
     type: task.type,
@@ -33,14 +33,28 @@ function toPanelTask(task: Task): PanelTask {
     completed_at: task.completedAt?.toISOString() ?? null,
     timed_out_at: task.timedOutAt?.toISOString() ?? null,
     result_status: task.resultStatus,
-    success: settled ? task.failureReason === null : null,
+    // The domain's verdict, stored with the result (the same one the API and Genesys get).
+    success: task.resultSuccess,
     failure_reason: task.failureReason,
     late_result: task.lateResult,
     result_data: task.resultData ?? null,
   };
 }
 
-export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFirstEvents: Event[], truncated: boolean): PanelWorkflow {
+export function toPanelNotice(notice: Notice | null | undefined): PanelNotice | null {
+  if (!notice) return null;
+  return {
+    state: notice.status === "SENT" ? "sent" : notice.status === "RESOLVED" ? "resolved" : "open",
+    channel: notice.channel === "sms" || notice.channel === "email" ? notice.channel : null,
+    recipient: notice.recipient,
+    reason: notice.reason,
+    resolution: notice.resolution,
+    resolved_by: notice.resolvedBy,
+    at: (notice.resolvedAt ?? notice.createdAt).toISOString(),
+  };
+}
+
+export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFirstEvents: Event[], truncated: boolean, notice: Notice | null = null): PanelWorkflow {
   const events = [...newestFirstEvents].reverse().map(toPanelEvent);
   const forTask = (e: PanelEvent) => task !== null && newestFirstEvents.some((raw) => raw.id.toString() === e.id && raw.taskId === task.id);
   const escalated = [...events].reverse().find((e) => e.type === "ESCALATED" && forTask(e) && isPath(e.data?.path));
@@ -56,6 +70,7 @@ export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFir
     task: task ? toPanelTask(task) : null,
     escalation: escalated ? { path: escalated.data!.path as EscalationPath, at: escalated.created_at } : null,
     escalation_planned: timedOut ? (timedOut.data!.path as EscalationPath) : null,
+    notice: toPanelNotice(notice),
     events,
     events_truncated: truncated,
   };
@@ -69,13 +84,14 @@ export async function loadConversationSnapshot(orgId: string, conversationId: st
     take: maxWorkflowsPerConversation,
   });
   const taskIds = workflows.map((w) => w.currentTaskId).filter((id): id is string => id !== null);
-  const [tasks, eventLists] = await Promise.all([
+  const [tasks, eventLists, notices] = await Promise.all([
     taskIds.length > 0 ? prisma.task.findMany({ where: { orgId, id: { in: taskIds } } }) : Promise.resolve([] as Task[]),
     Promise.all(
       workflows.map((w) =>
         prisma.event.findMany({ where: { orgId, workflowId: w.id }, orderBy: { id: "desc" }, take: maxEventsPerWorkflow + 1 }),
       ),
     ),
+    latestNoticesOf(orgId, workflows.filter((w) => w.status === "NOTIFIED" || w.status === "COMPLETED" || w.status === "FAILED").map((w) => w.id)),
   ]);
   const taskById = new Map(tasks.map((t) => [t.id, t]));
   return {
@@ -83,7 +99,7 @@ export async function loadConversationSnapshot(orgId: string, conversationId: st
     generated_at: clock.now().toISOString(),
     workflows: workflows.map((w, i) => {
       const events = eventLists[i] ?? [];
-      return toPanelWorkflow(w, w.currentTaskId ? (taskById.get(w.currentTaskId) ?? null) : null, events.slice(0, maxEventsPerWorkflow), events.length > maxEventsPerWorkflow);
+      return toPanelWorkflow(w, w.currentTaskId ? (taskById.get(w.currentTaskId) ?? null) : null, events.slice(0, maxEventsPerWorkflow), events.length > maxEventsPerWorkflow, notices.get(w.id) ?? null);
     }),
   };
 }

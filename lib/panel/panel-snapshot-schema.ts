@@ -39,6 +39,17 @@ export const panelSnapshotSchema = z
           .nullable(),
         escalation: z.object({ path: escalationPath, at: z.iso.datetime() }).nullable(),
         escalation_planned: escalationPath.nullable(),
+        notice: z
+          .object({
+            state: z.enum(["sent", "open", "resolved"]),
+            channel: z.enum(["sms", "email"]).nullable(),
+            recipient: z.string().nullable(),
+            reason: z.string().nullable(),
+            resolution: z.string().nullable(),
+            resolved_by: z.string().nullable(),
+            at: z.iso.datetime(),
+          })
+          .nullable(),
         events: z.array(
           z.object({
             id: z.string(),

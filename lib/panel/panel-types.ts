@@ -35,6 +35,22 @@ export interface PanelEscalation {
   at: string;
 }
 
+/**
+ * What became of the customer's notice, when Longrun fell back to one: only
+ * "sent" means the customer was told (Genesys accepted the SMS or email).
+ */
+export interface PanelNotice {
+  state: "sent" | "open" | "resolved";
+  channel: "sms" | "email" | null;
+  recipient: string | null;
+  /** Why no flow, callback or message reached the customer. */
+  reason: string | null;
+  /** What the admin who resolved it wrote. */
+  resolution: string | null;
+  resolved_by: string | null;
+  at: string;
+}
+
 export interface PanelWorkflow {
   workflow_id: string;
   customer_id: string;
@@ -48,6 +64,8 @@ export interface PanelWorkflow {
   escalation: PanelEscalation | null;
   /** Planned escalation path from the TASK_TIMED_OUT event, before it went out. */
   escalation_planned: EscalationPath | null;
+  /** The latest notice for the customer, if Longrun fell back to one. */
+  notice: PanelNotice | null;
   events: PanelEvent[];
   /** True when older events were left out of `events`. */
   events_truncated: boolean;

@@ -1,7 +1,8 @@
-// What changed between two snapshots, in words: the screen-reader
+// What changed between two snapshots, in the agent's words: the screen-reader
 // announcement and the desktop toasts for outcomes (completed, failed, timed out).
+import type { Translator } from "@/lib/i18n/messages";
 import type { PanelSnapshot, PanelWorkflow } from "@/lib/panel/panel-types";
-import { headline, outcomeOf, taskTypeWords, workflowStatusWords } from "@/lib/panel/status-words";
+import { headline, outcomeOf, statusOf, workflowTitle, type TaskTypeNames } from "@/lib/panel/status-words";
 
 export interface Toast {
   id: string;
@@ -15,16 +16,12 @@ export interface SnapshotChanges {
   toasts: Toast[];
 }
 
-export function workflowTitle(workflow: PanelWorkflow): string {
-  return workflow.task ? taskTypeWords(workflow.task.type) : "Workflow";
-}
-
 function taskMoment(workflow: PanelWorkflow): string {
   const t = workflow.task;
   return t ? `${t.id}:${t.status}:${t.late_result}` : "";
 }
 
-export function snapshotChanges(previous: PanelSnapshot | null, next: PanelSnapshot): SnapshotChanges {
+export function snapshotChanges(previous: PanelSnapshot | null, next: PanelSnapshot, t: Translator, names: TaskTypeNames = {}): SnapshotChanges {
   // The first snapshot is what the agent sees on opening: nothing to announce.
   if (!previous) return { announcements: [], toasts: [] };
   const before = new Map(previous.workflows.map((w) => [w.workflow_id, w]));
@@ -32,19 +29,20 @@ export function snapshotChanges(previous: PanelSnapshot | null, next: PanelSnaps
   const toasts: Toast[] = [];
   for (const workflow of next.workflows) {
     const old = before.get(workflow.workflow_id);
-    const title = workflowTitle(workflow);
+    const task = workflowTitle(workflow, t, names);
+    const status = statusOf(workflow, t).label;
     if (!old) {
-      announcements.push(`New workflow: ${title}, ${workflowStatusWords[workflow.status].label}.`);
+      announcements.push(t("announce.newWorkflow", { task, status }));
       continue;
     }
     if (old.status === workflow.status && taskMoment(old) === taskMoment(workflow)) continue;
-    announcements.push(`${title}: ${workflowStatusWords[workflow.status].label}. ${headline(workflow)}`);
+    announcements.push(t("announce.changed", { task, status, headline: headline(workflow, t, names) }));
     const outcome = outcomeOf(workflow);
     if (outcome && (outcome !== outcomeOf(old) || old.task?.late_result !== workflow.task?.late_result)) {
       toasts.push({
         id: `longrun-${workflow.workflow_id}`,
-        title: outcome === "completed" ? `${title} completed` : outcome === "failed" ? `${title} failed` : `${title} timed out`,
-        message: headline(workflow),
+        title: outcome === "completed" ? t("toast.completed", { task }) : outcome === "failed" ? t("toast.failed", { task }) : t("toast.timedOut", { task }),
+        message: headline(workflow, t, names),
         type: outcome === "completed" ? "success" : outcome === "failed" ? "error" : "info",
       });
     }

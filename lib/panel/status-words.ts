@@ -1,52 +1,79 @@
-// The words and colours an agent reads at a glance. One place, so the card,
-// the timeline, the screen-reader announcements and the desktop toasts say
-// the same thing.
-import type { EscalationPath, TaskStatus, WorkflowStatus } from "@/lib/domain/workflow-machine";
+// The words and colours an agent reads at a glance. One place maps each
+// state to its catalogue key, so the card, the timeline, the screen-reader
+// announcements and the desktop toasts say the same thing in every language.
+// A new state (a step of a process, a dead letter, a guidance line) gets a
+// tone here and its words in lib/i18n/catalogues/*.
+import type { EscalationPath, WorkflowStatus } from "@/lib/domain/workflow-machine";
+import type { Translator } from "@/lib/i18n/messages";
 import type { PanelEvent, PanelWorkflow } from "@/lib/panel/panel-types";
+import { shortError } from "@/lib/panel/panel-glance";
 
-/** Colour families; the stylesheet maps each to a foreground/background pair with AA contrast. */
+/** Colour families; the stylesheet maps each to Spark's tokens with AA contrast. */
 export type Tone = "progress" | "success" | "danger" | "warning" | "neutral";
 
-export interface StatusWords {
-  label: string;
-  tone: Tone;
+export const workflowTone: Record<WorkflowStatus, Tone> = {
+  INITIATED: "neutral",
+  PENDING: "progress",
+  COMPLETED: "success",
+  FAILED: "danger",
+  TIMED_OUT: "warning",
+  ESCALATED: "warning",
+  CALLBACK_SCHEDULED: "warning",
+  NOTIFIED: "warning",
+  CANCELLED: "neutral",
+};
+
+/** Spark's gux-badge accents for each tone. */
+export const badgeAccent: Record<Tone, "info" | "success" | "warning" | "error" | "inherit"> = {
+  progress: "info",
+  success: "success",
+  danger: "error",
+  warning: "warning",
+  neutral: "inherit",
+};
+
+/**
+ * The badge's words and tone. A notice counts as telling the customer only
+ * when Genesys accepted the SMS or email; an open one needs someone to act.
+ */
+export function statusOf(workflow: PanelWorkflow, t: Translator): { label: string; tone: Tone } {
+  if (workflow.status === "NOTIFIED" && workflow.notice) {
+    if (workflow.notice.state === "sent") return { label: t("status.notice.sent"), tone: "warning" };
+    if (workflow.notice.state === "open") return { label: t("status.notice.open"), tone: "danger" };
+    return { label: t("status.notice.resolved"), tone: "warning" };
+  }
+  return { label: t(`status.workflow.${workflow.status}`), tone: workflowTone[workflow.status] };
 }
 
-export const workflowStatusWords: Record<WorkflowStatus, StatusWords> = {
-  INITIATED: { label: "Started", tone: "neutral" },
-  PENDING: { label: "In progress", tone: "progress" },
-  COMPLETED: { label: "Completed", tone: "success" },
-  FAILED: { label: "Failed", tone: "danger" },
-  TIMED_OUT: { label: "Timed out", tone: "warning" },
-  ESCALATED: { label: "Escalated", tone: "warning" },
-  CALLBACK_SCHEDULED: { label: "Callback scheduled", tone: "warning" },
-  NOTIFIED: { label: "Customer notified", tone: "warning" },
-  CANCELLED: { label: "Cancelled", tone: "neutral" },
-};
+/** What became of the notice, said plainly: only a message Genesys accepted counts; an open notice says who must act. */
+export function noticeWords(workflow: PanelWorkflow, t: Translator): string {
+  const notice = workflow.notice;
+  if (!notice) return t("notice.recorded");
+  switch (notice.state) {
+    case "sent":
+      return t(notice.channel === "email" ? "notice.sentEmail" : "notice.sentSms", { recipient: notice.recipient ?? "none" });
+    case "resolved": {
+      // Audit actors read "admin:Name (user id)": the agent needs the name.
+      const who = notice.resolved_by ? notice.resolved_by.replace(/^admin:/, "").replace(/\s*\(.*\)$/, "") : t("notice.anAdmin");
+      return t("notice.resolved", { who, resolution: notice.resolution ?? t("notice.resolvedDefault") });
+    }
+    case "open":
+      return t("notice.open", { reason: notice.reason ?? t("notice.noWay") });
+  }
+}
 
-export const taskStatusWords: Record<TaskStatus, string> = {
-  QUEUED: "Sending to the external system",
-  ACCEPTED: "Accepted, waiting for the result",
-  SUCCEEDED: "Succeeded",
-  FAILED: "Failed",
-  TIMED_OUT: "No answer by the deadline",
-  CANCELLED: "Cancelled",
-};
-
-/** What Longrun did (past tense) for each escalation path. */
-export const escalationDoneWords: Record<EscalationPath, string> = {
-  FLOW: "launched the timeout flow while the customer is still connected",
-  CALLBACK: "scheduled a callback to the customer",
-  NOTICE: "sent the customer a notice",
-};
+/** Task types the org named (settings) win; otherwise FRAUD_VERIFICATION → "Fraud verification". */
+export type TaskTypeNames = Readonly<Record<string, string>>;
 
 const smallWords = new Set(["a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to"]);
 
 /** FRAUD_VERIFICATION → "Fraud verification"; ERP_ORDER_LOOKUP → "ERP order lookup" (short all-caps words read as acronyms). */
-export function taskTypeWords(type: string): string {
+export function taskTypeWords(type: string, names: TaskTypeNames = {}): string {
+  const named = names[type];
+  if (named && named.trim() !== "") return named.trim();
   const shouting = type === type.toUpperCase();
   const words = type
-    .replace(/[_\-.]+/g, " ")
+    .replace(/[_\-.:]+/g, " ")
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .trim()
     .split(/\s+/)
@@ -57,6 +84,10 @@ export function taskTypeWords(type: string): string {
   return [first.charAt(0).toUpperCase() + first.slice(1), ...rest].join(" ");
 }
 
+export function workflowTitle(workflow: PanelWorkflow, t: Translator, names: TaskTypeNames = {}): string {
+  return workflow.task ? taskTypeWords(workflow.task.type, names) : t("taskType.unnamed");
+}
+
 function isEscalationPath(value: unknown): value is EscalationPath {
   return value === "FLOW" || value === "CALLBACK" || value === "NOTICE";
 }
@@ -65,84 +96,94 @@ function text(value: unknown): string | null {
   return typeof value === "string" && value.trim() !== "" ? value : null;
 }
 
-/** One line that tells the agent what is going on, and what to tell the customer. */
-export function headline(workflow: PanelWorkflow): string {
+export function escalationPathOf(workflow: PanelWorkflow): EscalationPath {
+  return workflow.escalation?.path ?? (workflow.status === "ESCALATED" ? "FLOW" : workflow.status === "CALLBACK_SCHEDULED" ? "CALLBACK" : "NOTICE");
+}
+
+const escalatedHeadline = { FLOW: "headline.escalatedFlow", CALLBACK: "headline.escalatedCallback", NOTICE: "headline.escalatedNotice" } as const;
+const escalatedEvent = { FLOW: "event.ESCALATED_FLOW", CALLBACK: "event.ESCALATED_CALLBACK", NOTICE: "event.ESCALATED_NOTICE" } as const;
+
+/** One line that tells the agent what is going on, and what to tell the customer. An external system's error appears here, shortened, and nowhere else on the card. */
+export function headline(workflow: PanelWorkflow, t: Translator, names: TaskTypeNames = {}): string {
   const task = workflow.task;
-  const what = task ? taskTypeWords(task.type) : "The workflow";
+  const what = workflowTitle(workflow, t, names);
   switch (workflow.status) {
     case "INITIATED":
-      return "Started; no task has been sent yet.";
+      return t("headline.started");
     case "PENDING":
-      return task?.status === "QUEUED" ? `${what}: sending to the external system.` : `Waiting for the result: ${what}.`;
+      return task?.status === "QUEUED" ? t("headline.sending", { task: what }) : t("headline.waiting", { task: what });
     case "COMPLETED":
-      return task?.late_result ? `${what} succeeded (late).` : `${what} succeeded.`;
+      return task?.late_result ? t("headline.succeededLate", { task: what }) : t("headline.succeeded", { task: what });
     case "FAILED": {
-      const reason = task?.failure_reason;
-      const late = task?.late_result ? " (late)" : "";
-      return reason ? `${what} failed${late}: ${reason}` : `${what} failed${late}.`;
+      const reason = task?.failure_reason ? shortError(task.failure_reason).short : null;
+      if (task?.late_result) return reason ? t("headline.failedLateReason", { task: what, reason }) : t("headline.failedLate", { task: what });
+      return reason ? t("headline.failedReason", { task: what, reason }) : t("headline.failed", { task: what });
     }
     case "TIMED_OUT":
-      return `${what} did not answer in time; Longrun is escalating.`;
+      return t("headline.timedOut", { task: what });
     case "ESCALATED":
     case "CALLBACK_SCHEDULED":
     case "NOTIFIED": {
-      const path = workflow.escalation?.path ?? (workflow.status === "ESCALATED" ? "FLOW" : workflow.status === "CALLBACK_SCHEDULED" ? "CALLBACK" : "NOTICE");
-      return `${what} did not answer in time; Longrun ${escalationDoneWords[path]}.`;
+      const path = escalationPathOf(workflow);
+      if (path === "NOTICE") return t("headline.noticed", { task: what, notice: noticeWords(workflow, t) });
+      return t(escalatedHeadline[path], { task: what });
     }
     case "CANCELLED": {
       const cancelled = [...workflow.events].reverse().find((e) => e.type === "WORKFLOW_CANCELLED");
       const reason = text(cancelled?.data?.reason);
-      return reason ? `Cancelled: ${reason}` : "Cancelled.";
+      return reason ? t("headline.cancelledReason", { reason }) : t("headline.cancelled");
     }
   }
 }
 
-/** The timeline's sentence for one audit event. */
-export function eventWords(event: PanelEvent): string {
+/** The timeline's sentence for one audit event (heartbeats are summarised by the timeline itself). */
+export function eventWords(event: PanelEvent, t: Translator, names: TaskTypeNames = {}): string {
   const data = event.data ?? {};
   switch (event.type) {
     case "WORKFLOW_INITIATED":
-      return "Workflow started";
+      return t("event.WORKFLOW_INITIATED");
     case "TASK_DISPATCHED": {
       const type = text(data.task_type);
-      return type ? `${taskTypeWords(type)} requested` : "Task requested";
+      return type ? t("event.TASK_DISPATCHED", { task: taskTypeWords(type, names) }) : t("event.TASK_DISPATCHED_UNNAMED");
     }
     case "TASK_ACCEPTED":
-      return "External system accepted the task";
+      return t("event.TASK_ACCEPTED");
     case "TASK_HEARTBEAT":
-      return "External system is still working; deadline extended";
+      return t("event.heartbeats", { count: 1 });
     case "TASK_SUCCEEDED":
-      return "Result: success";
-    case "TASK_FAILED": {
-      const reason = text(data.reason) ?? text(data.status);
-      return reason ? `Result: failed (${reason})` : "Result: failed";
-    }
+      return t("event.TASK_SUCCEEDED");
+    case "TASK_FAILED":
+      // The reason is on the card's headline already: shown once.
+      return t("event.TASK_FAILED");
     case "TASK_TIMED_OUT":
-      return "No result by the deadline";
+      return t("event.TASK_TIMED_OUT");
     case "ESCALATED":
-      return isEscalationPath(data.path) ? `Longrun ${escalationDoneWords[data.path]}` : "Longrun escalated";
-    case "LATE_RESULT": {
-      const outcome = data.success === true ? "success" : data.success === false ? "failed" : "received";
-      const reason = data.success === false ? text(data.reason) : null;
-      return `Late result: ${outcome}${reason ? ` (${reason})` : ""}`;
+    case "RESULT_FOLLOWED_UP": {
+      if (data.path === "NOTICE") {
+        if (data.notice === "sent") return t(data.channel === "email" ? "event.NOTICE_SENT_EMAIL" : "event.NOTICE_SENT_SMS");
+        if (data.notice === "open") return t("event.NOTICE_OPEN");
+      }
+      if (event.type === "RESULT_FOLLOWED_UP") return data.path === "CALLBACK" ? t("event.FOLLOWED_UP_CALLBACK") : data.path === "FLOW" ? t("event.FOLLOWED_UP_FLOW") : t("event.RESULT_FOLLOWED_UP");
+      if (data.path === "NOTICE") return t("event.ESCALATED_NOTICE_UNREACHED");
+      return isEscalationPath(data.path) ? t(escalatedEvent[data.path]) : t("event.ESCALATED");
     }
+    case "LATE_RESULT":
+      return data.success === true ? t("event.LATE_RESULT_SUCCESS") : data.success === false ? t("event.LATE_RESULT_FAILED") : t("event.LATE_RESULT");
     case "WORKFLOW_CANCELLED": {
       const reason = text(data.reason);
-      return reason ? `Cancelled: ${reason}` : "Cancelled";
+      return reason ? t("event.WORKFLOW_CANCELLED_REASON", { reason }) : t("event.WORKFLOW_CANCELLED");
     }
     default:
-      return taskTypeWords(event.type.toLowerCase());
+      return t("event.other", { type: taskTypeWords(event.type.toLowerCase()) });
   }
 }
 
-export const actorWords: Record<string, string> = {
-  "data-action": "Architect flow",
-  callback: "external system",
-  cron: "Longrun (timeout check)",
-  agent: "agent",
-  admin: "admin",
-  outbox: "Longrun",
-};
+const knownActors = ["data-action", "callback", "cron", "agent", "admin", "outbox"] as const;
+
+export function actorWords(actor: string, t: Translator): string {
+  const known = knownActors.find((a) => a === actor);
+  return known ? t(`actor.${known}`) : t("actor.other", { actor });
+}
 
 /** Final outcomes worth a desktop toast; null for anything else. */
 export function outcomeOf(workflow: PanelWorkflow): "completed" | "failed" | "timed-out" | null {

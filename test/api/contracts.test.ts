@@ -11,9 +11,12 @@ import { GET as getWorkflow } from "@/app/api/v1/workflows/[id]/route";
 import { POST as dispatch } from "@/app/api/v1/workflows/[id]/tasks/route";
 import { POST as cancel } from "@/app/api/v1/workflows/[id]/cancel/route";
 import { POST as token } from "@/app/api/oauth/token/route";
+import { POST as callback } from "@/app/api/v1/webhooks/flow/callback/[id]/route";
+import { GET as cronTimeouts } from "@/app/api/cron/timeouts/route";
+import { clock } from "@/lib/clock";
 import { contractFiles, customAuthFile, dataActions, placeholderBaseUrl, type DataActionDefinition } from "@/lib/api/data-action-contracts";
 import { apiOperations, httpMethods } from "@/lib/api/openapi";
-import { call, newOrg, type TestOrg } from "@/test/support/api";
+import { call, newOrg, signed, type TestOrg } from "@/test/support/api";
 import { renderVelocity, translateResponse, type ResponseConfig } from "@/test/support/velocity";
 import { newSchemaValidator } from "@/test/support/json-schema";
 
@@ -136,10 +139,12 @@ async function runAction(action: DataActionDefinition, input: Record<string, str
   const output = translateResponse(file.config.response, raw) as Record<string, unknown>;
   expectValid(file.contract.output.successSchema, output);
   const apiBody = JSON.parse(raw) as Record<string, unknown>;
-  // Every flat output is the API's field, or the default where the API says null.
+  // The API never answers JSON null: Genesys would pass it through instead of applying the default.
+  expect(Object.entries(apiBody).filter(([, v]) => v === null).map(([k]) => k), `${action.name}: null fields`).toEqual([]);
+  // Every flat output is the API's field, or the default where the API left the field out.
   for (const [name, value] of Object.entries(output)) {
     const fromApi = apiBody[name];
-    if (fromApi === null) expect(value, name).toEqual(JSON.parse(file.config.response.translationMapDefaults[name]!));
+    if (fromApi === undefined) expect(value, name).toEqual(JSON.parse(file.config.response.translationMapDefaults[name]!));
     else expect(value, name).toEqual(fromApi);
   }
   return { status: res.status, apiBody, sent, output };
@@ -161,18 +166,19 @@ describe("each data action on its example input", () => {
     const workflowId = randomUUID();
     await runAction(byOperation("initiateWorkflow"), { ...byOperation("initiateWorkflow").example, workflow_id: workflowId });
     const run = await runAction(byOperation("getWorkflow"), { workflow_id: workflowId });
-    expect(run.apiBody.task_status).toBeNull();
+    expect(run.apiBody).not.toHaveProperty("task_status");
     expect(run.output).toMatchObject({ workflow_id: workflowId, status: "INITIATED", task_id: "", task_status: "", task_result_success: false, task_late_result: false });
     expect(Object.values(run.output)).not.toContain(null);
   });
 
-  it("Dispatch Task: inserts payload_json as the payload, is accepted (202), then Get Workflow Status shows the task", async () => {
+  it("Dispatch Task: sends the payload's separate fields escaped (quotes, newlines), is accepted (202), then Get Workflow Status shows the task", async () => {
     const workflowId = randomUUID();
     await runAction(byOperation("initiateWorkflow"), { ...byOperation("initiateWorkflow").example, workflow_id: workflowId });
     const action = byOperation("dispatchTask");
     const run = await runAction(action, { ...action.example, workflow_id: workflowId });
     expect(run.status).toBe(202);
-    expect(run.sent).toEqual({ task_type: action.example.task_type, payload: JSON.parse(action.example.payload_json!) });
+    const { customer_ani, reference, note } = action.example;
+    expect(run.sent).toEqual({ task_type: action.example.task_type, payload: { customer_ani, reference, note } });
     expect(run.output).toMatchObject({ workflow_id: workflowId, status: "ACCEPTED", task_status: "QUEUED", version: 2 });
     expect(run.output.callback_url).toContain(`/api/v1/webhooks/flow/callback/${workflowId}`);
 
@@ -180,18 +186,12 @@ describe("each data action on its example input", () => {
     expect(status.output).toMatchObject({ status: "PENDING", task_id: run.output.task_id, task_type: "FRAUD_VERIFICATION", task_status: "QUEUED" });
   });
 
-  it("Dispatch Task: payload_json that is not JSON makes the action fail with Longrun's 400, not a half-made task", async () => {
+  it("Dispatch Task: fields a flow leaves out are empty strings, still valid JSON", async () => {
     const workflowId = randomUUID();
     await runAction(byOperation("initiateWorkflow"), { ...byOperation("initiateWorkflow").example, workflow_id: workflowId });
-    const file = await committed<ActionFile>(byOperation("dispatchTask").file);
-    const context = { input: { workflow_id: workflowId, task_type: "X", payload_json: "{amount: 1}" }, authResponse };
-    const res = await call(dispatch, `/api/v1/workflows/${workflowId}/tasks`, {
-      params: { id: workflowId },
-      rawBody: renderVelocity(file.config.request.requestTemplate, context),
-      headers: { "content-type": "application/json", authorization: renderVelocity(file.config.request.headers.Authorization!, context) },
-    });
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("INVALID_JSON");
+    const run = await runAction(byOperation("dispatchTask"), { workflow_id: workflowId, task_type: "FRAUD_VERIFICATION" });
+    expect(run.status).toBe(202);
+    expect(run.sent).toEqual({ task_type: "FRAUD_VERIFICATION", payload: { customer_ani: "", reference: "", note: "" } });
   });
 
   it("Cancel Workflow: escapes the reason (quotes, newlines) and outputs the cancelled workflow", async () => {
@@ -201,5 +201,138 @@ describe("each data action on its example input", () => {
     const run = await runAction(action, { ...action.example, workflow_id: workflowId });
     expect(run.sent).toEqual({ reason: action.example.reason });
     expect(run.output).toEqual({ workflow_id: workflowId, status: "CANCELLED", version: 2 });
+  });
+});
+
+describe("Get Workflow Status and Cancel Workflow on real API answers in every state", () => {
+  const cronAuth = { authorization: `Bearer ${process.env.CRON_SECRET}` };
+  let restoreClock: (() => void) | null = null;
+
+  async function newWorkflow(): Promise<string> {
+    const workflowId = randomUUID();
+    await runAction(byOperation("initiateWorkflow"), { ...byOperation("initiateWorkflow").example, workflow_id: workflowId });
+    return workflowId;
+  }
+
+  async function newTask(workflowId: string, timeoutSeconds?: number): Promise<{ callbackUrl: string; taskId: string }> {
+    // Registered only (dispatch: false), as a flow that calls the orchestrator itself would.
+    const body = { task_type: "FRAUD_VERIFICATION", payload: {}, dispatch: false, ...(timeoutSeconds ? { timeout: timeoutSeconds } : {}) };
+    const res = await call(dispatch, `/api/v1/workflows/${workflowId}/tasks`, { params: { id: workflowId }, body, token: org.token });
+    expect(res.status, await res.clone().text()).toBe(202);
+    const accepted = (await res.json()) as { callback_url: string; task_id: string };
+    return { callbackUrl: accepted.callback_url, taskId: accepted.task_id };
+  }
+
+  async function report(callbackUrl: string, body: Record<string, unknown>): Promise<void> {
+    const url = new URL(callbackUrl);
+    const raw = JSON.stringify(body);
+    const res = await call(callback, url.pathname + url.search, { params: { id: url.pathname.split("/").pop()! }, rawBody: raw, headers: signed(org.signingSecret, raw) });
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+
+  async function timeOut(): Promise<void> {
+    const later = new Date(clock.now().getTime() + 10 * 60_000);
+    restoreClock?.();
+    restoreClock = clock.set(() => later);
+    const res = await call(cronTimeouts, "/api/cron/timeouts", { headers: cronAuth });
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+
+  const status = (workflowId: string) => runAction(byOperation("getWorkflow"), { workflow_id: workflowId });
+
+  const states: Array<{ name: string; arrange: () => Promise<string>; expected: Record<string, unknown> }> = [
+    {
+      name: "without a task",
+      arrange: newWorkflow,
+      expected: { status: "INITIATED", task_id: "", task_status: "", task_result_success: false, task_failure_reason: "", task_result_json: "", callback_url: "", deadline_at: "" },
+    },
+    {
+      name: "with a running task",
+      arrange: async () => {
+        const id = await newWorkflow();
+        await newTask(id);
+        return id;
+      },
+      expected: { status: "PENDING", task_status: "ACCEPTED", task_result_success: false, task_result_status: "", task_failure_reason: "", task_result_json: "" },
+    },
+    {
+      name: "succeeded",
+      arrange: async () => {
+        const id = await newWorkflow();
+        await report((await newTask(id)).callbackUrl, { result: "SUCCESS", result_data: { score: 712 } });
+        return id;
+      },
+      expected: { status: "COMPLETED", task_status: "SUCCEEDED", task_result_success: true, task_failure_reason: "", task_result_json: JSON.stringify({ score: 712 }), task_late_result: false },
+    },
+    {
+      name: "failed",
+      arrange: async () => {
+        const id = await newWorkflow();
+        await report((await newTask(id)).callbackUrl, { result: "FAILURE", reason: "card blocked" });
+        return id;
+      },
+      expected: { status: "FAILED", task_status: "FAILED", task_result_success: false, task_result_json: "", task_late_result: false },
+    },
+    {
+      name: "timed out",
+      arrange: async () => {
+        const id = await newWorkflow();
+        await newTask(id, 60);
+        await timeOut();
+        return id;
+      },
+      // The timeout job escalates at once (no Genesys credentials here: a notice), so the workflow may be past TIMED_OUT.
+      expected: { task_status: "TIMED_OUT", task_result_success: false, task_result_status: "", task_result_json: "", task_late_result: false },
+    },
+    {
+      name: "with a late result",
+      arrange: async () => {
+        const id = await newWorkflow();
+        const { callbackUrl } = await newTask(id, 60);
+        await timeOut();
+        await report(callbackUrl, { result: "SUCCESS", result_data: { late: true } });
+        return id;
+      },
+      expected: { task_status: "TIMED_OUT", task_late_result: true, task_result_success: true, task_result_json: JSON.stringify({ late: true }) },
+    },
+    {
+      name: "cancelled",
+      arrange: async () => {
+        const id = await newWorkflow();
+        await newTask(id);
+        // Cancel Workflow's own answer went through the same checks in runAction (no nulls, its successSchema).
+        const cancelled = await runAction(byOperation("cancelWorkflow"), { workflow_id: id, reason: "caller hung up" });
+        expect(cancelled.output).toEqual({ workflow_id: id, status: "CANCELLED", version: 3 });
+        return id;
+      },
+      expected: { status: "CANCELLED", task_result_success: false, task_result_json: "" },
+    },
+  ];
+
+  for (const state of states) {
+    it(`a workflow ${state.name}: every output typed, none null, defaults where the API left a field out`, async () => {
+      try {
+        const workflowId = await state.arrange();
+        const run = await status(workflowId);
+        expect(run.output).toMatchObject({ workflow_id: workflowId, ...state.expected });
+        // Every output of the contract is there (runAction validated it against successSchema).
+        const file = await committed<ActionFile>(byOperation("getWorkflow").file);
+        expect(Object.keys(run.output).sort()).toEqual(Object.keys(file.contract.output.successSchema.properties as Record<string, unknown>).sort());
+      } finally {
+        restoreClock?.();
+        restoreClock = null;
+      }
+    });
+  }
+
+  it("a present JSON null would not take the default: Genesys passes it through and the contract refuses it", async () => {
+    const file = await committed<ActionFile>(byOperation("getWorkflow").file);
+    const workflowId = await newWorkflow();
+    const body = JSON.parse(await (await call(getWorkflow, `/api/v1/workflows/${workflowId}`, { params: { id: workflowId }, token: org.token })).text()) as Record<string, unknown>;
+    const withNull = { ...body, task_status: null };
+    const output = translateResponse(file.config.response, JSON.stringify(withNull)) as Record<string, unknown>;
+    expect(output.task_status).toBeNull();
+    const validate = ajv.compile(file.contract.output.successSchema);
+    expect(validate(output)).toBe(false);
   });
 });

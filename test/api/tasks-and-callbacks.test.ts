@@ -9,7 +9,6 @@ import { POST as callback } from "@/app/api/v1/webhooks/flow/callback/[id]/route
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
 import { processOutbox } from "@/lib/outbox/process-outbox";
-import "@/lib/outbox/handlers";
 import { interpretCallbackResult } from "@/lib/domain/callback-result";
 import { applyCommand, loadWorkflow } from "@/lib/workflows/workflow-store";
 import { call, jsonOf, newOrg, signed, workflowBody, type TestOrg } from "@/test/support/api";
@@ -166,8 +165,9 @@ describe("callbacks", () => {
     expect(await jsonOf(res)).toMatchObject({ workflow_id: workflowId, task_id, status: "COMPLETED", task_status: "SUCCEEDED", version: 3, late_result: false });
     expect(await view(workflowId)).toMatchObject({
       status: "COMPLETED", task_status: "SUCCEEDED", task_result_status: "COMPLETED", task_result_success: true,
-      task_result_json: JSON.stringify({ score: 712, decision: "approve" }), task_failure_reason: null,
+      task_result_json: JSON.stringify({ score: 712, decision: "approve" }),
     });
+    expect(await view(workflowId)).not.toHaveProperty("task_failure_reason");
     expect(await eventTypes(workflowId)).toEqual(["WORKFLOW_INITIATED", "TASK_DISPATCHED", "TASK_SUCCEEDED"]);
   });
 
@@ -254,7 +254,7 @@ describe("callbacks", () => {
     const { callback_url, task_id } = await startTask(workflowId, { task_type: "FRAUD_VERIFICATION", payload: {}, timeout: 60 });
     const later = new Date(clock.now().getTime() + 120_000);
     restoreClock = clock.set(() => later);
-    await applyCommand(org.orgId, workflowId, { type: "TIME_OUT", taskId: task_id, path: "FLOW" }, { actor: "cron", requestId: null });
+    await applyCommand(org.orgId, workflowId, { type: "TIME_OUT", taskId: task_id, sessionLimitSeconds: 1200 }, { actor: "cron", requestId: null });
     const res = await postCallback(callback_url, { result: "SUCCESS", result_data: { score: 1 } });
     expect(res.status).toBe(200);
     expect(await jsonOf(res)).toMatchObject({ late_result: true, status: "COMPLETED", task_status: "TIMED_OUT" });
@@ -270,17 +270,17 @@ describe("callbacks", () => {
     const { task_id } = await startTask(workflowId, { task_type: "FRAUD_VERIFICATION", payload: {}, timeout: 60 });
     const later = new Date(clock.now().getTime() + 120_000);
     restoreClock = clock.set(() => later);
-    await applyCommand(org.orgId, workflowId, { type: "TIME_OUT", taskId: task_id, path: "FLOW" }, { actor: "cron", requestId: null });
+    await applyCommand(org.orgId, workflowId, { type: "TIME_OUT", taskId: task_id, sessionLimitSeconds: 1200 }, { actor: "cron", requestId: null });
     const prisma = await db();
     const readByCallback = await loadWorkflow(prisma, org.orgId, workflowId);
     await applyCommand(org.orgId, workflowId, { type: "ESCALATION_DELIVERED", taskId: task_id, path: "FLOW" }, { actor: "cron", requestId: null });
-    const result = interpretCallbackResult({ result: "SUCCESS" })!;
+    const result = interpretCallbackResult({ result: "SUCCESS", result_data: { score: 1 } })!;
     const applied = await applyCommand(
       org.orgId,
       workflowId,
       { type: "RECORD_RESULT", taskId: task_id, expectedVersion: readByCallback.workflow.version, result },
       { actor: "callback", requestId: null },
-      { loaded: readByCallback, taskResult: { resultStatus: result.status, resultData: { score: 1 }, failureReason: null } },
+      { loaded: readByCallback },
     );
     expect(applied.task).toMatchObject({ lateResult: true, resultData: { score: 1 } });
     expect((await eventTypes(workflowId)).slice(-2)).toEqual(["ESCALATED", "LATE_RESULT"]);

@@ -111,8 +111,10 @@ describe("GET /api/v1/workflows/{id}", () => {
     const view = await jsonOf(res);
     expect(view).toMatchObject({
       workflow_id: body.workflow_id, customer_id: "CUST-1001", conversation_id: body.conversation_id, status: "INITIATED", version: 1,
-      task_id: null, task_status: null, task_late_result: false, deadline_at: null,
+      task_late_result: false,
     });
+    // No value is left out, never null (Architect's translationMapDefaults apply only to missing fields).
+    for (const empty of ["task_id", "task_status", "deadline_at"]) expect(view).not.toHaveProperty(empty);
     for (const [key, value] of Object.entries(view)) {
       if (key === "task_result_data") continue;
       expect(value === null || typeof value !== "object", `${key} is flat`).toBe(true);

@@ -155,14 +155,15 @@ describe("admin console", () => {
     platform.failOnce("POST", "/api/v2/integrations/credentials", 500);
     await page.getByTestId("run-install").click();
     await page.locator('[data-step="data-actions"][data-status="failed"]').waitFor();
-    for (const step of ["register", "role", "oauth-client", "widget"]) await expect(page.getByTestId(`status-${step}`).textContent()).resolves.toBe("created");
+    for (const step of ["register", "role", "oauth-client", "panel-client", "widget"]) await expect(page.getByTestId(`status-${step}`).textContent()).resolves.toBe("created");
     await expect(page.getByTestId("summary-data-actions").textContent()).resolves.toContain("500");
     await expect(page.getByTestId("status-signing-secret").textContent()).resolves.toBe("not run");
     await shot("install-failed-step");
 
     await page.getByTestId("retry-data-actions").click();
     await page.locator('[data-step="data-actions"][data-status="created"]').waitFor();
-    expect(platform.counts()).toEqual({ roles: 1, oauthClients: 1, integrations: 2, credentials: 1, actions: dataActions.length });
+    // Two OAuth clients: client credentials for escalations, code grant (PKCE) for the panel.
+    expect(platform.counts()).toEqual({ roles: 1, oauthClients: 2, integrations: 2, credentials: 1, actions: dataActions.length });
 
     await page.getByTestId("run-install").click();
     await page.locator('[data-step="signing-secret"][data-status="created"]').waitFor();
@@ -177,7 +178,7 @@ describe("admin console", () => {
     await page.reload();
     await page.getByTestId("run-install").click();
     await page.locator('[data-step="signing-secret"][data-status="found"]').waitFor();
-    for (const step of ["register", "role", "oauth-client", "widget", "data-actions"]) await expect(page.getByTestId(`status-${step}`).textContent()).resolves.toBe("found");
+    for (const step of ["register", "role", "oauth-client", "panel-client", "widget", "data-actions"]) await expect(page.getByTestId(`status-${step}`).textContent()).resolves.toBe("found");
     expect(platform.counts()).toEqual(counts);
     const creates = genesys.requests.slice(requestsBefore).filter((r) => r.method === "POST" && r.path.startsWith("/api/v2/"));
     expect(creates).toEqual([]);
@@ -185,7 +186,10 @@ describe("admin console", () => {
     await shot("install-rerun");
 
     const widget = platform.records.integrations.find((i) => i.integrationType.id === "embedded-client-app-interaction-widget")!;
-    expect((widget.config.properties as { url: string }).url).toBe(`${appUrl}/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}`);
+    const panelClient = platform.records.oauthClients.find((c) => c.authorizedGrantType === "CODE")!;
+    expect((widget.config.properties as { url: string }).url).toBe(
+      `${appUrl}/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}&usePopupAuth={{gcUsePopupAuth}}&panelClientId=${panelClient.id}`,
+    );
   });
 
   it("changes settings with validation, shows the session-limit warning, and audits the change", async () => {

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { resetEnvCache } from "@/lib/env";
 import { issueAccessToken } from "@/lib/auth/client-credentials";
 import { admissionOf } from "@/lib/auth/admin-auth-options";
 import { dataActions } from "@/lib/api/data-action-contracts";
@@ -59,6 +60,7 @@ function context(orgId: string): InstallContext {
     actor: "admin:Ada Admin (11111111-2222-3333-4444-555555555555)",
     publicBaseUrl: base,
     platform: installPlatform("mypurecloud.com", adminToken),
+    grantPollMs: 5,
   };
 }
 
@@ -89,6 +91,8 @@ describe("install wizard", () => {
         { domain: "architect", entityName: "flowExecution", actionSet: ["view"], allowConditions: false },
         { domain: "conversation", entityName: "callback", actionSet: ["create"], allowConditions: false },
         { domain: "conversation", entityName: "communication", actionSet: ["view"], allowConditions: false },
+        { domain: "conversation", entityName: "message", actionSet: ["create"], allowConditions: false },
+        { domain: "conversation", entityName: "agentlessEmail", actionSet: ["send"], allowConditions: false },
       ],
     });
     const roleId = fake.records.roles[0]!.id;
@@ -123,7 +127,14 @@ describe("install wizard", () => {
     const widget = fake.records.integrations.find((i) => i.name === "Longrun Agent Panel")!;
     const widgetConfig = seen.find((r) => r.method === "PUT" && r.path === `/api/v2/integrations/${widget.id}/config/current`)!.body as { properties: Record<string, unknown>; version: number };
     expect(widgetConfig.version).toBe(1);
-    expect(widgetConfig.properties.url).toBe(`${base}/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}`);
+    const panelClient = fake.records.oauthClients.find((c) => c.name === "Longrun Agent Panel (PKCE)")!;
+    expect(widgetConfig.properties.url).toBe(
+      `${base}/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}&usePopupAuth={{gcUsePopupAuth}}&panelClientId=${panelClient.id}`,
+    );
+    // The panel's sign-in client: code grant (PKCE), redirecting to the panel, with the scopes users/me needs.
+    expect(panelClient).toMatchObject({ authorizedGrantType: "CODE", registeredRedirectUri: [`${base}/panel`], scope: ["user-basic-info", "authorization:readonly"] });
+    // The Client App SDK lifecycle hooks the panel listens to.
+    expect((widgetConfig as unknown as { advanced: unknown }).advanced).toEqual({ lifecycle: { ephemeral: false, hooks: { bootstrap: true, focus: true, blur: true, stop: true } } });
     expect(widgetConfig.properties.sandbox).toContain("allow-scripts");
     expect(seen.find((r) => r.method === "PATCH" && r.path === `/api/v2/integrations/${widget.id}`)?.body).toEqual({ intendedState: "ENABLED" });
     expect(widget.intendedState).toBe("ENABLED");
@@ -135,10 +146,13 @@ describe("install wizard", () => {
     const token = await issueAccessToken({ clientId: credentialPost.credentialFields.clientId!, clientSecret: credentialPost.credentialFields.clientSecret! }, undefined);
     expect(token.scope).toBe("workflows:read workflows:write processes:read processes:write");
     const actionsIntegration = fake.records.integrations.find((i) => i.name === "Longrun Data Actions")!;
-    expect(actionsIntegration.config.credentials).toEqual({ userDefinedOAuth: { id: fake.records.credentials[0]!.id } });
-    expect(fake.records.authActions[`customAuth_-_${actionsIntegration.id}`]?.published).toBe(true);
-    const authDraft = fake.records.authActions[`customAuth_-_${actionsIntegration.id}`]!.draft as { config: { request: { requestUrlTemplate: string } } };
-    expect(authDraft.config.request.requestUrlTemplate).toBe(`${base}/api/oauth/token`);
+    // The credential sits in the slot Genesys reads (basicAuth, also for User Defined (OAuth)), so Genesys made the auth action.
+    expect(actionsIntegration.config.credentials).toEqual({ basicAuth: { id: fake.records.credentials[0]!.id } });
+    const authAction = fake.records.authActions[`customAuth_-_${actionsIntegration.id}`]!;
+    expect(authAction.draft).toBeNull();
+    expect(authAction.publications).toBe(1);
+    expect((authAction.published.config as { request: { requestUrlTemplate: string } }).request.requestUrlTemplate).toBe(`${base}/api/oauth/token`);
+    expect(fake.records.refusals).toEqual([]);
     expect(fake.records.actions.map((a) => a.name).sort()).toEqual(dataActions.map((a) => a.name).sort());
     for (const action of fake.records.actions) {
       expect(action.integrationId).toBe(actionsIntegration.id);
@@ -175,6 +189,10 @@ describe("install wizard", () => {
     expect(await prisma.apiClient.count({ where: { orgId } })).toBe(clientsBefore);
     expect((await prisma.org.findUniqueOrThrow({ where: { id: orgId } })).genesysClientSecretEnc).toBe(secretBefore);
     expect(await prisma.signingSecret.count({ where: { orgId } })).toBe(1);
+    // The auth action was read, found configured and left alone: no draft, no second publication.
+    const auth = Object.values(fake.records.authActions)[0]!;
+    expect(auth.publications).toBe(1);
+    expect(seen.some((r) => r.path.includes("/draft"))).toBe(false);
   });
 
   it("records a failed step, and a retry of that step alone completes the install without duplicates", async () => {
@@ -191,7 +209,7 @@ describe("install wizard", () => {
 
     const retry = await runInstallStep("oauth-client", ctx);
     expect(retry.status).toBe("created");
-    expect(fake.records.oauthClients).toHaveLength(1);
+    expect(fake.records.oauthClients.filter((c) => c.name === "Longrun Escalations")).toHaveLength(1);
     expect(installComplete(await installState(orgId))).toBe(true);
   });
 
@@ -224,9 +242,10 @@ describe("install wizard", () => {
     await prisma.org.update({ where: { id: orgId }, data: { genesysClientId: null, genesysClientSecretEnc: null } });
     const again = await runInstallStep("oauth-client", context(orgId));
     expect(again.status).toBe("updated");
-    expect(fake.records.oauthClients).toHaveLength(1);
+    const escalationClients = fake.records.oauthClients.filter((c) => c.name === "Longrun Escalations");
+    expect(escalationClients).toHaveLength(1);
     const org = await prisma.org.findUniqueOrThrow({ where: { id: orgId } });
-    expect(open(org.genesysClientSecretEnc!)).toBe(fake.records.oauthClients[0]!.secret);
+    expect(open(org.genesysClientSecretEnc!)).toBe(escalationClients[0]!.secret);
   });
 
   it("refuses steps before the org is registered", async () => {
@@ -267,6 +286,138 @@ describe("install wizard", () => {
     const second = await uninstall(ctx);
     expect(second.dataDeleted).toBe(true);
     expect(fake.counts().oauthClients).toBe(0);
+  });
+});
+
+describe("install wizard against Genesys's rules", () => {
+  const oauthCredential = { name: "c", type: { name: "userDefinedOAuth" }, credentialFields: { clientId: "a", clientSecret: "b", loginUrl: `${base}/api/oauth/token` } };
+
+  it("Genesys makes the custom auth action only for a User Defined (OAuth) credential in the basicAuth slot", async () => {
+    fake = createPlatformFake();
+    const platform = installPlatform("mypurecloud.com", adminToken);
+    const credential = await platform.createCredential(oauthCredential);
+    const wrong = await platform.createIntegration("wrong slot", "custom-rest-actions");
+    await platform.configureIntegration(wrong.id, { name: "wrong slot", properties: {}, advanced: {}, credentials: { userDefinedOAuth: { id: credential.id } } });
+    expect(fake.records.authActions[`customAuth_-_${wrong.id}`]).toBeUndefined();
+    await expect(platform.configureAuthAction(wrong.id, { request: {} })).rejects.toMatchObject({ status: 404 });
+
+    const right = await platform.createIntegration("right slot", "custom-rest-actions");
+    await platform.configureIntegration(right.id, { name: "right slot", properties: {}, advanced: {}, credentials: { basicAuth: { id: credential.id } } });
+    expect(fake.records.authActions[`customAuth_-_${right.id}`]?.published.version).toBe(1);
+  });
+
+  it("patching or publishing the auth action with a stale version is refused with 409; the wizard uses the versions Genesys returns", async () => {
+    fake = createPlatformFake();
+    const platform = installPlatform("mypurecloud.com", adminToken);
+    const credential = await platform.createCredential(oauthCredential);
+    const integration = await platform.createIntegration("x", "custom-rest-actions");
+    await platform.configureIntegration(integration.id, { name: "x", properties: {}, advanced: {}, credentials: { basicAuth: { id: credential.id } } });
+    const id = `customAuth_-_${integration.id}`;
+    const q = new URLSearchParams();
+    expect(fake.handle("POST", `/api/v2/integrations/actions/${id}/draft`, q, "").status).toBe(200);
+    // The fixed version 1 Longrun once sent: refused, the draft is newer than the published action.
+    expect(fake.handle("PATCH", `/api/v2/integrations/actions/${id}/draft`, q, JSON.stringify({ version: 1, config: {} })).status).toBe(409);
+    const draftVersion = fake.records.authActions[id]!.draft!.version;
+    expect(fake.handle("PATCH", `/api/v2/integrations/actions/${id}/draft`, q, JSON.stringify({ version: draftVersion, config: { request: {} } })).status).toBe(200);
+    expect(fake.handle("POST", `/api/v2/integrations/actions/${id}/draft/publish`, q, JSON.stringify({ version: draftVersion })).status).toBe(409);
+
+    // The wizard's own path reuses the open draft and publishes what Genesys returned.
+    const config = { request: { requestUrlTemplate: `${base}/api/oauth/token` }, response: {} };
+    expect(await platform.configureAuthAction(integration.id, config)).toBe("updated");
+    expect(fake.records.authActions[id]).toMatchObject({ draft: null, publications: 1, published: { config } });
+    expect(await platform.configureAuthAction(integration.id, config)).toBe("found");
+    expect(fake.records.authActions[id]!.publications).toBe(1);
+  });
+
+  it("repairs an install whose credential sat in the wrong slot, and configures the auth action Genesys then makes", async () => {
+    fake = createPlatformFake();
+    const orgId = randomUUID();
+    const ctx = context(orgId);
+    await runAll(ctx);
+    const integration = fake.records.integrations.find((i) => i.name === "Longrun Data Actions")!;
+    // What the old wizard left behind: the credential under userDefinedOAuth, so no auth action at all.
+    integration.config = { ...integration.config, credentials: { userDefinedOAuth: { id: fake.records.credentials[0]!.id } } };
+    delete fake.records.authActions[`customAuth_-_${integration.id}`];
+    const again = await runInstallStep("data-actions", ctx);
+    expect(again.status).toBe("updated");
+    expect(integration.config.credentials).toEqual({ basicAuth: { id: fake.records.credentials[0]!.id } });
+    expect(fake.records.authActions[`customAuth_-_${integration.id}`]!.publications).toBe(1);
+  });
+
+  it("gives the installer the role even when it already existed (a second admin installs)", async () => {
+    fake = createPlatformFake();
+    const first = context(randomUUID());
+    await runAll(first);
+    const secondAdmin = "99999999-2222-3333-4444-555555555555";
+    const ctx = { ...context(randomUUID()), userId: secondAdmin, platform: installPlatform("mypurecloud.com", adminToken) };
+    // The second admin calls as themselves.
+    const handle = fake.handle.bind(fake);
+    fake.handle = (m, p, q, b) => handle(m, p, q, b, secondAdmin);
+    const role = await runInstallStep("register", ctx).then(() => runInstallStep("role", ctx));
+    expect(role.status).toBe("found");
+    expect(role.summary).toContain("gave you the role");
+    expect(fake.records.roleMembers[fake.records.roles[0]!.id]).toEqual(expect.arrayContaining([first.userId, secondAdmin]));
+    fake.handle = handle;
+  });
+
+  it("waits until users/me shows the grant before it creates the client-credentials client", async () => {
+    fake = createPlatformFake({ grantVisibleAfterReads: 3 });
+    const ctx = context(randomUUID());
+    await runInstallStep("register", ctx);
+    await runInstallStep("role", ctx);
+    const client = await runInstallStep("oauth-client", ctx);
+    expect(client.status).toBe("created");
+    const order = seen.map((r) => `${r.method} ${r.path}`);
+    const created = order.indexOf("POST /api/v2/oauth/clients");
+    expect(order.slice(0, created).filter((r) => r === "GET /api/v2/users/me").length).toBeGreaterThanOrEqual(3);
+    expect(fake.records.refusals).toEqual([]);
+  });
+
+  it("Genesys refuses a client-credentials client with a role the admin does not hold", async () => {
+    fake = createPlatformFake();
+    const ctx = context(randomUUID());
+    await runInstallStep("register", ctx);
+    await runInstallStep("role", ctx);
+    const roleId = fake.records.roles[0]!.id;
+    fake.records.roleMembers[roleId] = [];
+    const platform = installPlatform("mypurecloud.com", adminToken);
+    await expect(platform.createOAuthClient({ name: "x", authorizedGrantType: "CLIENT-CREDENTIALS", roleDivisions: [{ roleId, divisionId: "d" }] })).rejects.toMatchObject({ status: 400 });
+    expect(fake.records.refusals.map((r) => r.message)).toEqual([`you cannot grant roles you do not hold: ${roleId}`]);
+    // The wizard step does not send that request: it waits for the grant, then says what to do.
+    const step = await runInstallStep("oauth-client", ctx);
+    expect(step.status).toBe("failed");
+    expect(step.summary).toContain("does not show you holding the role");
+    expect(fake.records.oauthClients).toHaveLength(0);
+  });
+
+  describe("with the AppFoundry checks on", () => {
+    beforeAll(() => {
+      process.env.GENESYS_APPFOUNDRY_CHECKS = "on";
+      resetEnvCache();
+    });
+    afterAll(() => {
+      process.env.GENESYS_APPFOUNDRY_CHECKS = "off";
+      resetEnvCache();
+    });
+
+    it("installs nothing into an org without the Longrun product, and says why", async () => {
+      fake = createPlatformFake({ integrationTypes: ["custom-rest-actions", "embedded-client-app-interaction-widget"] });
+      const ctx = context(randomUUID());
+      const result = await runInstallStep("register", ctx);
+      expect(result.status).toBe("failed");
+      expect(result.summary).toContain('integration type "premium-app-example"');
+      expect(seen.some((r) => r.path === "/api/v2/integrations/types")).toBe(true);
+      expect(seen.filter((r) => r.method !== "GET")).toEqual([]);
+      const prisma = await db();
+      expect(await prisma.org.findUnique({ where: { id: ctx.orgId } })).toBeNull();
+    });
+
+    it("installs into an org with the product, and the role carries the app's view permission", async () => {
+      fake = createPlatformFake();
+      const results = await runAll(context(randomUUID()));
+      expect(results.map((r) => r.status)).toEqual(installSteps.map(() => "created"));
+      expect(fake.records.roles[0]!.permissionPolicies).toContainEqual({ domain: "integration", entityName: "examplePremiumApp", actionSet: ["view"], allowConditions: false });
+    });
   });
 });
 

@@ -102,6 +102,37 @@ export function startGenesysFake(region = "mypurecloud.com"): GenesysFake {
       if (custom) return reply(custom);
       return HttpResponse.json({ conversation: { id: `callback-conv-${requests.length}` }, callbackIdentifiers: [] }, { status: 200 });
     }),
+    // Agentless SMS: refuses what the SDK model marks required or out of range
+    // (SendAgentlessOutboundMessageRequest: fromAddress, toAddressMessengerType, textBody for SMS ≤ 765, E.164 toAddress).
+    http.post(`${api}/api/v2/conversations/messages/agentless`, async ({ request }) => {
+      const entry = await record(request);
+      const custom = scripted("POST /api/v2/conversations/messages/agentless");
+      if (custom) return reply(custom);
+      const body = (entry.body ?? {}) as Record<string, unknown>;
+      const problem =
+        typeof body.fromAddress !== "string" || body.fromAddress === "" ? "fromAddress is required"
+        : !["sms", "whatsapp", "open"].includes(String(body.toAddressMessengerType)) ? "toAddressMessengerType must be sms, whatsapp or open"
+        : body.toAddressMessengerType === "sms" && (typeof body.textBody !== "string" || body.textBody.length === 0) ? "textBody is required for sms"
+        : typeof body.textBody === "string" && body.textBody.length > 765 ? "textBody exceeds 765 characters"
+        : body.toAddressMessengerType === "sms" && !/^\+[1-9]\d{6,14}$/.test(String(body.toAddress)) ? "toAddress must be E.164"
+        : null;
+      if (problem) return HttpResponse.json({ status: 400, code: "bad.request", message: problem }, { status: 400 });
+      return HttpResponse.json({ id: `msg-${requests.length}`, conversationId: `sms-conv-${requests.length}`, fromAddress: body.fromAddress, toAddress: body.toAddress, messengerType: "sms" });
+    }),
+    // Agentless email (AgentlessEmailSendRequestDto: senderType, fromAddress.email, exactly one of toAddresses).
+    http.post(`${api}/api/v2/conversations/emails/agentless`, async ({ request }) => {
+      const entry = await record(request);
+      const custom = scripted("POST /api/v2/conversations/emails/agentless");
+      if (custom) return reply(custom);
+      const body = (entry.body ?? {}) as { senderType?: unknown; fromAddress?: { email?: unknown }; toAddresses?: unknown[] };
+      const problem =
+        body.senderType !== "Outbound" ? "senderType must be Outbound"
+        : typeof body.fromAddress?.email !== "string" ? "fromAddress.email is required"
+        : !Array.isArray(body.toAddresses) || body.toAddresses.length !== 1 ? "exactly one recipient is supported"
+        : null;
+      if (problem) return HttpResponse.json({ status: 400, code: "bad.request", message: problem }, { status: 400 });
+      return HttpResponse.json({ id: `email-${requests.length}`, conversationId: `email-conv-${requests.length}`, senderType: "Outbound", dateCreated: new Date().toISOString() });
+    }),
   );
   server.listen({ onUnhandledRequest: "bypass" });
 

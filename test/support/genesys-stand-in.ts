@@ -230,15 +230,16 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
         username: user.email,
         selfUri: `/api/v2/users/${user.id}`,
         ...(expand.includes("organization") ? { organization: { id: user.orgId, name: user.orgName, selfUri: `/api/v2/organizations/${user.orgId}` } } : {}),
-        ...(expand.includes("authorization") ? { authorization: { roles: [], permissions: user.permissions } } : {}),
+        ...(expand.includes("authorization") ? { authorization: { roles: platform ? platform.rolesShownTo(user.id) : [], permissions: user.permissions } } : {}),
       },
     };
   };
 
   let platform: PlatformFake | null = null;
   const platformRoute: RouteHandler = (request) => {
-    if (!bearer(request)) return genesysError(401, "bad.credentials", "Invalid login credentials.");
-    return platform!.handle(request.method, request.path, request.query, request.body);
+    const record = bearer(request);
+    if (!record) return genesysError(401, "bad.credentials", "Invalid login credentials.");
+    return platform!.handle(request.method, request.path, request.query, request.body, record.userId ?? undefined);
   };
 
   const builtIn = new Map<string, RouteHandler>([
@@ -336,7 +337,19 @@ export interface PlatformRecords {
   integrations: Array<Record<string, unknown> & { id: string; name: string; integrationType: { id: string }; intendedState: string; config: Record<string, unknown> & { version: number } }>;
   credentials: Array<Record<string, unknown> & { id: string; name: string }>;
   actions: Array<Record<string, unknown> & { id: string; name: string; integrationId: string }>;
-  authActions: Record<string, { draft: unknown; published: boolean }>;
+  /** Custom auth actions Genesys made itself (one per custom-rest-actions integration whose basicAuth slot holds a userDefinedOAuth credential). */
+  authActions: Record<string, { published: { version: number; config: unknown }; draft: { version: number; config: unknown } | null; publications: number }>;
+  /** Every body Genesys refused, with why: tests assert a refusal happened for the right reason. */
+  refusals: Array<{ route: string; status: number; message: string }>;
+}
+
+export interface PlatformFakeOptions {
+  /** The Genesys user calling (the installing admin) when the caller is not known from a token (msw). */
+  userId?: string;
+  /** Integration types the org has: the AppFoundry product check looks for the premium app's. */
+  integrationTypes?: string[];
+  /** users/me shows a new role grant only after this many reads (Genesys takes a moment). */
+  grantVisibleAfterReads?: number;
 }
 
 export interface PlatformFake {
@@ -344,7 +357,9 @@ export interface PlatformFake {
   /** The next request matching method and path pattern (e.g. "POST", "/api/v2/oauth/clients") answers `status` once. */
   failOnce(method: string, pattern: string, status?: number): void;
   handles(method: string, path: string): boolean;
-  handle(method: string, path: string, query: URLSearchParams, body: string): StandInReply;
+  handle(method: string, path: string, query: URLSearchParams, body: string, caller?: string): StandInReply;
+  /** The roles users/me shows for a user now (counts as one read). */
+  rolesShownTo(userId: string): Array<{ id: string; name: string }>;
   /** How many objects of each kind exist. */
   counts(): Record<"roles" | "oauthClients" | "integrations" | "credentials" | "actions", number>;
 }
@@ -373,9 +388,18 @@ const platformPatterns = [
   "GET /api/v2/integrations/actions",
   "POST /api/v2/integrations/actions",
   "DELETE /api/v2/integrations/actions/{id}",
+  "GET /api/v2/integrations/actions/{id}",
+  "GET /api/v2/integrations/actions/{id}/draft",
+  "POST /api/v2/integrations/actions/{id}/draft",
   "PATCH /api/v2/integrations/actions/{id}/draft",
   "POST /api/v2/integrations/actions/{id}/draft/publish",
+  "GET /api/v2/integrations/types",
+  "PUT /api/v2/oauth/clients/{id}",
+  "GET /api/v2/users/me",
 ] as const;
+
+/** What Genesys puts in a fresh custom auth action before anyone configures it. */
+const defaultAuthConfig = { request: { requestUrlTemplate: "", requestType: "POST", headers: {}, requestTemplate: "${input.rawRequest}" }, response: { translationMap: {}, translationMapDefaults: {}, successTemplate: "${rawResult}" } };
 
 function patternMatch(pattern: string, method: string, path: string): string[] | null {
   const [m, p] = pattern.split(" ") as [string, string];
@@ -391,8 +415,55 @@ function patternMatch(pattern: string, method: string, path: string): string[] |
   return params;
 }
 
-export function createPlatformFake(): PlatformFake {
-  const records: PlatformRecords = { roles: [], roleMembers: {}, oauthClients: [], integrations: [], credentials: [], actions: [], authActions: {} };
+export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformFake {
+  const records: PlatformRecords = { roles: [], roleMembers: {}, oauthClients: [], integrations: [], credentials: [], actions: [], authActions: {}, refusals: [] };
+  const integrationTypes = options.integrationTypes ?? ["premium-app-example", "embedded-client-app-interaction-widget", "custom-rest-actions", "purecloud-data-actions"];
+  /** roleId → userId → users/me reads left before the grant shows. */
+  const pendingGrants = new Map<string, Map<string, number>>();
+  const refuse = (route: string, status: number, code: string, message: string): StandInReply => {
+    records.refusals.push({ route, status, message });
+    return genesysError(status, code, message);
+  };
+  const rolesShownTo = (userId: string) => {
+    const shown: Array<{ id: string; name: string }> = [];
+    for (const role of records.roles) {
+      if (!(records.roleMembers[role.id] ?? []).includes(userId)) continue;
+      const pending = pendingGrants.get(role.id);
+      const left = pending?.get(userId) ?? 0;
+      if (left > 0) {
+        pending!.set(userId, left - 1);
+        continue;
+      }
+      shown.push({ id: role.id, name: role.name });
+    }
+    return shown;
+  };
+  /** Genesys lets a user give a client only roles they hold (GENESYS.md §0 "Roles"). */
+  const rolesNotHeld = (body: Record<string, unknown>, caller: string): string[] => {
+    const wanted = [...((body.roleDivisions as Array<{ roleId?: string }> | undefined) ?? []).map((r) => r.roleId ?? ""), ...((body.roleIds as string[] | undefined) ?? [])];
+    const held = new Set(rolesShownTo(caller).map((r) => r.id));
+    return wanted.filter((id) => !held.has(id));
+  };
+  const checkClient = (route: string, body: Record<string, unknown>, caller: string): StandInReply | null => {
+    if (body.authorizedGrantType === "CLIENT-CREDENTIALS") {
+      const missing = rolesNotHeld(body, caller);
+      if (missing.length > 0) return refuse(route, 400, "bad.request", `you cannot grant roles you do not hold: ${missing.join(", ")}`);
+    } else {
+      // Terraform provider oauth_client schema: scopes must be set for clients not using CLIENT-CREDENTIALS.
+      if (!Array.isArray(body.scope) || body.scope.length === 0) return refuse(route, 400, "bad.request", "scope is required for this grant type");
+      if (!Array.isArray(body.registeredRedirectUri) || body.registeredRedirectUri.length === 0) return refuse(route, 400, "bad.request", "registeredRedirectUri is required for this grant type");
+    }
+    return null;
+  };
+  /** Genesys makes the custom auth action itself for a User Defined (OAuth) credential in the basicAuth slot (Terraform custom_auth_action guide). */
+  const syncAuthAction = (integration: PlatformRecords["integrations"][number]) => {
+    const id = `customAuth_-_${integration.id}`;
+    const slot = (integration.config.credentials as { basicAuth?: { id?: string } } | undefined)?.basicAuth?.id;
+    const credential = records.credentials.find((c) => c.id === slot);
+    const oauthCredential = integration.integrationType.id === "custom-rest-actions" && (credential?.type as { name?: string } | undefined)?.name === "userDefinedOAuth";
+    if (!oauthCredential) delete records.authActions[id];
+    else records.authActions[id] ??= { published: { version: 1, config: defaultAuthConfig }, draft: null, publications: 0 };
+  };
   const failures: Array<{ method: string; pattern: string; status: number }> = [];
   const homeDivision = { id: randomUUID(), name: "Home", homeDivision: true };
   const notFound = (what: string) => genesysError(404, "not.found", `${what} not found`);
@@ -405,9 +476,39 @@ export function createPlatformFake(): PlatformFake {
     }
   };
 
-  function route(key: (typeof platformPatterns)[number], id: string, query: URLSearchParams, raw: string): StandInReply {
+  function route(key: (typeof platformPatterns)[number], id: string, query: URLSearchParams, raw: string, caller: string): StandInReply {
     const body = parse(raw);
     switch (key) {
+      case "GET /api/v2/users/me":
+        return { status: 200, body: { id: caller, name: "Installer", authorization: { roles: rolesShownTo(caller), permissions: [] } } };
+      case "GET /api/v2/integrations/types":
+        return listing(integrationTypes.map((typeId) => ({ id: typeId, name: typeId })));
+      case "PUT /api/v2/oauth/clients/{id}": {
+        const client = records.oauthClients.find((c) => c.id === id);
+        if (!client) return notFound("OAuth client");
+        const refused = checkClient(key, body, caller);
+        if (refused) return refused;
+        Object.assign(client, body, { id, secret: client.secret });
+        const { secret: _secret, ...rest } = client;
+        return { status: 200, body: rest };
+      }
+      case "GET /api/v2/integrations/actions/{id}": {
+        const auth = records.authActions[id];
+        if (auth) return { status: 200, body: { id, name: "Custom Auth", version: auth.published.version, ...(query.get("includeConfig") === "true" ? { config: auth.published.config } : {}) } };
+        const action = records.actions.find((a) => a.id === id);
+        return action ? { status: 200, body: action } : notFound("action");
+      }
+      case "GET /api/v2/integrations/actions/{id}/draft": {
+        const draft = records.authActions[id]?.draft;
+        return draft ? { status: 200, body: { id, version: draft.version, ...(query.get("includeConfig") === "true" ? { config: draft.config } : {}) } } : notFound("draft");
+      }
+      case "POST /api/v2/integrations/actions/{id}/draft": {
+        const auth = records.authActions[id];
+        if (!auth) return notFound("action");
+        if (auth.draft) return refuse(key, 409, "draft.exists", "the action already has a draft");
+        auth.draft = { version: auth.published.version + 1, config: auth.published.config };
+        return { status: 200, body: { id, name: "Custom Auth", version: auth.draft.version, config: auth.draft.config } };
+      }
       case "GET /api/v2/authorization/roles": {
         const name = query.get("name");
         return listing(records.roles.filter((r) => !name || r.name.toLowerCase().includes(name.toLowerCase())));
@@ -432,6 +533,9 @@ export function createPlatformFake(): PlatformFake {
       case "PUT /api/v2/authorization/roles/{id}/users/add": {
         if (!records.roles.some((r) => r.id === id)) return notFound("role");
         const users = Array.isArray(JSON.parse(raw || "[]")) ? (JSON.parse(raw) as string[]) : [];
+        const pending = pendingGrants.get(id) ?? new Map<string, number>();
+        for (const user of users) if (!(records.roleMembers[id] ?? []).includes(user)) pending.set(user, options.grantVisibleAfterReads ?? 1);
+        pendingGrants.set(id, pending);
         records.roleMembers[id] = [...new Set([...(records.roleMembers[id] ?? []), ...users])];
         return { status: 200, body: users };
       }
@@ -440,6 +544,8 @@ export function createPlatformFake(): PlatformFake {
       case "GET /api/v2/oauth/clients":
         return listing(records.oauthClients.map(({ secret: _secret, ...rest }) => rest));
       case "POST /api/v2/oauth/clients": {
+        const refused = checkClient(key, body, caller);
+        if (refused) return refused;
         const client = { ...body, id: randomUUID(), name: String(body.name), secret: randomBytes(24).toString("base64url") };
         records.oauthClients.push(client);
         return { status: 200, body: client };
@@ -473,6 +579,7 @@ export function createPlatformFake(): PlatformFake {
         const before = records.integrations.length;
         records.integrations = records.integrations.filter((i) => i.id !== id);
         records.actions = records.actions.filter((a) => a.integrationId !== id);
+        delete records.authActions[`customAuth_-_${id}`];
         return before === records.integrations.length ? notFound("integration") : { status: 200, body: {} };
       }
       case "GET /api/v2/integrations/{id}/config/current": {
@@ -484,6 +591,7 @@ export function createPlatformFake(): PlatformFake {
         if (!integration) return notFound("integration");
         if (body.version !== integration.config.version) return genesysError(409, "version.mismatch", "config version does not match the current version");
         integration.config = { ...(body), version: integration.config.version + 1 };
+        syncAuthAction(integration);
         return { status: 200, body: integration.config };
       }
       case "GET /api/v2/integrations/credentials":
@@ -520,16 +628,21 @@ export function createPlatformFake(): PlatformFake {
         return before === records.actions.length ? notFound("action") : { status: 204 };
       }
       case "PATCH /api/v2/integrations/actions/{id}/draft": {
-        const integrationId = /^customAuth_-_(.+)$/.exec(id)?.[1];
-        if (!integrationId || !records.integrations.some((i) => i.id === integrationId)) return notFound("action");
-        records.authActions[id] = { draft: body, published: false };
-        return { status: 200, body: { id, ...body } };
+        const auth = records.authActions[id];
+        if (!auth?.draft) return notFound("draft");
+        if (body.version !== auth.draft.version) return refuse(key, 409, "version.mismatch", `draft version is ${auth.draft.version}, not ${String(body.version)}`);
+        if ("contract" in body || "secure" in body) return refuse(key, 400, "bad.request", "a custom auth action's contract cannot be changed");
+        auth.draft = { version: auth.draft.version + 1, config: body.config ?? auth.draft.config };
+        return { status: 200, body: { id, version: auth.draft.version, config: auth.draft.config } };
       }
       case "POST /api/v2/integrations/actions/{id}/draft/publish": {
         const auth = records.authActions[id];
-        if (!auth) return notFound("draft");
-        auth.published = true;
-        return { status: 200, body: { id } };
+        if (!auth?.draft) return notFound("draft");
+        if (body.version !== auth.draft.version) return refuse(key, 409, "version.mismatch", `draft version is ${auth.draft.version}, not ${String(body.version)}`);
+        auth.published = { version: auth.draft.version, config: auth.draft.config };
+        auth.draft = null;
+        auth.publications += 1;
+        return { status: 200, body: { id, version: auth.published.version } };
       }
     }
   }
@@ -542,7 +655,8 @@ export function createPlatformFake(): PlatformFake {
     handles(method, path) {
       return platformPatterns.some((p) => patternMatch(p, method, path) !== null);
     },
-    handle(method, path, query, body) {
+    rolesShownTo,
+    handle(method, path, query, body, caller) {
       const failure = failures.findIndex((f) => f.method === method.toUpperCase() && patternMatch(`${f.method} ${f.pattern}`, method, path) !== null);
       if (failure >= 0) {
         const [f] = failures.splice(failure, 1);
@@ -552,7 +666,7 @@ export function createPlatformFake(): PlatformFake {
       const ordered = [...platformPatterns].sort((a, b) => Number(a.includes("{id}")) - Number(b.includes("{id}")));
       for (const pattern of ordered) {
         const params = patternMatch(pattern, method, path);
-        if (params) return route(pattern, params[0] ?? "", query, body);
+        if (params) return route(pattern, params[0] ?? "", query, body, caller ?? options.userId ?? "11111111-2222-3333-4444-555555555555");
       }
       return genesysError(404, "not.found", `no platform route for ${method} ${path}`);
     },

@@ -97,15 +97,17 @@ export interface ResponseConfig {
 
 /**
  * What Genesys does with a 2xx body: each translation-map JSONPath picks a
- * value, which reaches the success template as JSON text; a path that finds
- * nothing — or null, as assumed here — takes its default (a JSON literal).
+ * value, which reaches the success template as JSON text; only a path that
+ * finds nothing takes its default (a JSON literal). A present JSON null is a
+ * value: it goes through as null (GENESYS.md §0; developer forum thread
+ * 24440), which is why Longrun leaves empty fields out.
  */
 export function translateResponse(config: ResponseConfig, rawResult: string): unknown {
   const body: unknown = JSON.parse(rawResult);
   const variables: Record<string, string> = { rawResult };
   for (const [name, path] of Object.entries(config.translationMap)) {
     const value = jsonPath(body, path);
-    if (value === undefined || value === null) {
+    if (value === undefined) {
       const fallback = config.translationMapDefaults[name];
       if (fallback === undefined) throw new Error(`translation map: ${name} (${path}) found nothing and has no default`);
       JSON.parse(fallback); // a default must itself be JSON

@@ -28,6 +28,8 @@ describe("install wizard naming", () => {
       { domain: "architect", entityName: "flowExecution", actionSet: ["view"], allowConditions: false },
       { domain: "conversation", entityName: "callback", actionSet: ["create"], allowConditions: false },
       { domain: "conversation", entityName: "communication", actionSet: ["view"], allowConditions: false },
+      { domain: "conversation", entityName: "message", actionSet: ["create"], allowConditions: false },
+      { domain: "conversation", entityName: "agentlessEmail", actionSet: ["send"], allowConditions: false },
     ]);
   });
 

@@ -45,6 +45,7 @@ function workflow(status: WorkflowStatus, extra: Partial<PanelWorkflow>): PanelW
     task: null,
     escalation: null,
     escalation_planned: null,
+    notice: null,
     events: [started()],
     events_truncated: false,
     ...extra,
@@ -88,7 +89,8 @@ export function workflowIn(status: WorkflowStatus): PanelWorkflow {
         task: task({ status: "TIMED_OUT", timed_out_at: at(306) }),
         escalation_planned: "NOTICE",
         escalation: { path: "NOTICE", at: at(309) },
-        events: [started(), dispatched(), timedOut("NOTICE"), event("ESCALATED", "TIMED_OUT", "NOTIFIED", 309, "outbox", { path: "NOTICE" })],
+        notice: { state: "open", channel: null, recipient: null, reason: "no callback queue configured", resolution: null, resolved_by: null, at: at(309) },
+        events: [started(), dispatched(), timedOut("NOTICE"), event("ESCALATED", "TIMED_OUT", "NOTIFIED", 309, "outbox", { path: "NOTICE", notice: "open", reason: "no callback queue configured" })],
       });
     case "CANCELLED":
       return workflow(status, {

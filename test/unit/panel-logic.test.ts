@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { countdownFor, formatDuration } from "@/lib/panel/countdown";
+import { countdownFor } from "@/lib/panel/countdown";
+import { durationClock, durationWords } from "@/lib/i18n/format";
+import { speechFor, translator } from "@/lib/i18n/messages";
 import { desktopOrigin, regionFromDesktop } from "@/lib/panel/genesys-region";
 import { authorizeUrl, parseGrantFragment, readStoredToken, usableToken } from "@/lib/panel/implicit-grant";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
@@ -49,33 +51,39 @@ describe("region of the desktop", () => {
   });
 });
 
+const en = speechFor(["en-US"], "UTC");
+const t = translator(en);
+
 describe("countdown", () => {
   it("formats durations for the eye and for screen readers", () => {
-    expect(formatDuration(5_000)).toEqual({ clock: "0:05", spoken: "5 seconds" });
-    expect(formatDuration(61_000)).toEqual({ clock: "1:01", spoken: "1 minute 1 second" });
-    expect(formatDuration(3_723_000)).toEqual({ clock: "1:02:03", spoken: "1 hour 2 minutes 3 seconds" });
-    expect(formatDuration(0)).toEqual({ clock: "0:00", spoken: "0 seconds" });
+    expect([durationClock(5_000, en), durationWords(5_000, en)]).toEqual(["0:05", "5 seconds"]);
+    expect([durationClock(61_000, en), durationWords(61_000, en)]).toEqual(["1:01", "1 minute and 1 second"]);
+    expect([durationClock(3_723_000, en), durationWords(3_723_000, en)]).toEqual(["1:02:03", "1 hour, 2 minutes, and 3 seconds"]);
+    expect([durationClock(0, en), durationWords(0, en)]).toEqual(["0:00", "0 seconds"]);
   });
 
   it("rounds the last second up and is overdue from the deadline on", () => {
     const pending = workflowIn("PENDING");
-    expect(countdownFor(pending, new Date(new Date(at(305)).getTime() - 300))).toMatchObject({ overdue: false, clock: "0:01" });
-    expect(countdownFor(pending, new Date(at(305)))).toMatchObject({ overdue: true, clock: "0:01" });
+    expect(countdownFor(pending, new Date(new Date(at(305)).getTime() - 300))).toEqual({ overdue: false, ms: 1000 });
+    expect(countdownFor(pending, new Date(at(305)))).toEqual({ overdue: true, ms: 1000 });
+    expect(countdownFor(pending, new Date(at(65)))).toEqual({ overdue: false, ms: 240_000 });
     expect(countdownFor(workflowIn("COMPLETED"), new Date(at(0)))).toBeNull();
   });
 });
 
 describe("words", () => {
-  it("turns task types into words", () => {
+  it("turns task types into words, and prefers the org's own names", () => {
     expect(taskTypeWords("FRAUD_VERIFICATION")).toBe("Fraud verification");
     expect(taskTypeWords("creditCheck")).toBe("Credit check");
     expect(taskTypeWords("erp.order-lookup")).toBe("Erp order lookup");
     expect(taskTypeWords("ERP_ORDER_LOOKUP")).toBe("ERP order lookup");
     expect(taskTypeWords("KYC_CHECK_FOR_CARD")).toBe("KYC check for card");
+    expect(taskTypeWords("FRAUD_VERIFICATION", { FRAUD_VERIFICATION: "Card fraud check" })).toBe("Card fraud check");
+    expect(taskTypeWords("FRAUD_VERIFICATION", { FRAUD_VERIFICATION: "  " })).toBe("Fraud verification");
   });
 
   it("has a sentence for unknown event types too", () => {
-    expect(eventWords({ id: "1", type: "SOMETHING_NEW", from_status: null, to_status: null, actor: "admin", created_at: at(0), data: null })).toBe("Something new");
+    expect(eventWords({ id: "1", type: "SOMETHING_NEW", from_status: null, to_status: null, actor: "admin", created_at: at(0), data: null }, t)).toBe("Something new");
   });
 });
 
@@ -83,37 +91,46 @@ describe("snapshot changes", () => {
   const snap = (...workflows: PanelSnapshot["workflows"]): PanelSnapshot => ({ conversation_id: "c", generated_at: at(0), workflows });
 
   it("announces nothing on the first snapshot", () => {
-    expect(snapshotChanges(null, snap(workflowIn("COMPLETED")))).toEqual({ announcements: [], toasts: [] });
+    expect(snapshotChanges(null, snap(workflowIn("COMPLETED")), t)).toEqual({ announcements: [], toasts: [] });
   });
 
   it("announces a new workflow and status changes, and toasts completions, failures and timeouts", () => {
     const pending = workflowIn("PENDING");
     const completed = { ...workflowIn("COMPLETED"), workflow_id: pending.workflow_id };
-    const changes = snapshotChanges(snap(pending), snap(completed));
+    const changes = snapshotChanges(snap(pending), snap(completed), t);
     expect(changes.announcements).toEqual(["Fraud verification: Completed. Fraud verification succeeded."]);
     expect(changes.toasts).toEqual([{ id: `longrun-${pending.workflow_id}`, title: "Fraud verification completed", message: "Fraud verification succeeded.", type: "success" }]);
 
     const failed = { ...workflowIn("FAILED"), workflow_id: pending.workflow_id };
-    expect(snapshotChanges(snap(pending), snap(failed)).toasts[0]).toMatchObject({ title: "Fraud verification failed", type: "error" });
+    expect(snapshotChanges(snap(pending), snap(failed), t).toasts[0]).toMatchObject({ title: "Fraud verification failed", type: "error" });
     const timedOut = { ...workflowIn("TIMED_OUT"), workflow_id: pending.workflow_id };
-    expect(snapshotChanges(snap(pending), snap(timedOut)).toasts[0]).toMatchObject({ title: "Fraud verification timed out", type: "info" });
+    expect(snapshotChanges(snap(pending), snap(timedOut), t).toasts[0]).toMatchObject({ title: "Fraud verification timed out", type: "info" });
 
     const fresh = workflowIn("INITIATED");
-    expect(snapshotChanges(snap(pending), snap(fresh, pending))).toEqual({ announcements: ["New workflow: Workflow, Started."], toasts: [] });
+    expect(snapshotChanges(snap(pending), snap(fresh, pending), t)).toEqual({ announcements: ["New workflow: Workflow, Started."], toasts: [] });
+  });
+
+  it("speaks the agent's language in toasts and announcements", () => {
+    const pending = workflowIn("PENDING");
+    const completed = { ...workflowIn("COMPLETED"), workflow_id: pending.workflow_id };
+    const de = translator(speechFor(["de-DE"]));
+    const changes = snapshotChanges(snap(pending), snap(completed), de, { FRAUD_VERIFICATION: "Betrugsprüfung" });
+    expect(changes.toasts[0]).toMatchObject({ title: "Betrugsprüfung abgeschlossen", message: "Betrugsprüfung erfolgreich." });
+    expect(changes.announcements).toEqual(["Betrugsprüfung: Abgeschlossen. Betrugsprüfung erfolgreich."]);
   });
 
   it("does not toast twice for the same outcome, but does for a late result", () => {
     const timedOut = workflowIn("TIMED_OUT");
     const escalated = { ...workflowIn("ESCALATED"), workflow_id: timedOut.workflow_id };
-    const escalation = snapshotChanges(snap(timedOut), snap(escalated));
+    const escalation = snapshotChanges(snap(timedOut), snap(escalated), t);
     expect(escalation.toasts).toEqual([]);
     expect(escalation.announcements).toHaveLength(1);
     const late = { ...lateResult(true), workflow_id: timedOut.workflow_id };
-    expect(snapshotChanges(snap(escalated), snap(late)).toasts[0]).toMatchObject({ title: "Fraud verification completed", message: "Fraud verification succeeded (late)." });
+    expect(snapshotChanges(snap(escalated), snap(late), t).toasts[0]).toMatchObject({ title: "Fraud verification completed", message: "Fraud verification succeeded (late)." });
   });
 
   it("stays quiet when nothing the agent sees changed", () => {
     const pending = workflowIn("PENDING");
-    expect(snapshotChanges(snap(pending), snap({ ...pending, version: 2 }))).toEqual({ announcements: [], toasts: [] });
+    expect(snapshotChanges(snap(pending), snap({ ...pending, version: 2 }), t)).toEqual({ announcements: [], toasts: [] });
   });
 });

@@ -1,4 +1,5 @@
 import { adminPermission } from "@/lib/auth/admin-permissions";
+import { appFoundry } from "@/lib/genesys/app-foundry";
 import { installPermissions } from "@/lib/genesys/install-steps";
 
 export const dynamic = "force-dynamic";
@@ -8,6 +9,10 @@ const reasons: Record<string, { title: string; body: string }> = {
   not_installed: {
     title: "Longrun is not installed for your organization",
     body: `An administrator holding the install permissions (${installPermissions.join(", ")}) must install Longrun first (from AppFoundry, or by signing in here).`,
+  },
+  no_app_permission: {
+    title: "You do not have Longrun's permission",
+    body: `Your organization uses Longrun from AppFoundry, whose pages need the permission ${appFoundry().viewPermission}. Ask your Genesys administrator for a role that holds it, then sign in again.`,
   },
   no_organization: { title: "No Genesys organization", body: "Genesys Cloud did not say which organization you belong to." },
   OAuthCallback: { title: "Sign-in failed", body: "Genesys Cloud did not complete the sign-in (the login was cancelled, or the code could not be exchanged). Try again." },

@@ -1,4 +1,4 @@
-import { workflowIdParamsSchema } from "@/lib/api/schemas";
+import { workflowIdParamsSchema, workflowViewBody } from "@/lib/api/schemas";
 import { baseUrlFor } from "@/lib/http/base-url";
 import { clientRoute, json, routeMethods } from "@/lib/http/api-route";
 import { validate } from "@/lib/http/read-body";
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 const get = clientRoute<{ id: string }>("getWorkflow", async ({ request, params, principal }) => {
   const { id } = validate(workflowIdParamsSchema, params, "path");
-  return json(await getWorkflowView(principal.orgId, id, baseUrlFor(request)));
+  return json(workflowViewBody(await getWorkflowView(principal.orgId, id, baseUrlFor(request))));
 });
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ GET: get });

@@ -1,4 +1,4 @@
-import { cancelWorkflowBodySchema, workflowIdParamsSchema } from "@/lib/api/schemas";
+import { cancelWorkflowBodySchema, workflowIdParamsSchema, workflowViewBody } from "@/lib/api/schemas";
 import { baseUrlFor } from "@/lib/http/base-url";
 import { clientRoute, json, routeMethods } from "@/lib/http/api-route";
 import { parseJson, readBodyText, requireJsonContentType, validate } from "@/lib/http/read-body";
@@ -16,7 +16,7 @@ const post = clientRoute<{ id: string }>("cancelWorkflow", async ({ request, par
     reason = validate(cancelWorkflowBodySchema, parseJson(text)).reason ?? null;
   }
   await cancelWorkflow(principal.orgId, id, reason, { actor: "data-action", requestId });
-  return json(await getWorkflowView(principal.orgId, id, baseUrlFor(request)));
+  return json(workflowViewBody(await getWorkflowView(principal.orgId, id, baseUrlFor(request))));
 });
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ POST: post });

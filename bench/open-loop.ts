@@ -1,0 +1,204 @@
+// Issue 17: callbacks and initiates at fixed arrival rates (50, 200 and 400
+// per second, 30 s each by default) against the server `npm start` starts,
+// on PostgreSQL: p50/p95/p99/max from each request's scheduled start, errors,
+// the backlog when the arrivals stop, and where the server saturates. Also
+// the server's memory idle, after the load and at its peak.
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { Webhook } from "standardwebhooks";
+import { accessToken, benchEncryptionKey, callbackBody, initiateBody, prepareCallbackTargets, signatureHeaders, taskBody, unreachableLimits } from "./support/app-requests";
+import { serverEntryLabel, startAppServer } from "./support/app-server";
+import { createBenchDatabase, postgresVersion } from "./support/bench-database";
+import type { BenchModule } from "./support/bench-module";
+import { startCpuProbe, type CpuShares } from "./support/cpu-usage";
+import { expectStatus, LoopbackClient } from "./support/http-client";
+import { runLoad, WorkQueue } from "./support/load-loop";
+import { formatMs, formatPct, formatRate, markdownTable } from "./support/markdown-table";
+import { runOpenLoop, type OpenLoopResult } from "./support/open-loop";
+import { processMemory, type ProcessMemory } from "./support/process-memory";
+import { seedOrg } from "./support/seed-org";
+
+type Operation = "initiate" | "callback";
+
+interface Cell extends OpenLoopResult {
+  operation: Operation;
+  cpu: CpuShares;
+}
+
+function rates(): number[] {
+  const list = (process.env.BENCH_OPEN_RATES ?? "50,200,400").split(",").map(Number);
+  if (list.some((r) => !(r > 0 && r <= 5000))) throw new Error("BENCH_OPEN_RATES: arrival rates per second, e.g. 50,200,400");
+  return list;
+}
+
+/** A cell keeps up when it answered what arrived, without errors, and its queue did not grow. */
+function verdict(cell: Cell): string {
+  if (cell.errors > 0) return `**saturated**: ${cell.errors} errors`;
+  const keptUp = cell.answeredPerSecondInWindow >= 0.97 * cell.ratePerSecond && cell.inFlightAtEnd <= Math.max(5, cell.ratePerSecond * 0.05);
+  const growing = cell.p99LastFifthMs > 3 * Math.max(cell.p99FirstFifthMs, 25);
+  if (keptUp && !growing) return "keeps up";
+  return `**saturated**: answered ${formatRate(cell.answeredPerSecondInWindow)}/s of ${cell.ratePerSecond}/s, ${cell.inFlightAtEnd} in flight when arrivals stopped`;
+}
+
+async function postgresBackendPids(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    pids: async () => (await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")).rows.map((r) => r.pid),
+    close: () => client.end(),
+  };
+}
+
+export const openLoop: BenchModule = {
+  name: "open-loop",
+  async run(settings) {
+    const seconds = Number(process.env.BENCH_OPEN_SECONDS ?? 30);
+    if (!(seconds >= 1 && seconds <= 300)) throw new Error("BENCH_OPEN_SECONDS: 1 to 300");
+    const arrivalRates = rates();
+    // The first of BENCH_DATABASES (default: the embedded PostgreSQL, what `npm start` runs on without DATABASE_URL).
+    const database = await createBenchDatabase(settings.databases[0]!, settings.postgresServerUrl);
+    const serverVersion = await postgresVersion(database.url);
+    const cells: Cell[] = [];
+    let memory: { idle: ProcessMemory; afterLoad: ProcessMemory } | null = null;
+    try {
+      const org = await seedOrg(database.url, benchEncryptionKey);
+      const backends = await postgresBackendPids(database.url);
+      const server = await startAppServer({
+        distDir: settings.distDir,
+        databaseUrl: database.url,
+        encryptionKey: benchEncryptionKey,
+        poolSize: settings.poolSize,
+        logFile: path.join(settings.resultsDir, `${settings.runStamp}-open-loop-server.log`),
+        entry: "npm-start",
+        extraEnv: unreachableLimits,
+      });
+      try {
+        await sleep(3000);
+        const idle = processMemory(server.pid);
+        const token = await accessToken(server.baseUrl, org);
+        const auth = { authorization: `Bearer ${token}` };
+        const webhook = new Webhook(org.signingSecret);
+        // Sockets enough that requests never wait for one here: the queue under test is the server's.
+        const client = new LoopbackClient(server.baseUrl, 4096);
+        try {
+          // Warm-up: module loading, JIT, pool.
+          const warm = await prepareCallbackTargets(server.baseUrl, token, 300);
+          const warmQueue = new WorkQueue(warm);
+          await runLoad({ concurrency: 16, durationMs: 60_000 }, async () => {
+            const target = warmQueue.take();
+            if (target === undefined) return "exhausted";
+            expectStatus(await client.postJson(target, callbackBody, signatureHeaders(webhook, callbackBody)), 200, "warm-up callback");
+            return "ok";
+          });
+
+          const measure = async (operation: Operation, rate: number, op: (i: number) => Promise<void>) => {
+            const stop = await startCpuProbe({ appServerPid: server.pid, databasePids: backends.pids });
+            const result = await runOpenLoop({ ratePerSecond: rate, seconds, drainMs: 90_000 }, op);
+            const cell: Cell = { operation, ...result, cpu: await stop(result.ok) };
+            cells.push(cell);
+            settings.log(
+              `open-loop ${operation} ${rate}/s: ok ${cell.ok} errors ${cell.errors} p50 ${formatMs(cell.p50Ms)} p99 ${formatMs(cell.p99Ms)} max ${formatMs(cell.maxMs)} ms; ` +
+                `answered ${formatRate(cell.answeredPerSecondInWindow)}/s, ${cell.inFlightAtEnd} in flight at the end; server ${formatPct(cell.cpu.appServerPct)}${cell.failures[0] ? `; ${cell.failures[0]}` : ""}`,
+            );
+            // Let the server drain and settle before the next rate.
+            await sleep(3000);
+          };
+
+          const created: string[] = [];
+          for (const rate of arrivalRates) {
+            await measure("initiate", rate, async () => {
+              const id = randomUUID();
+              expectStatus(await client.postJson("/api/v1/workflows", initiateBody(id), auth), 201, "initiate");
+              created.push(id);
+            });
+          }
+
+          // A task on each workflow made above gives the callbacks their targets; more are made if too few were.
+          const needed = arrivalRates.reduce((sum, rate) => sum + Math.round(rate * seconds), 0);
+          settings.log(`open-loop: registering tasks for ${Math.min(needed, created.length)} workflows`);
+          const targets: string[] = [];
+          const toTask = new WorkQueue(created.slice(0, needed));
+          const tasks = await runLoad({ concurrency: 32, durationMs: 30 * 60_000 }, async () => {
+            const id = toTask.take();
+            if (id === undefined) return "exhausted";
+            const response = expectStatus(await client.postJson(`/api/v1/workflows/${id}/tasks`, taskBody, auth), 202, "task");
+            const url = new URL((JSON.parse(response.body) as { callback_url: string }).callback_url);
+            targets.push(`${url.pathname}${url.search}`);
+            return "ok";
+          });
+          if (tasks.failed > 0) throw new Error(`open-loop: ${tasks.failed} task registrations failed: ${tasks.failures[0]}`);
+          if (targets.length < needed) targets.push(...(await prepareCallbackTargets(server.baseUrl, token, needed - targets.length)));
+
+          const callbacks = new WorkQueue(targets);
+          for (const rate of arrivalRates) {
+            await measure("callback", rate, async () => {
+              const target = callbacks.take();
+              if (target === undefined) throw new Error("no callback target left");
+              const response = expectStatus(await client.postJson(target, callbackBody, signatureHeaders(webhook, callbackBody)), 200, "callback");
+              if (!response.body.includes('"COMPLETED"')) throw new Error(`callback did not complete the workflow: ${response.body.slice(0, 200)}`);
+            });
+          }
+          memory = { idle, afterLoad: processMemory(server.pid) };
+        } finally {
+          client.close();
+        }
+      } finally {
+        await server.stop();
+        await backends.close();
+      }
+    } finally {
+      await database.drop();
+    }
+    return { data: { seconds, rates: arrivalRates, cells, memory }, markdown: openLoopMarkdown(cells, seconds, memory, `${database.kind} ${serverVersion}`) };
+  },
+};
+
+function openLoopMarkdown(cells: Cell[], seconds: number, memory: { idle: ProcessMemory; afterLoad: ProcessMemory } | null, database: string): string {
+  const at200 = cells.find((c) => c.operation === "callback" && c.ratePerSecond === 200);
+  const at400 = cells.find((c) => c.operation === "callback" && c.ratePerSecond === 400);
+  const firstSaturated = (operation: Operation) => cells.find((c) => c.operation === operation && verdict(c) !== "keeps up");
+  const aims: string[] = [];
+  if (at200) {
+    const met = at200.p99Ms <= 25 && at200.errors === 0;
+    aims.push(`- Callbacks at 200/s: p99 **${formatMs(at200.p99Ms)} ms**, ${at200.errors} errors (aim: p99 ≤ 25 ms, no errors) — ${met ? "met" : "not met"}.`);
+  }
+  if (at400) aims.push(`- Callbacks at 400/s for ${seconds} s: ${verdict(at400)} (aim: no growing backlog).`);
+  for (const operation of ["callback", "initiate"] as const) {
+    const saturated = firstSaturated(operation);
+    const kept = cells.filter((c) => c.operation === operation && verdict(c) === "keeps up").map((c) => c.ratePerSecond);
+    aims.push(`- ${operation === "callback" ? "Callbacks" : "Initiates"}: ${saturated ? `saturate at ${saturated.ratePerSecond}/s (the server answered ${formatRate(saturated.answeredPerSecondInWindow)}/s there)` : "kept up at every rate tried"}${kept.length ? `; kept up at ${kept.join(", ")}/s` : ""}.`);
+  }
+  return [
+    `${serverEntryLabel("npm-start")} on ${database}, in-process scheduler on (as users run it); arrivals at a fixed rate for ${seconds} s each, latency from each request's scheduled start (time queued in the load generator counts).`,
+    "",
+    ...aims,
+    "",
+    markdownTable(
+      ["operation", "rate /s", "sent", "answered", "errors", "answered/s in the window", "in flight when arrivals stopped", "p50 ms", "p95 ms", "p99 ms", "max ms", "p99 first / last fifth ms", "server CPU", "PostgreSQL CPU", "server CPU ms/op", "verdict"],
+      cells.map((c) => [
+        c.operation,
+        c.ratePerSecond,
+        c.offered,
+        c.ok,
+        c.errors,
+        formatRate(c.answeredPerSecondInWindow),
+        c.inFlightAtEnd,
+        formatMs(c.p50Ms),
+        formatMs(c.p95Ms),
+        formatMs(c.p99Ms),
+        formatMs(c.maxMs),
+        `${formatMs(c.p99FirstFifthMs)} / ${formatMs(c.p99LastFifthMs)}`,
+        formatPct(c.cpu.appServerPct),
+        formatPct(c.cpu.databasePct),
+        formatMs(c.cpu.appServerMsPerOp),
+        verdict(c),
+      ]),
+    ),
+    "",
+    memory
+      ? `Server memory (${serverEntryLabel("npm-start")}): RSS **${memory.idle.rssMb.toFixed(0)} MB** idle (3 s after it answered), **${memory.afterLoad.rssMb.toFixed(0)} MB** after these runs, peak ${memory.afterLoad.peakRssMb.toFixed(0)} MB (aim: ≤ 300 MB after load — ${memory.afterLoad.rssMb <= 300 ? "met" : "not met"}).`
+      : "",
+  ].join("\n");
+}
