@@ -408,7 +408,7 @@ function buildOperation(path: string, method: HttpMethod, spec: OperationSpec, c
         : undefined;
     responses[status] = { description: response.description, headers: { "x-request-id": requestIdHeader, ...response.headers }, ...(content ? { content } : {}) };
   }
-  const errors = [...new Set([400, ...(spec.body ? [413] : []), ...authErrors(spec.auth), ...spec.errors])].sort((a, b) => a - b);
+  const errors = [...new Set([400, ...(spec.body ? [413, 415] : []), ...authErrors(spec.auth), ...spec.errors])].sort((a, b) => a - b);
   for (const status of errors) {
     if (responses[String(status)]) throw new Error(`${method.toUpperCase()} ${path}: ${status} is both a success and an error response`);
     responses[String(status)] = {
