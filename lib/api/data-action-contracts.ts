@@ -7,6 +7,9 @@
 import { z } from "zod";
 import {
   cancelWorkflowBodySchema,
+  conversationEndedBodySchema,
+  conversationEndedParamsSchema,
+  conversationEndedSchema,
   createWorkflowBodySchema,
   dispatchTaskBodySchema,
   taskAcceptedSchema,
@@ -142,6 +145,19 @@ export const dataActions: DataActionDefinition[] = [
     response: workflowViewSchema,
     outputFields: ["workflow_id", "status", "version"],
     example: { workflow_id: "5d0c8f3e-4a8b-4a57-9a51-3f1c2a6b7e10", reason: "Caller hung up\nbefore the result" },
+  },
+  {
+    // Called by genesys/flows/longrun-customer-ended.yaml, which the customer.end trigger starts.
+    file: "longrun-conversation-ended.json",
+    name: "Longrun - Conversation Ended",
+    operationId: "conversationEnded",
+    method: "POST",
+    pathTemplate: "/api/v1/conversations/${input.conversation_id}/ended",
+    input: z.strictObject({ conversation_id: conversationEndedParamsSchema.shape.conversationId, ani: conversationEndedBodySchema.shape.ani.unwrap() }),
+    requestTemplate: "{\"ani\": \"$esc.jsonString(${input.ani})\"}",
+    response: conversationEndedSchema,
+    outputFields: flatFields(conversationEndedSchema),
+    example: { conversation_id: "0b7a6c2e-9f3d-4c1e-8a2b-5e6f7a8b9c0d", ani: "tel:+15551234567" },
   },
 ];
 

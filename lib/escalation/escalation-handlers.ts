@@ -5,7 +5,8 @@
 import { db } from "@/lib/db/client";
 import type { Delivery, Org, Task, Workflow } from "@/lib/generated/prisma/client";
 import { escalationStillDue, resultSignal, type EscalationPath } from "@/lib/domain/workflow-machine";
-import { createCallback, getConversationState, launchFlow, type ConversationState } from "@/lib/genesys/genesys-client";
+import { conversationStateFor } from "@/lib/conversations/conversation-state";
+import { createCallback, launchFlow, type ConversationState } from "@/lib/genesys/genesys-client";
 import { GenesysError } from "@/lib/genesys/genesys-error";
 import { deliverNotice, noticeDetail, noticeKindOf } from "@/lib/notices/customer-notices";
 import { readOrgSettings, settingsForTaskType, type EffectiveTaskSettings } from "@/lib/orgs/org-settings";
@@ -54,10 +55,7 @@ async function reachCustomer(subject: Subject, preferFlow: boolean, deliveryId: 
   const { org, workflow, task, settings } = subject;
   // The domain's verdict, stored with the result: the same one GET /api/v1/workflows/{id} reports.
   const status = resultSignal(toTaskState(task));
-  let conversation: ConversationState | null = null;
-  if (workflow.conversationId && org.genesysClientId) {
-    conversation = await getConversationState(org, workflow.conversationId);
-  }
+  const conversation = await conversationStateFor(org, workflow);
 
   if (preferFlow && conversation?.customerConnected && settings.timeoutHandlerFlowId) {
     const launched = await launchFlow(org, {
@@ -135,8 +133,8 @@ export async function deliverResultFollowUp(delivery: Delivery): Promise<Deliver
   }
   try {
     if (!late && workflow.conversationId && org.genesysClientId) {
-      const conversation = await getConversationState(org, workflow.conversationId);
-      if (conversation.customerConnected) return { ok: true, detail: { skipped: "customer still connected; the flow reads the result" } };
+      const conversation = await conversationStateFor(org, workflow);
+      if (conversation?.customerConnected) return { ok: true, detail: { skipped: "customer still connected; the flow reads the result" } };
     }
     if (!late && !org.genesysClientId) return { ok: true, detail: { skipped: "Genesys credentials not configured" } };
     const reached = await reachCustomer(subject, late, delivery.id);

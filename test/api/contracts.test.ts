@@ -73,7 +73,7 @@ describe("the committed files", () => {
   });
 
   it("are one Web Services data action per API operation a flow uses, each calling a documented operation", async () => {
-    expect(dataActions.map((a) => a.operationId).sort()).toEqual(["cancelWorkflow", "dispatchTask", "getWorkflow", "initiateWorkflow"]);
+    expect(dataActions.map((a) => a.operationId).sort()).toEqual(["cancelWorkflow", "conversationEnded", "dispatchTask", "getWorkflow", "initiateWorkflow"]);
     for (const action of dataActions) {
       const file = await committed<ActionFile>(action.file);
       expect(file.integrationType).toBe("custom-rest-actions");

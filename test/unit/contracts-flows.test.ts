@@ -128,6 +128,15 @@ describe("the example Architect flows", () => {
     const exits = findAll(root, "endWorkflow").map((e) => JSON.stringify(e.exitReason));
     expect(exits.join(" ")).toContain("RESUMED");
   });
+
+  it("Longrun Customer Ended: the customer.end trigger's workflow passes the event's conversationId and ani to the ended data action", async () => {
+    const { root, called, declared } = await checkFlow("longrun-customer-ended.yaml", "workflow");
+    expect(root.name).toBe("Longrun Customer Ended");
+    // TopLevelPrimitives: input names are the event's own top-level fields.
+    const inputs = Object.entries(declared).filter(([, v]) => v.isInput).map(([k, v]) => [k, v.type]);
+    expect(inputs.sort()).toEqual([["Flow.ani", "string"], ["Flow.conversationId", "string"]]);
+    expect(called).toEqual(["Longrun - Conversation Ended"]);
+  });
 });
 
 /**
