@@ -22,6 +22,7 @@ import { callbackGoals } from "./callback-goals";
 import dashboardSla from "./dashboard-sla";
 import { engineThroughput } from "./engine-throughput";
 import { footprint } from "./footprint";
+import { panelLatency } from "./panel-latency";
 import { openLoop } from "./open-loop";
 import { timeoutSweep } from "./timeout-sweep";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
@@ -33,7 +34,7 @@ import { machineInfo, machineMarkdown } from "./support/machine-info";
 import { writeReadmeSection } from "./support/readme-section";
 
 /** Every benchmark, in the order they run. Add new files here. */
-const modules: BenchModule[] = [callbackGoals, openLoop, footprint, engineThroughput, timeoutSweep, dashboardSla];
+const modules: BenchModule[] = [callbackGoals, openLoop, footprint, engineThroughput, panelLatency, timeoutSweep, dashboardSla];
 
 const distDir = ".next-bench";
 const benchDir = import.meta.dirname;
