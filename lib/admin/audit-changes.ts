@@ -73,8 +73,12 @@ export function auditChanges(rows: AuditRow[], older: AuditRow[], speech: Speech
   rows.forEach((row, index) => {
     const data = row.data !== null && typeof row.data === "object" && !Array.isArray(row.data) ? (row.data as Record<string, Json>) : {};
     if (row.action === "org.configured") {
+      // An entry records only what that change set: fields it does not mention did not change.
       const previous = all.slice(index + 1).find((r) => r.action === "org.configured");
-      result.set(row.id, diffChanges(previous?.data, data, speech, t));
+      result.set(row.id, diffChanges(previous?.data, data, speech, t).filter((c) => c.after !== null || Object.keys(data).some((k) => c.field.startsWith(label(k, t)))));
+    } else if (typeof data.summary === "string") {
+      // Install steps say what they did in a sentence of their own.
+      result.set(row.id, [{ field: keyWords(String(data.step ?? row.action)), before: null, after: data.summary }]);
     } else if ("before" in data && "after" in data) {
       const { before, after, ...rest } = data;
       // A list (the source allowlist) reads best whole; an object field by field.
