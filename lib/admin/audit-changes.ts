@@ -78,7 +78,7 @@ export function auditChanges(rows: AuditRow[], older: AuditRow[], speech: Speech
       result.set(row.id, diffChanges(previous?.data, data, speech, t).filter((c) => c.after !== null || Object.keys(data).some((k) => c.field.startsWith(label(k, t)))));
     } else if (typeof data.summary === "string") {
       // Install steps say what they did in a sentence of their own.
-      result.set(row.id, [{ field: keyWords(String(data.step ?? row.action)), before: null, after: data.summary }]);
+      result.set(row.id, [{ field: keyWords(typeof data.step === "string" ? data.step : row.action), before: null, after: data.summary }]);
     } else if ("before" in data && "after" in data) {
       const { before, after, ...rest } = data;
       // A list (the source allowlist) reads best whole; an object field by field.
