@@ -42,6 +42,8 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       })),
+      // The commands users run (npm run dev, org:create) as processes, on embedded clusters of their own.
+      { ...shared, test: { name: "commands", include: ["test/commands/**/*.test.ts"], environment: "node", env: testEnv, testTimeout: 300_000, hookTimeout: 60_000 } },
       // The built app in a real Chromium (test/browser/global-setup.ts builds it once).
       {
         ...shared,

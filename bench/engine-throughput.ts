@@ -22,11 +22,11 @@ import { expectStatus, LoopbackClient } from "./support/http-client";
 import { runLoad, WorkQueue, type LoadResult } from "./support/load-loop";
 import { formatMs, formatPct, formatRate, formatRatio, markdownTable } from "./support/markdown-table";
 import { PgWireCounter, type WireCounts } from "./support/pg-wire-counter";
-import { prepareRawCallbackRows, rawCallbackAsToday, rawCallbackCollapsed, rawCallbackCollapsedWithoutNotify } from "./support/raw-callback-writes";
+import { prepareRawCallbackRows, rawCallbackAsToday, rawCallbackCollapsed } from "./support/raw-callback-writes";
 import { seedOrg } from "./support/seed-org";
 import { postgresDriver, type SqlDriver } from "./support/sql-driver";
 
-type Operation = "initiate" | "task" | "callback" | "ceiling" | "sql-as-today" | "sql-collapsed" | "sql-collapsed-no-notify";
+type Operation = "initiate" | "task" | "callback" | "ceiling" | "sql-as-today" | "sql-collapsed";
 
 interface Cell extends LoadResult {
   operation: Operation;
@@ -374,7 +374,6 @@ async function runOnDatabase(kind: DatabaseKind, settings: BenchSettings): Promi
         const variants = [
           ["sql-as-today", rawCallbackAsToday],
           ["sql-collapsed", rawCallbackCollapsed],
-          ["sql-collapsed-no-notify", rawCallbackCollapsedWithoutNotify],
         ] as const;
         for (const [operation, write] of variants) {
           const go = async (client: number) => {
@@ -426,7 +425,6 @@ const operationLabel: Record<Operation, string> = {
   ceiling: "raw CAS UPDATE",
   "sql-as-today": "callback SQL before, raw",
   "sql-collapsed": "callback SQL as the app sends it now, raw",
-  "sql-collapsed-no-notify": "the same without pg_notify, raw",
 };
 
 function runMarkdown(run: DatabaseRun, settings: BenchSettings): string {
@@ -482,7 +480,6 @@ function runMarkdown(run: DatabaseRun, settings: BenchSettings): string {
           ["ceiling", "1"],
           ["sql-as-today", "12 (as at commit 4ff4041, before 5e5bdad; BEGIN … COMMIT)"],
           ["sql-collapsed", "2 (no BEGIN; the app adds 2 rate-limit upserts, shared by concurrent requests)"],
-          ["sql-collapsed-no-notify", "2 (no BEGIN)"],
           ["callback", "see profile"],
         ] as const
       ).map(([operation, trips]) => {

@@ -67,7 +67,7 @@ async function callback(req: IncomingMessage, res: ServerResponse, workflowId: s
   }
   if (!read.taskId) return error(res, 409, "CONFLICT", "no task");
   const row: RawCallbackRow = { orgId: read.orgId, workflowId, taskId: read.taskId, version: read.version };
-  if (!(await rawCallbackWrite(query, row, headers["webhook-id"]))) return error(res, 409, "STALE_VERSION", "the workflow changed meanwhile");
+  if (!(await rawCallbackWrite(query, row, headers["webhook-id"], read))) return error(res, 409, "STALE_VERSION", "the workflow changed meanwhile");
   send(res, 200, rawCallbackAnswer(row));
 }
 

@@ -13,6 +13,7 @@
 //   BENCH_SERVER=next-start   start the app with `next start` instead of what `npm start` runs
 //   BENCH_NO_README=1         do not touch bench/README.md (trial runs)
 //   BENCH_OPEN_RATES=50,200,400, BENCH_OPEN_SECONDS=30   open-loop: arrival rates per second, seconds each
+//   BENCH_SKIP_NPM_CI=1       footprint: leave out the fresh `npm ci` (it downloads every package)
 //   BENCH_GOAL_ROUNDS=2, BENCH_GOAL_OPS=1000   callback-goals: interleaved rounds, operations per cell
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -20,6 +21,8 @@ import path from "node:path";
 import { callbackGoals } from "./callback-goals";
 import dashboardSla from "./dashboard-sla";
 import { engineThroughput } from "./engine-throughput";
+import { footprint } from "./footprint";
+import { panelLatency } from "./panel-latency";
 import { openLoop } from "./open-loop";
 import { timeoutSweep } from "./timeout-sweep";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
@@ -31,7 +34,7 @@ import { machineInfo, machineMarkdown } from "./support/machine-info";
 import { writeReadmeSection } from "./support/readme-section";
 
 /** Every benchmark, in the order they run. Add new files here. */
-const modules: BenchModule[] = [callbackGoals, openLoop, engineThroughput, timeoutSweep, dashboardSla];
+const modules: BenchModule[] = [callbackGoals, openLoop, footprint, engineThroughput, panelLatency, timeoutSweep, dashboardSla];
 
 const distDir = ".next-bench";
 const benchDir = import.meta.dirname;

@@ -11,7 +11,7 @@ interface TsConfig {
   [key: string]: unknown;
 }
 
-function sameApartFromDistDir(original: string, rewritten: string, distDir: string): boolean {
+export function sameApartFromDistDir(original: string, rewritten: string, distDir: string): boolean {
   try {
     const before = JSON.parse(original) as TsConfig;
     const after = JSON.parse(rewritten) as TsConfig;
@@ -19,6 +19,17 @@ function sameApartFromDistDir(original: string, rewritten: string, distDir: stri
     return JSON.stringify(before) === JSON.stringify(after);
   } catch {
     return false;
+  }
+}
+
+/** Runs `work`, then undoes Next's tsconfig.json rewrite for `distDir` when it is the only change. */
+export async function keepingTsconfig<T>(distDir: string, work: () => Promise<T>): Promise<T> {
+  const tsconfig = await readFile("tsconfig.json", "utf8");
+  try {
+    return await work();
+  } finally {
+    const now = await readFile("tsconfig.json", "utf8");
+    if (now !== tsconfig && sameApartFromDistDir(tsconfig, now, distDir)) await writeFile("tsconfig.json", tsconfig);
   }
 }
 

@@ -3,12 +3,14 @@
 // - before: the 12 statements the app sent for a callback at commit
 //   4ff4041 (counted on the wire by the profile pass), one round trip each,
 //   inside BEGIN … COMMIT;
-// - collapsed, the shape the app uses since commit 5e5bdad: one read
-//   (workflow, task, secrets, earlier answer) and one autocommit statement
-//   whose data-modifying CTEs do the compare-and-swap, the task, the event,
-//   the receipt and the NOTIFY, all conditioned on the compare-and-swap.
+// - collapsed, the shape the app uses: one read (workflow, task, secrets,
+//   earlier answer) and the one writer's statement (lib/db/workflow-writes.ts,
+//   imported, not copied) whose data-modifying CTEs do the compare-and-swap,
+//   the task, the event, the receipt and the NOTIFY.
 // Each client works on a workflow and task of its own.
 import { randomUUID } from "node:crypto";
+import { writeChangesPlan } from "../../lib/db/workflow-writes";
+import { transition, type WorkflowState } from "../../lib/domain/workflow-machine";
 import type { SqlDriver, SqlQuery } from "./sql-driver";
 
 export interface RawCallbackRow {
@@ -92,6 +94,10 @@ export async function rawCallbackAsToday(driver: SqlDriver, row: RawCallbackRow)
 export interface CallbackRead {
   orgId: string;
   version: number;
+  /** The writer's compare-and-swap counter. */
+  revision: number;
+  initiatedAt: Date;
+  deadlineAt: Date | null;
   status: string;
   taskId: string | null;
   taskStatus: string | null;
@@ -102,7 +108,7 @@ export interface CallbackRead {
 /** The callback's one read (workflow, task, secrets and an earlier answer to this webhook-id). */
 export async function rawCallbackRead(query: SqlQuery, workflowId: string, webhookId: string): Promise<CallbackRead | undefined> {
   const { rows } = await query(
-    `SELECT w."orgId", w.version, w.status, t.id AS "taskId", t.status AS "taskStatus", t."deadlineAt",
+    `SELECT w."orgId", w.version, w."revision", w."initiatedAt", w.status, t.id AS "taskId", t.status AS "taskStatus", t."deadlineAt",
        (SELECT json_agg(json_build_object('id', s.id, 'secretEnc', s."secretEnc") ORDER BY s."createdAt" DESC)
           FROM "SigningSecret" s WHERE s."orgId" = w."orgId" AND s."revokedAt" IS NULL) AS secrets,
        (SELECT json_build_object('status', r."statusCode", 'body', r."responseBody")
@@ -115,38 +121,32 @@ export async function rawCallbackRead(query: SqlQuery, workflowId: string, webho
 }
 
 /**
- * The callback's one autocommit write: compare-and-swap on `row.version`,
- * the task, the event, the receipt and (unless `notify` is false) the
- * NOTIFY, all conditioned on the compare-and-swap. False when the version moved.
+ * The callback's one autocommit write, built by the app's own writer
+ * (lib/db/workflow-writes.ts, imported, not copied) from the state machine's
+ * outcome: compare-and-swap on the revision read, the task, the event, the
+ * receipt and the NOTIFY. The row is re-settled from the same PENDING state
+ * each time so that it can be written again and again. False when it moved.
  */
-export async function rawCallbackWrite(query: SqlQuery, row: RawCallbackRow, webhookId: string, notify = true): Promise<boolean> {
-  const { rows } = await query(
-    `WITH w AS (
-       UPDATE "Workflow" SET status = $4, version = $3::int + 1, "currentTaskId" = $5, "deadlineAt" = NULL, "updatedAt" = now()
-       WHERE "orgId" = $1 AND id = $2 AND version = $3 RETURNING "orgId", id, version
-     ), t AS (
-       UPDATE "Task" SET status = 'SUCCEEDED', "deadlineAt" = now(), "lateResult" = false, "resultStatus" = 'SUCCESS',
-         "resultData" = $6::jsonb, "failureReason" = NULL, "completedAt" = now(), "updatedAt" = now()
-       WHERE "orgId" = $1 AND id = $5 AND EXISTS (SELECT 1 FROM w) RETURNING id
-     ), e AS (
-       INSERT INTO "Event" ("orgId", "workflowId", "taskId", type, "fromStatus", "toStatus", version, actor, "requestId", data, "createdAt")
-       SELECT w."orgId", w.id, $5, 'TASK_SUCCEEDED', 'PENDING', 'COMPLETED', w.version, 'callback', $7, NULL, now() FROM w RETURNING id
-     ), r AS (
-       INSERT INTO "WebhookReceipt" ("orgId", "webhookId", "statusCode", "responseBody", "createdAt")
-       SELECT w."orgId", $8, 200, $9::jsonb, now() FROM w RETURNING 1
-     ), n AS (
-       SELECT ${notify ? `pg_notify('longrun_workflow_changed', w."orgId"::text || ':' || w.id::text)` : "1"} FROM w
-     )
-     SELECT (SELECT count(*) FROM w)::int AS changed, (SELECT count(*) FROM t)::int AS tasks, (SELECT count(*) FROM e)::int AS events,
-       (SELECT count(*) FROM r)::int AS receipts, (SELECT count(*) FROM n)::int AS notified`,
-    [row.orgId, row.workflowId, row.version, nextStatus(row), row.taskId, resultData, randomUUID(), webhookId, answerOf(row)],
-  );
-  const out = rows[0] ?? {};
-  if (out.changed === 0) return false;
-  if (out.changed !== 1 || out.tasks !== 1 || out.events !== 1 || out.receipts !== 1 || out.notified !== 1) {
-    throw new Error(`raw callback (collapsed): expected one of each, got ${JSON.stringify(out)}`);
-  }
-  return true;
+export async function rawCallbackWrite(query: SqlQuery, row: RawCallbackRow, webhookId: string, read: CallbackRead): Promise<boolean> {
+  const now = new Date();
+  const deadlineAt = read.deadlineAt ?? new Date(now.getTime() + 3_600_000);
+  const before: WorkflowState = {
+    status: "PENDING", version: row.version, conversationId: null, sessionState: "NONE", initiatedAt: new Date(read.initiatedAt), deadlineAt,
+    task: {
+      id: row.taskId, type: "BENCH", status: "ACCEPTED", dispatch: false, timeoutSeconds: 3600, heartbeatTimeoutSeconds: null, deadlineAt, lastHeartbeatAt: null,
+      callbackVersion: row.version, resultStatus: null, resultData: null, failureReason: null, resultSuccess: null, lateResult: false, completedAt: null, timedOutAt: null,
+    },
+  };
+  const outcome = transition(before, { type: "RECORD_RESULT", taskId: row.taskId, expectedVersion: row.version, result: { success: true, status: "SUCCESS", data: { score: 712 }, reason: null } }, now);
+  if (!outcome.ok) throw new Error(`raw callback: ${outcome.error.message}`);
+  const plan = writeChangesPlan([
+    {
+      orgId: row.orgId, workflowId: row.workflowId, expectedRevision: read.revision, outcome, meta: { actor: "callback", requestId: randomUUID() }, now,
+      receipt: { webhookId, statusCode: 200, responseBody: JSON.parse(answerOf(row)) as unknown },
+    },
+  ]);
+  const { rows } = await query(plan.sql, plan.values);
+  return rows.length === 1;
 }
 
 /** The answer the write stored for `row` at its version (what the lean server sends back). */
@@ -154,21 +154,11 @@ export function rawCallbackAnswer(row: RawCallbackRow): string {
   return answerOf(row);
 }
 
-/**
- * The collapsed shape: one read, one autocommit write (2 round trips).
- * Without `notify`, the write leaves out pg_notify: NOTIFY takes a
- * database-wide lock from pre-commit until the commit is flushed, so
- * notifying transactions commit one WAL flush at a time.
- */
-export async function rawCallbackCollapsed(driver: SqlDriver, row: RawCallbackRow, notify = true): Promise<void> {
+/** The collapsed shape: one read, the writer's one autocommit write (2 round trips). */
+export async function rawCallbackCollapsed(driver: SqlDriver, row: RawCallbackRow): Promise<void> {
   const webhookId = `msg_${randomUUID()}`;
-  await rawCallbackRead(driver.query, row.workflowId, webhookId);
-  if (!(await rawCallbackWrite(driver.query, row, webhookId, notify))) {
-    throw new Error(`raw callback: compare-and-swap on ${row.workflowId} at version ${row.version} changed nothing`);
+  const read = await rawCallbackRead(driver.query, row.workflowId, webhookId);
+  if (!read || !(await rawCallbackWrite(driver.query, row, webhookId, read))) {
+    throw new Error(`raw callback: compare-and-swap on ${row.workflowId} changed nothing`);
   }
-  row.version++;
-}
-
-export function rawCallbackCollapsedWithoutNotify(driver: SqlDriver, row: RawCallbackRow): Promise<void> {
-  return rawCallbackCollapsed(driver, row, false);
 }

@@ -7,6 +7,9 @@
 import { z } from "zod";
 import {
   cancelWorkflowBodySchema,
+  conversationEndedBodySchema,
+  conversationEndedParamsSchema,
+  conversationEndedSchema,
   createWorkflowBodySchema,
   dispatchTaskBodySchema,
   taskAcceptedSchema,
@@ -116,19 +119,20 @@ export const dataActions: DataActionDefinition[] = [
     operationId: "dispatchTask",
     method: "POST",
     pathTemplate: "/api/v1/workflows/${input.workflow_id}/tasks",
+    // The payload travels as separate fields, each escaped by Velocity: a flow never assembles JSON
+    // text by string concatenation (one quote in a caller's data would break it).
     input: z.strictObject({
       workflow_id: workflowId,
       task_type: dispatchTaskBodySchema.shape.task_type,
-      payload_json: z
-        .string()
-        .min(2)
-        .max(32 * 1024)
-        .describe("The task's payload as JSON object text, e.g. {\"amount\": 1200}; \"{}\" for none. Inserted as is: invalid JSON makes the action fail with 400."),
+      customer_ani: z.string().max(200).optional().describe("The caller's number (Call.Ani); payload.customer_ani."),
+      reference: z.string().max(500).optional().describe("A reference the orchestrator needs (order, case, account); payload.reference."),
+      note: z.string().max(2000).optional().describe("Free text for the orchestrator; payload.note."),
     }),
-    requestTemplate: "{\"task_type\": \"$esc.jsonString(${input.task_type})\", \"payload\": ${input.payload_json}}",
+    requestTemplate:
+      "{\"task_type\": \"$esc.jsonString(${input.task_type})\", \"payload\": {\"customer_ani\": \"$esc.jsonString($!{input.customer_ani})\", \"reference\": \"$esc.jsonString($!{input.reference})\", \"note\": \"$esc.jsonString($!{input.note})\"}}",
     response: taskAcceptedSchema,
     outputFields: flatFields(taskAcceptedSchema),
-    example: { workflow_id: "5d0c8f3e-4a8b-4a57-9a51-3f1c2a6b7e10", task_type: "FRAUD_VERIFICATION", payload_json: "{\"amount\": 1200, \"note\": \"line \\\"one\\\"\"}" },
+    example: { workflow_id: "5d0c8f3e-4a8b-4a57-9a51-3f1c2a6b7e10", task_type: "FRAUD_VERIFICATION", customer_ani: "+15551234567", reference: "ORDER-\"42\"", note: "line one\nline \"two\"" },
   },
   {
     file: "longrun-cancel-workflow.json",
@@ -141,6 +145,19 @@ export const dataActions: DataActionDefinition[] = [
     response: workflowViewSchema,
     outputFields: ["workflow_id", "status", "version"],
     example: { workflow_id: "5d0c8f3e-4a8b-4a57-9a51-3f1c2a6b7e10", reason: "Caller hung up\nbefore the result" },
+  },
+  {
+    // Called by genesys/flows/longrun-customer-ended.yaml, which the customer.end trigger starts.
+    file: "longrun-conversation-ended.json",
+    name: "Longrun - Conversation Ended",
+    operationId: "conversationEnded",
+    method: "POST",
+    pathTemplate: "/api/v1/conversations/${input.conversation_id}/ended",
+    input: z.strictObject({ conversation_id: conversationEndedParamsSchema.shape.conversationId, ani: conversationEndedBodySchema.shape.ani.unwrap() }),
+    requestTemplate: "{\"ani\": \"$esc.jsonString(${input.ani})\"}",
+    response: conversationEndedSchema,
+    outputFields: flatFields(conversationEndedSchema),
+    example: { conversation_id: "0b7a6c2e-9f3d-4c1e-8a2b-5e6f7a8b9c0d", ani: "tel:+15551234567" },
   },
 ];
 

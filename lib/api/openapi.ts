@@ -8,6 +8,9 @@ import {
   callbackBodySchema,
   callbackQuerySchema,
   cancelWorkflowBodySchema,
+  conversationEndedBodySchema,
+  conversationEndedParamsSchema,
+  conversationEndedSchema,
   createWorkflowBodySchema,
   deadLetterSchema,
   deadLettersQuerySchema,
@@ -225,6 +228,20 @@ export const apiOperations: Record<string, PathItemSpec> = {
       body: { schema: cancelWorkflowBodySchema, required: false, description: "Optional; an empty body cancels without a reason." },
       responses: { 200: { description: "The cancelled workflow", schema: workflowViewSchema } },
       errors: [400, 404, 409, 413, 415, 429],
+    },
+  },
+  "/api/v1/conversations/{conversationId}/ended": {
+    post: {
+      operationId: "conversationEnded",
+      summary: "The customer left the conversation (Genesys customer.end)",
+      description:
+        "Called by the Architect workflow that the Process Automation trigger on v2.detail.events.conversation.{id}.customer.end starts (the install wizard creates both). Idempotent: a redelivered event answers already_known and changes nothing. Escalations of the conversation's workflows then take the session-ended path without reading the conversation from Genesys.",
+      tags: ["workflows"],
+      auth: { kind: "client" },
+      pathParams: conversationEndedParamsSchema,
+      body: { schema: conversationEndedBodySchema, required: false, description: "Optional; an empty body means now." },
+      responses: { 200: { description: "The end is recorded", schema: conversationEndedSchema } },
+      errors: [400, 413, 415, 429],
     },
   },
   "/api/v1/workflows/{id}/events": {

@@ -215,3 +215,26 @@ export const deadLetterSchema = z
 export const deadLettersSchema = z
   .object({ dead_letters: z.array(deadLetterSchema), next_cursor: z.string().nullable() })
   .meta({ id: "DeadLetters" });
+
+/** The Genesys conversation a customer left (the trigger's Flow.conversationId). */
+export const conversationEndedParamsSchema = z.object({
+  conversationId: uuid.describe("The Genesys conversation id (customer.end event's conversationId)."),
+});
+
+export const conversationEndedBodySchema = z
+  .strictObject({
+    ended_at: z.iso.datetime({ offset: true }).optional().describe("When the customer left; default: when Longrun hears of it."),
+    ani: z.string().trim().max(200).optional().describe("The customer's address from the event (e.g. tel:+15551234567), used to call them back; empty when unknown."),
+  })
+  .meta({ id: "ConversationEndedBody" });
+
+/** Flat for Architect: the trigger's workflow only needs to know it was heard. */
+export const conversationEndedSchema = z
+  .object({
+    conversation_id: uuid,
+    session_state: z.literal("ENDED"),
+    ended_at: z.iso.datetime(),
+    already_known: z.boolean().describe("true when Longrun had already heard of this end (a redelivered event): nothing changed."),
+    open_workflows: z.int().describe("Open workflows of the conversation, which now take the session-ended path."),
+  })
+  .meta({ id: "ConversationEnded" });

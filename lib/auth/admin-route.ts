@@ -25,5 +25,6 @@ export function installContextFor(ctx: AdminContext<unknown>): InstallContext {
     actor: ctx.admin.actor,
     publicBaseUrl: baseUrlFor(ctx.request),
     platform: installPlatform(ctx.admin.region, token),
+    accessToken: token,
   };
 }

@@ -9,6 +9,7 @@ export const operationScopes = {
   getWorkflow: "workflows:read",
   dispatchTask: "workflows:write",
   cancelWorkflow: "workflows:write",
+  conversationEnded: "workflows:write",
   listWorkflowEvents: "workflows:read",
   listDeadLetters: "workflows:read",
   retryDeadLetter: "workflows:write",

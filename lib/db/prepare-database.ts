@@ -19,7 +19,8 @@ export async function prepareDatabase(options: { migrate?: boolean } = {}): Prom
   let url = process.env.DATABASE_URL;
   let embedded = false;
   if (!url) {
-    url = (await startEmbeddedPostgres()).url;
+    // LONGRUN_DATA_DIR moves the embedded cluster's state (default .data), e.g. for a second checkout's tests.
+    url = (await startEmbeddedPostgres({ stateDir: process.env.LONGRUN_DATA_DIR || ".data" })).url;
     process.env.DATABASE_URL = url;
     resetEnvCache();
     embedded = true;

@@ -1,7 +1,13 @@
-// The workflow state machine: pure functions (state, command, now) → outcome.
-// No I/O here (lint-enforced); the repository applies the outcome with a
-// compare-and-swap on `version` and writes events and effects in the same
-// transaction.
+// The workflow state machine: pure functions (state, command, now) → the
+// complete change. No I/O here (lint-enforced). `transition` decides every
+// new field value of the workflow and of its tasks (status, version,
+// deadlines, result fields, timestamps), the audit events and the effects;
+// lib/db/workflow-writes.ts writes exactly that, in one atomic statement
+// guarded by a compare-and-swap. No status list, success rule or deadline
+// rule lives anywhere else.
+import type { Effect, EscalationPath } from "./effects";
+
+export type { Effect, EffectKind, EscalationPath } from "./effects";
 
 export const workflowStatuses = [
   "INITIATED",
@@ -19,10 +25,12 @@ export type WorkflowStatus = (typeof workflowStatuses)[number];
 export const taskStatuses = ["QUEUED", "ACCEPTED", "SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED"] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
 
-/** Statuses in which a task is still waiting for its result. */
-export const activeTaskStatuses: readonly TaskStatus[] = ["QUEUED", "ACCEPTED"];
+/** Statuses in which a task is still waiting for its result (the sweep's and the writer's SQL take this list). */
+export const activeTaskStatuses = ["QUEUED", "ACCEPTED"] as const satisfies readonly TaskStatus[];
 
-export type EscalationPath = "FLOW" | "CALLBACK" | "NOTICE";
+/** Whether the customer's interaction is still there: NONE when the workflow has no conversation. */
+export const sessionStates = ["NONE", "ACTIVE", "ENDED", "UNKNOWN"] as const;
+export type SessionState = (typeof sessionStates)[number];
 
 export interface TaskState {
   id: string;
@@ -33,7 +41,16 @@ export interface TaskState {
   heartbeatTimeoutSeconds: number | null;
   deadlineAt: Date;
   lastHeartbeatAt: Date | null;
+  /** The workflow version handed out in the task's callback URL. */
+  callbackVersion: number;
+  resultStatus: string | null;
+  resultData: unknown;
+  failureReason: string | null;
+  /** The stored verdict on the result (rule 1); null while there is none. */
+  resultSuccess: boolean | null;
   lateResult: boolean;
+  completedAt: Date | null;
+  timedOutAt: Date | null;
 }
 
 export interface WorkflowState {
@@ -41,7 +58,11 @@ export interface WorkflowState {
   version: number;
   /** The Genesys conversation that started the workflow, if any. */
   conversationId: string | null;
-  /** The workflow's latest task, if any. */
+  sessionState: SessionState;
+  initiatedAt: Date;
+  /** The active task's deadline (for the panel and Architect), else null. */
+  deadlineAt: Date | null;
+  /** The workflow's current task, if any. */
   task: TaskState | null;
 }
 
@@ -56,9 +77,15 @@ export interface TaskResult {
 
 export type WorkflowCommand =
   | {
+      type: "INITIATE";
+      conversationId: string | null;
+      initiatedAt: Date;
+    }
+  | {
       type: "DISPATCH_TASK";
       taskId: string;
       taskType: string;
+      payload: unknown;
       timeoutSeconds: number;
       heartbeatTimeoutSeconds: number | null;
       dispatch: boolean;
@@ -66,19 +93,24 @@ export type WorkflowCommand =
   | { type: "TASK_DELIVERED"; taskId: string }
   | { type: "RECORD_RESULT"; taskId: string; expectedVersion: number; result: TaskResult }
   | { type: "HEARTBEAT"; taskId: string }
-  | { type: "TIME_OUT"; taskId: string; path: EscalationPath }
+  /** The deadline passed; `sessionLimitSeconds` is the flow session limit of the task's type (rule 4). */
+  | { type: "TIME_OUT"; taskId: string; sessionLimitSeconds: number }
+  /** An active task that is no longer its workflow's current one can never time out or complete. */
+  | { type: "RETIRE_TASK"; task: TaskState }
   | { type: "ESCALATION_DELIVERED"; taskId: string; path: EscalationPath; detail?: Record<string, string> }
   /** A result reached a customer whose conversation had ended (rule 5): how. */
   | { type: "RESULT_FOLLOWED_UP"; taskId: string; path: EscalationPath; detail?: Record<string, string> }
   | { type: "CANCEL"; reason: string | null };
 
 export type DomainEventType =
+  | "WORKFLOW_INITIATED"
   | "TASK_DISPATCHED"
   | "TASK_ACCEPTED"
   | "TASK_SUCCEEDED"
   | "TASK_FAILED"
   | "TASK_HEARTBEAT"
   | "TASK_TIMED_OUT"
+  | "TASK_RETIRED"
   | "LATE_RESULT"
   | "ESCALATED"
   | "RESULT_FOLLOWED_UP"
@@ -86,32 +118,41 @@ export type DomainEventType =
 
 export interface DomainEvent {
   type: DomainEventType;
-  from: WorkflowStatus;
+  from: WorkflowStatus | null;
   to: WorkflowStatus;
   taskId: string | null;
   data?: Record<string, unknown>;
 }
 
-export type Effect =
-  | { kind: "DISPATCH_TASK"; taskId: string }
-  | { kind: "ESCALATE"; taskId: string; path: EscalationPath }
-  /** A late result supersedes an escalation that has not gone out yet. */
-  | { kind: "SUPERSEDE_ESCALATION"; taskId: string }
-  /** A late result after the escalation went out reaches the agent/callback flow. */
-  | { kind: "DELIVER_LATE_RESULT"; taskId: string; escalatedAs: WorkflowStatus }
-  /** A result for a conversation that may have ended must still reach the customer (rule 5). */
-  | { kind: "FOLLOW_UP_RESULT"; taskId: string };
+/** A task row to write: a new one, or the new values of an existing one. */
+export interface TaskWrite {
+  kind: "insert" | "update";
+  task: TaskState;
+  /** The task's input (insert only): carried through, never decided here. */
+  payload?: unknown;
+}
 
-export type DomainErrorCode = "INVALID_TRANSITION" | "STALE_VERSION" | "TASK_NOT_FOUND" | "TASK_IN_PROGRESS";
+export type DomainErrorCode = "INVALID_TRANSITION" | "STALE_VERSION" | "TASK_NOT_FOUND" | "TASK_IN_PROGRESS" | "WORKFLOW_EXISTS";
 
 export interface DomainError {
   code: DomainErrorCode;
   message: string;
 }
 
-export type Transition =
-  | { ok: true; state: WorkflowState; events: DomainEvent[]; effects: Effect[] }
-  | { ok: false; error: DomainError };
+export interface TransitionOk {
+  ok: true;
+  /** The workflow after the command: every field the writer stores. */
+  state: WorkflowState;
+  /** "insert" for a new workflow (INITIATE), else "update". */
+  workflowWrite: "insert" | "update";
+  tasks: TaskWrite[];
+  events: DomainEvent[];
+  effects: Effect[];
+  /** Tasks whose escalation still waiting in the outbox is moot now (a late result came first). */
+  supersedeEscalationsOf: string[];
+}
+
+export type Transition = TransitionOk | { ok: false; error: DomainError };
 
 /** No further command changes a workflow in these statuses. */
 export const finalWorkflowStatuses: readonly WorkflowStatus[] = ["CANCELLED"];
@@ -143,6 +184,40 @@ const escalatedStatus: Record<EscalationPath, WorkflowStatus> = {
   NOTICE: "NOTIFIED",
 };
 
+export function isTaskActive(task: Pick<TaskState, "status">): boolean {
+  return (activeTaskStatuses as readonly TaskStatus[]).includes(task.status);
+}
+
+/** Whether an outbox dispatch of this task still has to be sent (it may have been answered or cancelled since). */
+export function needsDispatch(task: Pick<TaskState, "status">): boolean {
+  return task.status === "QUEUED";
+}
+
+/** Whether an ESCALATE delivery for `taskId` still has work to do: nothing settled or cancelled the workflow since it timed out. */
+export function escalationStillDue(state: Pick<WorkflowState, "status" | "task">, taskId: string): boolean {
+  return state.status === "TIMED_OUT" && state.task?.id === taskId;
+}
+
+/**
+ * The path planned at timeout (rule 4). The escalation handler confirms it
+ * with Genesys (is the customer still connected?) before acting.
+ */
+export function plannedEscalationPath(state: Pick<WorkflowState, "conversationId" | "sessionState" | "initiatedAt">, sessionLimitSeconds: number, now: Date): EscalationPath {
+  if (!state.conversationId || state.sessionState === "ENDED") return "CALLBACK";
+  // Past the flow session limit the interaction's flow is gone whatever Genesys says about the call.
+  const sessionEnds = state.initiatedAt.getTime() + sessionLimitSeconds * 1000;
+  return now.getTime() > sessionEnds ? "CALLBACK" : "FLOW";
+}
+
+/** The outcome word Genesys flows and callbacks receive (`Flow.timeout_status`, callback data). */
+export type ResultSignal = "TIMED_OUT" | "RESULT_SUCCESS" | "RESULT_FAILURE" | "LATE_RESULT_SUCCESS" | "LATE_RESULT_FAILURE";
+
+export function resultSignal(task: Pick<TaskState, "status" | "lateResult" | "resultSuccess">): ResultSignal {
+  if (task.resultSuccess === null) return "TIMED_OUT";
+  if (task.lateResult) return task.resultSuccess ? "LATE_RESULT_SUCCESS" : "LATE_RESULT_FAILURE";
+  return task.resultSuccess ? "RESULT_SUCCESS" : "RESULT_FAILURE";
+}
+
 function refuse(code: DomainErrorCode, message: string): Transition {
   return { ok: false, error: { code, message } };
 }
@@ -162,16 +237,40 @@ function isError(value: TaskState | DomainError): value is DomainError {
   return "code" in value;
 }
 
-export function transition(state: WorkflowState, command: WorkflowCommand, now: Date): Transition {
-  if (finalWorkflowStatuses.includes(state.status)) {
-    return refuse("INVALID_TRANSITION", `workflow is ${state.status}; no further changes are accepted`);
-  }
-  const next = (status: WorkflowStatus, task: TaskState | null, bump = true): WorkflowState => ({
+/** The workflow's deadline follows its task: the task's while it runs, none after. */
+function withTask(state: WorkflowState, status: WorkflowStatus, task: TaskState | null, bump: boolean): WorkflowState {
+  return {
     ...state,
     status,
     version: bump ? state.version + 1 : state.version,
     task,
-  });
+    deadlineAt: task && isTaskActive(task) ? task.deadlineAt : null,
+  };
+}
+
+function ok(state: WorkflowState, parts: Partial<Omit<TransitionOk, "ok" | "state">>): TransitionOk {
+  return { ok: true, state, workflowWrite: "update", tasks: [], events: [], effects: [], supersedeEscalationsOf: [], ...parts };
+}
+
+export function transition(state: WorkflowState | null, command: WorkflowCommand, now: Date): Transition {
+  if (command.type === "INITIATE") {
+    if (state) return refuse("WORKFLOW_EXISTS", "the workflow exists already");
+    const created: WorkflowState = {
+      status: "INITIATED",
+      version: 1,
+      conversationId: command.conversationId,
+      // Started from a live interaction: the customer is connected until Genesys says otherwise.
+      sessionState: command.conversationId ? "ACTIVE" : "NONE",
+      initiatedAt: command.initiatedAt,
+      deadlineAt: null,
+      task: null,
+    };
+    return ok(created, { workflowWrite: "insert", events: [{ type: "WORKFLOW_INITIATED", from: null, to: "INITIATED", taskId: null }] });
+  }
+  if (!state) return refuse("TASK_NOT_FOUND", "the workflow does not exist");
+  if (finalWorkflowStatuses.includes(state.status)) {
+    return refuse("INVALID_TRANSITION", `workflow is ${state.status}; no further changes are accepted`);
+  }
 
   switch (command.type) {
     case "DISPATCH_TASK": {
@@ -181,6 +280,7 @@ export function transition(state: WorkflowState, command: WorkflowCommand, now: 
       if (!dispatchableFrom.includes(state.status)) {
         return refuse("INVALID_TRANSITION", `cannot dispatch a task from ${state.status}`);
       }
+      const version = state.version + 1;
       const task: TaskState = {
         id: command.taskId,
         type: command.taskType,
@@ -191,11 +291,17 @@ export function transition(state: WorkflowState, command: WorkflowCommand, now: 
         heartbeatTimeoutSeconds: command.heartbeatTimeoutSeconds,
         deadlineAt: addSeconds(now, command.timeoutSeconds),
         lastHeartbeatAt: null,
+        callbackVersion: version,
+        resultStatus: null,
+        resultData: null,
+        failureReason: null,
+        resultSuccess: null,
         lateResult: false,
+        completedAt: null,
+        timedOutAt: null,
       };
-      return {
-        ok: true,
-        state: next("PENDING", task),
+      return ok(withTask(state, "PENDING", task, true), {
+        tasks: [{ kind: "insert", task, payload: command.payload }],
         events: [
           {
             type: "TASK_DISPATCHED",
@@ -206,20 +312,19 @@ export function transition(state: WorkflowState, command: WorkflowCommand, now: 
           },
         ],
         effects: command.dispatch ? [{ kind: "DISPATCH_TASK", taskId: task.id }] : [],
-      };
+      });
     }
 
     case "TASK_DELIVERED": {
       const task = currentTask(state, command.taskId);
       if (isError(task)) return { ok: false, error: task };
       // A result may already have arrived before the target's acknowledgement.
-      if (task.status !== "QUEUED") return { ok: true, state, events: [], effects: [] };
-      return {
-        ok: true,
-        state: next(state.status, { ...task, status: "ACCEPTED" }, false),
+      if (task.status !== "QUEUED") return ok(state, {});
+      const accepted: TaskState = { ...task, status: "ACCEPTED" };
+      return ok(withTask(state, state.status, accepted, false), {
+        tasks: [{ kind: "update", task: accepted }],
         events: [{ type: "TASK_ACCEPTED", from: state.status, to: state.status, taskId: task.id }],
-        effects: [],
-      };
+      });
     }
 
     case "RECORD_RESULT": {
@@ -227,114 +332,123 @@ export function transition(state: WorkflowState, command: WorkflowCommand, now: 
       if (isError(task)) return { ok: false, error: task };
       const { result } = command;
       const to: WorkflowStatus = result.success ? "COMPLETED" : "FAILED";
-      const resultData = { status: result.status, reason: result.reason };
+      const resultFields = {
+        resultStatus: result.status,
+        resultData: result.data ?? null,
+        failureReason: result.success ? null : result.reason,
+        resultSuccess: result.success,
+        completedAt: now,
+      };
+      const eventData = { status: result.status, reason: resultFields.failureReason };
 
       if (task.status === "TIMED_OUT" && !task.lateResult) {
         // Never lost: a late result is kept and settles the workflow.
         const escalationSent = state.status !== "TIMED_OUT";
-        return {
-          ok: true,
-          state: next(to, { ...task, lateResult: true }),
-          events: [{ type: "LATE_RESULT", from: state.status, to, taskId: task.id, data: { ...resultData, success: result.success } }],
-          effects: [
-            escalationSent
-              ? { kind: "DELIVER_LATE_RESULT", taskId: task.id, escalatedAs: state.status }
-              : { kind: "SUPERSEDE_ESCALATION", taskId: task.id },
-          ],
-        };
+        const late: TaskState = { ...task, ...resultFields, lateResult: true };
+        return ok(withTask(state, to, late, true), {
+          tasks: [{ kind: "update", task: late }],
+          events: [{ type: "LATE_RESULT", from: state.status, to, taskId: task.id, data: { ...eventData, success: result.success } }],
+          effects: escalationSent ? [{ kind: "LATE_RESULT", taskId: task.id, escalatedAs: state.status }] : [],
+          supersedeEscalationsOf: escalationSent ? [] : [task.id],
+        });
       }
       // Rule 2: a stale version changes nothing, whatever else is true.
       if (command.expectedVersion !== state.version) {
-        return refuse(
-          "STALE_VERSION",
-          `version ${command.expectedVersion} is stale; the workflow is at version ${state.version}`,
-        );
+        return refuse("STALE_VERSION", `version ${command.expectedVersion} is stale; the workflow is at version ${state.version}`);
       }
-      if (!activeTaskStatuses.includes(task.status)) {
+      if (!isTaskActive(task)) {
         return refuse("INVALID_TRANSITION", `task already has its result (${task.status})`);
       }
-      return {
-        ok: true,
-        state: next(to, { ...task, status: result.success ? "SUCCEEDED" : "FAILED" }),
-        events: [{ type: result.success ? "TASK_SUCCEEDED" : "TASK_FAILED", from: state.status, to, taskId: task.id, data: resultData }],
-        effects: state.conversationId ? [{ kind: "FOLLOW_UP_RESULT", taskId: task.id }] : [],
-      };
+      const settled: TaskState = { ...task, ...resultFields, status: result.success ? "SUCCEEDED" : "FAILED" };
+      return ok(withTask(state, to, settled, true), {
+        tasks: [{ kind: "update", task: settled }],
+        events: [{ type: result.success ? "TASK_SUCCEEDED" : "TASK_FAILED", from: state.status, to, taskId: task.id, data: eventData }],
+        effects: state.conversationId ? [{ kind: "RESULT_FOLLOW_UP", taskId: task.id }] : [],
+      });
     }
 
     case "HEARTBEAT": {
       const task = currentTask(state, command.taskId);
       if (isError(task)) return { ok: false, error: task };
-      if (!activeTaskStatuses.includes(task.status)) {
+      if (!isTaskActive(task)) {
         return refuse("INVALID_TRANSITION", `task is ${task.status}; heartbeats are for tasks still running`);
       }
       const extended = addSeconds(now, task.heartbeatTimeoutSeconds ?? task.timeoutSeconds);
       const deadlineAt = extended > task.deadlineAt ? extended : task.deadlineAt;
-      return {
-        ok: true,
-        // The workflow's version is untouched so that a callback holding it still applies.
-        state: next(state.status, { ...task, deadlineAt, lastHeartbeatAt: now }, false),
+      const beat: TaskState = { ...task, deadlineAt, lastHeartbeatAt: now };
+      // The workflow's version is untouched so that a callback holding it still applies.
+      return ok(withTask(state, state.status, beat, false), {
+        tasks: [{ kind: "update", task: beat }],
         events: [
-          { type: "TASK_HEARTBEAT", from: state.status, to: state.status, taskId: task.id, data: { deadline_at: deadlineAt.toISOString() } },
+          {
+            type: "TASK_HEARTBEAT",
+            from: state.status,
+            to: state.status,
+            taskId: task.id,
+            data: { deadline_at: deadlineAt.toISOString(), extended: deadlineAt > task.deadlineAt },
+          },
         ],
-        effects: [],
-      };
+      });
     }
 
     case "TIME_OUT": {
       const task = currentTask(state, command.taskId);
       if (isError(task)) return { ok: false, error: task };
-      if (!activeTaskStatuses.includes(task.status)) {
+      if (!isTaskActive(task)) {
         return refuse("INVALID_TRANSITION", `task is ${task.status}; only a running task times out`);
       }
       if (task.deadlineAt > now) {
         return refuse("INVALID_TRANSITION", "task deadline has not passed");
       }
-      return {
-        ok: true,
-        state: next("TIMED_OUT", { ...task, status: "TIMED_OUT" }),
-        events: [{ type: "TASK_TIMED_OUT", from: state.status, to: "TIMED_OUT", taskId: task.id, data: { path: command.path } }],
-        effects: [{ kind: "ESCALATE", taskId: task.id, path: command.path }],
-      };
+      const path = plannedEscalationPath(state, command.sessionLimitSeconds, now);
+      const timedOut: TaskState = { ...task, status: "TIMED_OUT", timedOutAt: now };
+      return ok(withTask(state, "TIMED_OUT", timedOut, true), {
+        tasks: [{ kind: "update", task: timedOut }],
+        events: [{ type: "TASK_TIMED_OUT", from: state.status, to: "TIMED_OUT", taskId: task.id, data: { path } }],
+        effects: [{ kind: "ESCALATE", taskId: task.id, path }],
+      });
+    }
+
+    case "RETIRE_TASK": {
+      const { task } = command;
+      if (state.task?.id === task.id) return refuse("INVALID_TRANSITION", "the workflow's current task is not retired; it times out or completes");
+      if (!isTaskActive(task)) return refuse("INVALID_TRANSITION", `task is ${task.status}; only a task still marked running is retired`);
+      const retired: TaskState = { ...task, status: "CANCELLED" };
+      return ok(state, {
+        tasks: [{ kind: "update", task: retired }],
+        events: [{ type: "TASK_RETIRED", from: state.status, to: state.status, taskId: task.id, data: { was: task.status, reason: "not the workflow's current task" } }],
+      });
     }
 
     case "ESCALATION_DELIVERED": {
       const task = currentTask(state, command.taskId);
       if (isError(task)) return { ok: false, error: task };
       // A late result may have settled the workflow first; the escalation then changes nothing.
-      if (state.status !== "TIMED_OUT") return { ok: true, state, events: [], effects: [] };
+      if (state.status !== "TIMED_OUT") return ok(state, {});
       const to = escalatedStatus[command.path];
-      return {
-        ok: true,
-        state: next(to, task),
+      return ok(withTask(state, to, task, true), {
         events: [{ type: "ESCALATED", from: state.status, to, taskId: task.id, data: { path: command.path, ...command.detail } }],
-        effects: [],
-      };
+      });
     }
 
     case "RESULT_FOLLOWED_UP": {
       const task = currentTask(state, command.taskId);
       if (isError(task)) return { ok: false, error: task };
-      return {
-        ok: true,
-        state,
+      return ok(state, {
         events: [{ type: "RESULT_FOLLOWED_UP", from: state.status, to: state.status, taskId: task.id, data: { path: command.path, ...command.detail } }],
-        effects: [],
-      };
+      });
     }
 
     case "CANCEL": {
       if (!cancellableFrom.includes(state.status)) {
         return refuse("INVALID_TRANSITION", `cannot cancel a workflow that is ${state.status}`);
       }
-      const task = state.task && activeTaskStatuses.includes(state.task.status)
-        ? { ...state.task, status: "CANCELLED" as const }
-        : state.task;
-      return {
-        ok: true,
-        state: next("CANCELLED", task),
+      const running = state.task && isTaskActive(state.task) ? state.task : null;
+      const task = running ? { ...running, status: "CANCELLED" as const } : state.task;
+      return ok(withTask(state, "CANCELLED", task, true), {
+        tasks: running && task ? [{ kind: "update", task }] : [],
         events: [{ type: "WORKFLOW_CANCELLED", from: state.status, to: "CANCELLED", taskId: task?.id ?? null, data: { reason: command.reason } }],
-        effects: [],
-      };
+      });
     }
   }
 }

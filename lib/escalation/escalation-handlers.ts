@@ -4,13 +4,14 @@
 // that admins and agents see. Nothing is dropped (rules 5 and 6).
 import { db } from "@/lib/db/client";
 import type { Delivery, Org, Task, Workflow } from "@/lib/generated/prisma/client";
-import type { EscalationPath } from "@/lib/domain/workflow-machine";
-import { createCallback, getConversationState, launchFlow, type ConversationState } from "@/lib/genesys/genesys-client";
+import { escalationStillDue, resultSignal, type EscalationPath } from "@/lib/domain/workflow-machine";
+import { conversationStateFor } from "@/lib/conversations/conversation-state";
+import { createCallback, launchFlow, type ConversationState } from "@/lib/genesys/genesys-client";
 import { GenesysError } from "@/lib/genesys/genesys-error";
 import { deliverNotice, noticeDetail, noticeKindOf } from "@/lib/notices/customer-notices";
 import { readOrgSettings, settingsForTaskType, type EffectiveTaskSettings } from "@/lib/orgs/org-settings";
 import type { DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
-import { applyCommand } from "@/lib/workflows/workflow-store";
+import { applyCommand, toState, toTaskState } from "@/lib/workflows/workflow-store";
 
 interface Subject {
   org: Org;
@@ -41,12 +42,6 @@ function callbackNumber(workflow: Workflow, conversation: ConversationState | nu
   return conversation?.customerAddress ?? null;
 }
 
-function resultStatus(task: Task): string {
-  if (task.status === "TIMED_OUT" && !task.lateResult) return "TIMED_OUT";
-  const success = task.failureReason === null && task.resultStatus !== null;
-  return task.lateResult ? (success ? "LATE_RESULT_SUCCESS" : "LATE_RESULT_FAILURE") : success ? "RESULT_SUCCESS" : "RESULT_FAILURE";
-}
-
 interface Reached {
   path: EscalationPath;
   detail: Record<string, string>;
@@ -58,11 +53,9 @@ interface Reached {
  */
 async function reachCustomer(subject: Subject, preferFlow: boolean, deliveryId: string): Promise<Reached> {
   const { org, workflow, task, settings } = subject;
-  const status = resultStatus(task);
-  let conversation: ConversationState | null = null;
-  if (workflow.conversationId && org.genesysClientId) {
-    conversation = await getConversationState(org, workflow.conversationId);
-  }
+  // The domain's verdict, stored with the result: the same one GET /api/v1/workflows/{id} reports.
+  const status = resultSignal(toTaskState(task));
+  const conversation = await conversationStateFor(org, workflow);
 
   if (preferFlow && conversation?.customerConnected && settings.timeoutHandlerFlowId) {
     const launched = await launchFlow(org, {
@@ -106,7 +99,8 @@ export async function deliverEscalation(delivery: Delivery): Promise<DeliveryOut
   const subject = await loadSubject(delivery);
   if (!subject) return { ok: false, retryable: false, error: "workflow or task no longer exists" };
   // A late result or a cancel got there first: nothing to escalate any more.
-  if (subject.workflow.status !== "TIMED_OUT" || subject.workflow.currentTaskId !== subject.task.id) {
+  const current = subject.workflow.currentTaskId === subject.task.id ? subject.task : null;
+  if (!escalationStillDue(toState(subject.workflow, current), subject.task.id)) {
     return { ok: true, detail: { skipped: `workflow is ${subject.workflow.status}` } };
   }
   const planned = (delivery.payload as { path?: EscalationPath } | null)?.path ?? "FLOW";
@@ -139,8 +133,8 @@ export async function deliverResultFollowUp(delivery: Delivery): Promise<Deliver
   }
   try {
     if (!late && workflow.conversationId && org.genesysClientId) {
-      const conversation = await getConversationState(org, workflow.conversationId);
-      if (conversation.customerConnected) return { ok: true, detail: { skipped: "customer still connected; the flow reads the result" } };
+      const conversation = await conversationStateFor(org, workflow);
+      if (conversation?.customerConnected) return { ok: true, detail: { skipped: "customer still connected; the flow reads the result" } };
     }
     if (!late && !org.genesysClientId) return { ok: true, detail: { skipped: "Genesys credentials not configured" } };
     const reached = await reachCustomer(subject, late, delivery.id);

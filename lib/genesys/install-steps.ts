@@ -11,6 +11,7 @@ import { appFoundry } from "@/lib/genesys/app-foundry";
 import { AppError } from "@/lib/errors/app-error";
 import { forgetGenesysClient } from "@/lib/genesys/genesys-client";
 import { InstallApiError, type Entity, type InstallPlatform, type PermissionPolicy } from "@/lib/genesys/install-platform";
+import { customerEndedInstallPermissions, customerEndedNames, customerEndedTopic, installCustomerEndedTrigger, processAutomationPlatform } from "@/lib/genesys/install-customer-ended-trigger";
 import { configureOrg } from "@/lib/orgs/org-configuration";
 import { writeAudit } from "@/lib/security/security-audit";
 import { addSigningSecret, listSigningSecrets } from "@/lib/webhooks/signing-secrets";
@@ -53,9 +54,10 @@ export const installPermissions = [
   "oauth:client:edit",
   "integrations:action:add",
   "integrations:action:edit",
+  ...customerEndedInstallPermissions,
 ] as const;
 
-export const installSteps = ["register", "role", "oauth-client", "panel-client", "widget", "data-actions", "signing-secret"] as const;
+export const installSteps = ["register", "role", "oauth-client", "panel-client", "widget", "data-actions", "signing-secret", "customer-ended"] as const;
 export type InstallStep = (typeof installSteps)[number];
 
 export const stepTitles: Record<InstallStep, string> = {
@@ -66,6 +68,7 @@ export const stepTitles: Record<InstallStep, string> = {
   widget: "Interaction widget (agent panel)",
   "data-actions": "Web Services Data Actions integration and data actions",
   "signing-secret": "Webhook signing secret",
+  "customer-ended": "Process Automation trigger: tell Longrun when the customer leaves",
 };
 
 export function isInstallStep(value: string): value is InstallStep {
@@ -97,6 +100,8 @@ export interface InstallContext {
   platform: InstallPlatform;
   /** How often the oauth-client step asks users/me whether the role grant shows yet (tests shorten it). */
   grantPollMs?: number;
+  /** The admin's Genesys token, for steps with their own Platform API module (customer-ended). */
+  accessToken?: string;
 }
 
 /**
@@ -439,7 +444,14 @@ const run: Record<InstallStep, (ctx: InstallContext) => Promise<Outcome>> = {
     await writeAudit({ orgId: ctx.orgId, actor: ctx.actor, action: "signing_secret.created", data: { secretId: secret.id } });
     return { status: "created", summary: "created the webhook signing secret: copy it now, it is not shown again", details: { secretId: secret.id }, secret: secret.secret };
   },
+
+  "customer-ended": (ctx) => installCustomerEndedTrigger(customerEndedPlatform(ctx)),
 };
+
+function customerEndedPlatform(ctx: InstallContext) {
+  if (!ctx.accessToken) throw new InstallApiError("customer-ended trigger", 401, "no Genesys token in this session");
+  return processAutomationPlatform(ctx.region, ctx.accessToken);
+}
 
 /** Runs one step and records its outcome (success or failure) in the audit log. */
 export async function runInstallStep(step: InstallStep, ctx: InstallContext): Promise<StepResult> {
@@ -505,6 +517,10 @@ export async function uninstall(ctx: InstallContext): Promise<UninstallResult> {
   await attempt(`OAuth client "${installNames.oauthClient}"`, () => p.findOAuthClient(installNames.oauthClient), (id) => p.deleteOAuthClient(id));
   await attempt(`OAuth client "${installNames.panelClient}"`, () => p.findOAuthClient(installNames.panelClient), (id) => p.deleteOAuthClient(id));
   await attempt(`role "${installNames.role}"`, () => p.findRole(installNames.role), (id) => p.deleteRole(id));
+  if (ctx.accessToken) {
+    const triggers = customerEndedPlatform(ctx);
+    await attempt(`trigger "${customerEndedNames.trigger}"`, () => triggers.findTrigger(customerEndedNames.trigger, customerEndedTopic), (id) => triggers.deleteTrigger(id));
+  }
   if (failed.length > 0) {
     await writeAudit({ orgId: ctx.orgId, actor: ctx.actor, action: "org.uninstall_failed", data: { removed, failed } });
     return { removed, failed, dataDeleted: false };

@@ -1,6 +1,7 @@
 // Figures read from the database at each scrape, so that every instance
 // reports the same backlog: the outbox (deliveries due and waiting, the
-// oldest due one's age) and the dead letters, by delivery kind.
+// oldest due one's age) and the dead letters, by delivery kind; the open
+// customer notices by kind; and this process's connection pool.
 import client from "prom-client";
 import { db, poolStats } from "@/lib/db/client";
 import { addScrapeCollector } from "@/lib/metrics/metrics-registry";
@@ -32,6 +33,20 @@ export function registerDatabaseGauges(): void {
     };
   });
 
+  addScrapeCollector("notices", (registry) => {
+    const open = new client.Gauge({
+      name: "longrun_notices_open",
+      help: "Customer notices waiting for someone to act on them (status OPEN), by kind",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    });
+    return async () => {
+      const prisma = await db();
+      const rows = await prisma.notice.groupBy({ by: ["kind"], where: { status: "OPEN" }, _count: { _all: true } });
+      open.reset();
+      for (const row of rows) open.set({ kind: row.kind }, row._count._all);
+    };
+  });
   addScrapeCollector("outbox", (registry) => {
     const backlog = new client.Gauge({
       name: "longrun_outbox_backlog",

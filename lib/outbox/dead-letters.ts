@@ -3,10 +3,10 @@
 // can fix (network, 429, 5xx) a few times, and admins re-drive any by hand.
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
-import { Prisma, type Delivery } from "@/lib/generated/prisma/client";
+import { requeueDeadLetterPlan } from "@/lib/db/workflow-writes";
+import type { Delivery } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors/app-error";
 import { processOutbox, type OutboxRun } from "@/lib/outbox/process-outbox";
-import "@/lib/outbox/handlers";
 
 /** Scheduled re-drives of one dead letter before it waits for a person. */
 export const maxAutomaticRedrives = 3;
@@ -58,10 +58,7 @@ export async function listDeadLetters(orgId: string, options: { limit: number; b
 /** Re-drive by hand: back to PENDING with a fresh set of attempts, delivered at once. */
 export async function retryDeadLetter(orgId: string, id: string): Promise<DeadLetterView & { status: string }> {
   const prisma = await db();
-  const { count } = await prisma.delivery.updateMany({
-    where: { orgId, id, status: "DEAD" },
-    data: { status: "PENDING", attempts: 0, nextAttemptAt: clock.now(), lockedUntil: null },
-  });
+  const count = await prisma.$executeRaw(requeueDeadLetterPlan(orgId, id, clock.now()));
   if (count === 0) {
     const exists = await prisma.delivery.findFirst({ where: { orgId, id }, select: { status: true } });
     if (!exists) throw new AppError("NOT_FOUND", "dead letter not found");
@@ -90,12 +87,7 @@ export async function redriveDeadLetters(): Promise<RedriveRun> {
     const count = redrives(delivery);
     // A refusal that no retry can fix (no handler, missing configuration) is not worth another round.
     if (count >= maxAutomaticRedrives || /not configured|no handler|no longer exists/.test(delivery.lastError ?? "")) continue;
-    const payload = { ...((delivery.payload ?? {}) as Record<string, unknown>), automaticRedrives: count + 1 } as Prisma.InputJsonValue;
-    const { count: moved } = await prisma.delivery.updateMany({
-      where: { id: delivery.id, status: "DEAD" },
-      data: { status: "PENDING", attempts: 0, nextAttemptAt: clock.now(), lockedUntil: null, payload },
-    });
-    requeued += moved;
+    requeued += await prisma.$executeRaw(requeueDeadLetterPlan(null, delivery.id, clock.now(), { countAutomaticRedrive: true }));
   }
   return { requeued, outbox: await processOutbox() };
 }

@@ -6,7 +6,8 @@ import type { Delivery } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 import { activeSigningSecrets, signOutgoing } from "@/lib/webhooks/signing-secrets";
 import { callbackUrl } from "@/lib/workflows/workflow-service";
-import { applyCommand } from "@/lib/workflows/workflow-store";
+import { needsDispatch } from "@/lib/domain/workflow-machine";
+import { applyCommand, toTaskState } from "@/lib/workflows/workflow-store";
 import { parseRetryAfter } from "@/lib/outbox/backoff";
 import { outcomeFromHttpStatus, type DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
 
@@ -25,7 +26,7 @@ export async function deliverTaskDispatch(delivery: Delivery): Promise<DeliveryO
   const prisma = await db();
   const task = delivery.taskId ? await prisma.task.findFirst({ where: { id: delivery.taskId, orgId: delivery.orgId } }) : null;
   if (!task) return { ok: false, retryable: false, error: "task no longer exists" };
-  if (task.status !== "QUEUED") return { ok: true, detail: { skipped: `task is ${task.status}` } };
+  if (!needsDispatch(toTaskState(task))) return { ok: true, detail: { skipped: `task is ${task.status}` } };
   const [org, workflow] = await Promise.all([
     prisma.org.findUnique({ where: { id: delivery.orgId } }),
     prisma.workflow.findUnique({ where: { orgId_id: { orgId: delivery.orgId, id: task.workflowId } } }),

@@ -1,10 +1,16 @@
-// Registers every delivery kind's handler. Import this module (for its
-// effect) wherever the outbox is processed.
-import { registerDeliveryHandler } from "@/lib/outbox/process-outbox";
-import { deliverTaskDispatch } from "@/lib/outbox/dispatch-task";
+// The handler of every delivery kind. Kinds are the domain's effect kinds
+// (lib/domain/effects.ts): a kind without a handler here does not compile.
+import type { EffectKind } from "@/lib/domain/effects";
+import type { Delivery } from "@/lib/generated/prisma/client";
 import { deliverEscalation, deliverResultFollowUp } from "@/lib/escalation/escalation-handlers";
+import { deliverTaskDispatch } from "@/lib/outbox/dispatch-task";
+import type { DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
 
-registerDeliveryHandler("DISPATCH_TASK", deliverTaskDispatch);
-registerDeliveryHandler("ESCALATE", deliverEscalation);
-registerDeliveryHandler("LATE_RESULT", deliverResultFollowUp);
-registerDeliveryHandler("RESULT_FOLLOW_UP", deliverResultFollowUp);
+export type DeliveryHandler = (delivery: Delivery) => Promise<DeliveryOutcome>;
+
+export const deliveryHandlers: Record<EffectKind, DeliveryHandler> = {
+  DISPATCH_TASK: deliverTaskDispatch,
+  ESCALATE: deliverEscalation,
+  LATE_RESULT: deliverResultFollowUp,
+  RESULT_FOLLOW_UP: deliverResultFollowUp,
+};

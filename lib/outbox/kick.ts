@@ -4,7 +4,6 @@
 import { after } from "next/server";
 import { log } from "@/lib/log";
 import { processOutbox } from "@/lib/outbox/process-outbox";
-import "@/lib/outbox/handlers";
 
 export function deliverSoon(): void {
   try {

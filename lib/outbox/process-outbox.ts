@@ -4,67 +4,41 @@
 // the lease expires (rule 6).
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
-import { Prisma, type Delivery } from "@/lib/generated/prisma/client";
+import { claimDeliveriesPlan, settleDeliveryPlan, type DeliveryFilter, type DeliverySettlement } from "@/lib/db/workflow-writes";
+import type { EffectKind } from "@/lib/domain/effects";
+import type { Delivery } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { backoffSeconds } from "@/lib/outbox/backoff";
 import type { DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
-
-export type DeliveryHandler = (delivery: Delivery) => Promise<DeliveryOutcome>;
-
-const handlers = new Map<string, DeliveryHandler>();
-
-/** Each delivery kind registers its handler once (see lib/outbox/handlers.ts). */
-export function registerDeliveryHandler(kind: string, handler: DeliveryHandler): void {
-  handlers.set(kind, handler);
-}
+import { deliveryHandlers } from "@/lib/outbox/handlers";
 
 const leaseSeconds = 120;
 
-export async function claimDeliveries(limit: number, now: Date, only: { ids?: string[]; kinds?: string[] } = {}): Promise<Delivery[]> {
+export async function claimDeliveries(limit: number, now: Date, only: DeliveryFilter = {}): Promise<Delivery[]> {
   const prisma = await db();
-  const until = new Date(now.getTime() + leaseSeconds * 1000);
-  const onlyIds = only.ids
-    ? Prisma.sql`AND "id" IN (${Prisma.join(only.ids.map((id) => Prisma.sql`${id}::uuid`))})`
-    : Prisma.empty;
-  const onlyKinds = only.kinds ? Prisma.sql`AND "kind" IN (${Prisma.join(only.kinds)})` : Prisma.empty;
-  return prisma.$queryRaw<Delivery[]>`
-    UPDATE "Delivery" SET "lockedUntil" = ${until}, "attempts" = "attempts" + 1, "updatedAt" = ${now}
-    WHERE "id" IN (
-      SELECT "id" FROM "Delivery"
-      WHERE "status" = 'PENDING' AND "nextAttemptAt" <= ${now}
-        AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
-        ${onlyIds}
-        ${onlyKinds}
-      ORDER BY "nextAttemptAt"
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    RETURNING *`;
+  return prisma.$queryRaw<Delivery[]>(claimDeliveriesPlan(limit, now, leaseSeconds, only));
 }
 
 async function settle(delivery: Delivery, outcome: DeliveryOutcome): Promise<"delivered" | "retry" | "dead"> {
   const prisma = await db();
   const now = clock.now();
-  // Guarded by the lease we hold: a run whose lease expired must not overwrite a newer attempt.
-  const guard = { id: delivery.id, status: "PENDING", attempts: delivery.attempts };
+  let settlement: DeliverySettlement;
   if (outcome.ok) {
-    await prisma.delivery.updateMany({ where: guard, data: { status: "DELIVERED", deliveredAt: now, lockedUntil: null, lastStatus: outcome.status ?? null, lastError: null } });
-    return "delivered";
+    settlement = { outcome: "delivered", status: outcome.status ?? null };
+  } else if (!outcome.retryable || delivery.attempts >= delivery.maxAttempts) {
+    settlement = { outcome: "dead", status: outcome.status ?? null, error: outcome.error };
+  } else {
+    const wait = outcome.retryAfterSeconds ?? backoffSeconds(delivery.attempts);
+    settlement = { outcome: "retry", status: outcome.status ?? null, error: outcome.error, nextAttemptAt: new Date(now.getTime() + wait * 1000) };
   }
-  const dead = !outcome.retryable || delivery.attempts >= delivery.maxAttempts;
-  const wait = outcome.retryAfterSeconds ?? backoffSeconds(delivery.attempts);
-  await prisma.delivery.updateMany({
-    where: guard,
-    data: dead
-      ? { status: "DEAD", lockedUntil: null, lastError: outcome.error, lastStatus: outcome.status ?? null }
-      : { nextAttemptAt: new Date(now.getTime() + wait * 1000), lockedUntil: null, lastError: outcome.error, lastStatus: outcome.status ?? null },
-  });
-  if (dead) log.warn("delivery.dead_letter", { deliveryId: delivery.id, orgId: delivery.orgId, kind: delivery.kind, error: outcome.error, attempts: delivery.attempts });
-  return dead ? "dead" : "retry";
+  await prisma.$executeRaw(settleDeliveryPlan(delivery, settlement, now));
+  if (settlement.outcome === "dead") log.warn("delivery.dead_letter", { deliveryId: delivery.id, orgId: delivery.orgId, kind: delivery.kind, error: settlement.error, attempts: delivery.attempts });
+  return settlement.outcome;
 }
 
 export async function deliverOne(delivery: Delivery): Promise<"delivered" | "retry" | "dead"> {
-  const handler = handlers.get(delivery.kind);
+  // The kind column holds only effect kinds (a CHECK constraint built from the domain's list).
+  const handler = deliveryHandlers[delivery.kind as EffectKind] as (typeof deliveryHandlers)[EffectKind] | undefined;
   let outcome: DeliveryOutcome;
   try {
     outcome = handler ? await handler(delivery) : { ok: false, retryable: false, error: `no handler for delivery kind ${delivery.kind}` };

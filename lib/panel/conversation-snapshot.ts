@@ -23,7 +23,6 @@ function toPanelEvent(e: Event): PanelEvent {
 }
 
 function toPanelTask(task: Task): PanelTask {
-  const settled = task.status === "SUCCEEDED" || task.status === "FAILED" || task.lateResult;
   return {
     id: task.id,
     type: task.type,
@@ -34,7 +33,8 @@ function toPanelTask(task: Task): PanelTask {
     completed_at: task.completedAt?.toISOString() ?? null,
     timed_out_at: task.timedOutAt?.toISOString() ?? null,
     result_status: task.resultStatus,
-    success: settled ? task.failureReason === null : null,
+    // The domain's verdict, stored with the result (the same one the API and Genesys get).
+    success: task.resultSuccess,
     failure_reason: task.failureReason,
     late_result: task.lateResult,
     result_data: task.resultData ?? null,

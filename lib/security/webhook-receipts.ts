@@ -5,6 +5,7 @@
 // it. Older receipts are pruned by the timeout job (lib/jobs/scheduled-jobs.ts).
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
+import { pruneReceiptsPlan } from "@/lib/db/workflow-writes";
 import { securityConfig } from "@/lib/security/security-config";
 
 /** The signature check's tolerance, both ways (lib/webhooks/signing-secrets.ts). */
@@ -18,6 +19,5 @@ export function receiptRetentionMs(): number {
 
 export async function pruneWebhookReceipts(now: Date = clock.now()): Promise<number> {
   const prisma = await db();
-  const { count } = await prisma.webhookReceipt.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - receiptRetentionMs()) } } });
-  return count;
+  return prisma.$executeRaw(pruneReceiptsPlan(new Date(now.getTime() - receiptRetentionMs())));
 }

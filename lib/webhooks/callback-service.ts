@@ -1,8 +1,9 @@
 // Results and heartbeats from external systems. Every answer to a webhook-id
 // is stored with the change it made, so a redelivery gets the first answer and
 // changes nothing (rule 3).
+import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { storeReceiptPlan } from "@/lib/db/workflow-writes";
 import { AppError } from "@/lib/errors/app-error";
 import { log } from "@/lib/log";
 import { parseJson, validate } from "@/lib/http/read-body";
@@ -33,7 +34,7 @@ async function storedAnswer(orgId: string, webhookId: string): Promise<WebhookAn
 
 async function storeAnswer(orgId: string, webhookId: string, status: number, body: unknown): Promise<void> {
   const prisma = await db();
-  await prisma.webhookReceipt.create({ data: { orgId, webhookId, statusCode: status, responseBody: body as Prisma.InputJsonValue } });
+  await prisma.$executeRaw(storeReceiptPlan(orgId, { webhookId, statusCode: status, responseBody: body }, clock.now()));
 }
 
 /**
@@ -116,11 +117,6 @@ export async function applyCallback(verified: VerifiedRequest, workflowId: strin
       (state) => ({ type: "RECORD_RESULT", taskId: taskId ?? state.task?.id ?? "(none)", expectedVersion: version, result }),
       { actor: "callback", requestId },
       {
-        taskResult: {
-          resultStatus: result.status,
-          resultData: (result.data ?? null) as Prisma.InputJsonValue | null,
-          failureReason: result.reason,
-        },
         receipt: (applied) => receipt(200, callbackAnswer(applied)),
         loaded: verified.loaded,
       },

@@ -3,13 +3,13 @@
 import { createHash, randomUUID } from "node:crypto";
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
-import { isUniqueViolation } from "@/lib/db/unique-violation";
-import { Prisma, type Task, type Workflow } from "@/lib/generated/prisma/client";
+import { writeChanges } from "@/lib/db/workflow-writes";
+import type { Task, Workflow } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors/app-error";
 import type { CreateWorkflowBody, DispatchTaskBody, WorkflowView } from "@/lib/api/schemas";
 import { readOrgSettings, settingsForTaskType } from "@/lib/orgs/org-settings";
-import type { TaskStatus, WorkflowStatus } from "@/lib/domain/workflow-machine";
-import { applyCommand, loadWorkflow, workflowChangedChannel, type CommandMeta } from "@/lib/workflows/workflow-store";
+import { transition, type TaskStatus, type WorkflowStatus } from "@/lib/domain/workflow-machine";
+import { appliedRows, applyCommand, domainErrorToAppError, loadWorkflow, type CommandMeta } from "@/lib/workflows/workflow-store";
 
 function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
@@ -37,50 +37,26 @@ export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, 
   const prisma = await db();
   const hash = requestHash(body);
   const now = clock.now();
-  const workflow: Workflow = {
-    orgId,
-    id: body.workflow_id,
-    customerId: body.customer_id,
-    conversationId: body.conversation_id ?? null,
-    status: "INITIATED",
-    version: 1,
-    context: (body.context ?? null) as Workflow["context"],
-    requestHash: hash,
-    initiatedAt: new Date(body.timestamp),
-    deadlineAt: null,
-    // Started from a live interaction: the customer is connected until Genesys says otherwise.
-    sessionState: body.conversation_id ? "ACTIVE" : "NONE",
-    currentTaskId: null,
-    createdAt: now,
-    updatedAt: now,
-  };
-  try {
-    // The row, its first event and the NOTIFY in one statement: all or nothing, one round trip.
-    await prisma.$queryRaw`
-      WITH w AS (
-        INSERT INTO "Workflow" ("orgId", "id", "customerId", "conversationId", "status", "version", "context", "requestHash", "initiatedAt", "sessionState", "createdAt", "updatedAt")
-        VALUES (${orgId}::uuid, ${workflow.id}::uuid, ${workflow.customerId}, ${workflow.conversationId}, ${workflow.status}, 1,
-          ${body.context === undefined ? null : JSON.stringify(body.context)}::jsonb, ${hash}, ${workflow.initiatedAt}, ${workflow.sessionState}, ${now}, ${now})
-        RETURNING "orgId", "id"),
-      e AS (
-        INSERT INTO "Event" ("orgId", "workflowId", "type", "fromStatus", "toStatus", "version", "actor", "requestId", "createdAt")
-        SELECT "orgId", "id", 'WORKFLOW_INITIATED', NULL, 'INITIATED', 1, ${meta.actor}, ${meta.requestId}, ${now} FROM w),
-      n AS (SELECT pg_notify(${workflowChangedChannel}, ${`${orgId}:${workflow.id}`}) FROM w)
-      SELECT (SELECT count(*) FROM n)::int AS "notified"`;
-    return { created: true, workflow };
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    const existing = await prisma.workflow.findUnique({ where: { orgId_id: { orgId, id: body.workflow_id } } });
-    if (!existing) throw error;
-    if (existing.requestHash !== hash) {
-      throw new AppError("IDEMPOTENCY_CONFLICT", "a workflow with this workflow_id exists with a different body; use a new uuid()");
-    }
-    return { created: false, workflow: existing };
+  const outcome = transition(null, { type: "INITIATE", conversationId: body.conversation_id ?? null, initiatedAt: new Date(body.timestamp) }, now);
+  if (!outcome.ok) throw new AppError(domainErrorToAppError[outcome.error.code], outcome.error.message);
+  // The row, its first event and the NOTIFY in one statement: all or nothing, one round trip.
+  const [written] = await writeChanges(prisma, [
+    { orgId, workflowId: body.workflow_id, expectedRevision: null, created: { customerId: body.customer_id, context: body.context ?? null, requestHash: hash }, outcome, meta, now },
+  ]);
+  if (written) {
+    const { workflow } = appliedRows(null, null, outcome, written, orgId, body.workflow_id, now);
+    return { created: true, workflow: { ...workflow, customerId: body.customer_id, context: (body.context ?? null) as Workflow["context"], requestHash: hash } };
   }
+  // The id is taken: the same body again is the same workflow; another body is a mistake.
+  const existing = await prisma.workflow.findUnique({ where: { orgId_id: { orgId, id: body.workflow_id } } });
+  if (!existing) throw new AppError("CONFLICT", "the workflow was created and removed meanwhile; retry");
+  if (existing.requestHash !== hash) {
+    throw new AppError("IDEMPOTENCY_CONFLICT", "a workflow with this workflow_id exists with a different body; use a new uuid()");
+  }
+  return { created: false, workflow: existing };
 }
 
 export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: string): WorkflowView {
-  const resultKnown = task !== null && (task.status === "SUCCEEDED" || task.status === "FAILED" || task.lateResult);
   return {
     workflow_id: workflow.id,
     customer_id: workflow.customerId,
@@ -96,7 +72,7 @@ export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: s
     task_status: (task?.status as TaskStatus | undefined) ?? null,
     task_deadline_at: task?.deadlineAt.toISOString() ?? null,
     task_result_status: task?.resultStatus ?? null,
-    task_result_success: resultKnown ? task.failureReason === null : null,
+    task_result_success: task?.resultSuccess ?? null,
     task_failure_reason: task?.failureReason ?? null,
     task_late_result: task?.lateResult ?? false,
     task_result_json: task?.resultData === null || task?.resultData === undefined ? null : JSON.stringify(task.resultData),
@@ -154,12 +130,13 @@ export async function dispatchTask(orgId: string, workflowId: string, body: Disp
       type: "DISPATCH_TASK",
       taskId,
       taskType: body.task_type,
+      payload: body.payload,
       timeoutSeconds,
       heartbeatTimeoutSeconds: body.heartbeat_timeout ?? effective.heartbeatTimeoutSeconds,
       dispatch: body.dispatch,
     },
     meta,
-    { newTask: { payload: body.payload as Prisma.InputJsonValue }, deliveryPayload: { baseUrl } },
+    { deliveryPayload: { baseUrl } },
   );
   const task = applied.task!;
   return {

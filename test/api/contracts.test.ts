@@ -73,7 +73,7 @@ describe("the committed files", () => {
   });
 
   it("are one Web Services data action per API operation a flow uses, each calling a documented operation", async () => {
-    expect(dataActions.map((a) => a.operationId).sort()).toEqual(["cancelWorkflow", "dispatchTask", "getWorkflow", "initiateWorkflow"]);
+    expect(dataActions.map((a) => a.operationId).sort()).toEqual(["cancelWorkflow", "conversationEnded", "dispatchTask", "getWorkflow", "initiateWorkflow"]);
     for (const action of dataActions) {
       const file = await committed<ActionFile>(action.file);
       expect(file.integrationType).toBe("custom-rest-actions");
@@ -171,13 +171,14 @@ describe("each data action on its example input", () => {
     expect(Object.values(run.output)).not.toContain(null);
   });
 
-  it("Dispatch Task: inserts payload_json as the payload, is accepted (202), then Get Workflow Status shows the task", async () => {
+  it("Dispatch Task: sends the payload's separate fields escaped (quotes, newlines), is accepted (202), then Get Workflow Status shows the task", async () => {
     const workflowId = randomUUID();
     await runAction(byOperation("initiateWorkflow"), { ...byOperation("initiateWorkflow").example, workflow_id: workflowId });
     const action = byOperation("dispatchTask");
     const run = await runAction(action, { ...action.example, workflow_id: workflowId });
     expect(run.status).toBe(202);
-    expect(run.sent).toEqual({ task_type: action.example.task_type, payload: JSON.parse(action.example.payload_json!) });
+    const { customer_ani, reference, note } = action.example;
+    expect(run.sent).toEqual({ task_type: action.example.task_type, payload: { customer_ani, reference, note } });
     expect(run.output).toMatchObject({ workflow_id: workflowId, status: "ACCEPTED", task_status: "QUEUED", version: 2 });
     expect(run.output.callback_url).toContain(`/api/v1/webhooks/flow/callback/${workflowId}`);
 
@@ -185,18 +186,12 @@ describe("each data action on its example input", () => {
     expect(status.output).toMatchObject({ status: "PENDING", task_id: run.output.task_id, task_type: "FRAUD_VERIFICATION", task_status: "QUEUED" });
   });
 
-  it("Dispatch Task: payload_json that is not JSON makes the action fail with Longrun's 400, not a half-made task", async () => {
+  it("Dispatch Task: fields a flow leaves out are empty strings, still valid JSON", async () => {
     const workflowId = randomUUID();
     await runAction(byOperation("initiateWorkflow"), { ...byOperation("initiateWorkflow").example, workflow_id: workflowId });
-    const file = await committed<ActionFile>(byOperation("dispatchTask").file);
-    const context = { input: { workflow_id: workflowId, task_type: "X", payload_json: "{amount: 1}" }, authResponse };
-    const res = await call(dispatch, `/api/v1/workflows/${workflowId}/tasks`, {
-      params: { id: workflowId },
-      rawBody: renderVelocity(file.config.request.requestTemplate, context),
-      headers: { "content-type": "application/json", authorization: renderVelocity(file.config.request.headers.Authorization!, context) },
-    });
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("INVALID_JSON");
+    const run = await runAction(byOperation("dispatchTask"), { workflow_id: workflowId, task_type: "FRAUD_VERIFICATION" });
+    expect(run.status).toBe(202);
+    expect(run.sent).toEqual({ task_type: "FRAUD_VERIFICATION", payload: { customer_ani: "", reference: "", note: "" } });
   });
 
   it("Cancel Workflow: escapes the reason (quotes, newlines) and outputs the cancelled workflow", async () => {

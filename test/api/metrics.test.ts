@@ -96,6 +96,7 @@ describe("GET /api/metrics", () => {
       ["longrun_outbox_backlog", "gauge"],
       ["longrun_outbox_dead_letters", "gauge"],
       ["longrun_db_pool_connections", "gauge"],
+      ["longrun_notices_open", "gauge"],
       ["longrun_process_resident_memory_bytes", "gauge"],
     ]) {
       expect(lines, name).toContain(`# TYPE ${name} ${type}`);
@@ -145,9 +146,16 @@ describe("GET /api/metrics", () => {
 
   it("reads the outbox backlog and the dead letters by kind from the database at each scrape", async () => {
     const prisma = await db();
-    const kind = `METRICS_TEST_${randomUUID().slice(0, 8)}`;
+    // Kinds are the domain's effect kinds (the database refuses others); this file's database has no LATE_RESULT rows of its own.
+    const kind = "LATE_RESULT";
     const later = new Date(Date.now() + 3_600_000);
-    const row = (status: string) => ({ id: randomUUID(), orgId: org.orgId, kind, payload: {}, status, nextAttemptAt: later });
+    const ids: string[] = [];
+    const row = (status: string) => {
+      const id = randomUUID();
+      ids.push(id);
+      return { id, orgId: org.orgId, kind, payload: {}, status, nextAttemptAt: later };
+    };
+    expect((await scrape()).includes(`kind="${kind}"`)).toBe(false);
     await prisma.delivery.createMany({ data: [row("PENDING"), row("PENDING"), row("DEAD"), row("DELIVERED")] });
     try {
       const text = await scrape();
@@ -156,7 +164,22 @@ describe("GET /api/metrics", () => {
       // Waiting for a retry an hour from now is backlog, but not overdue.
       expect(sample(text, "longrun_outbox_oldest_due_seconds", { kind })).toBe(0);
     } finally {
-      await prisma.delivery.deleteMany({ where: { kind } });
+      await prisma.delivery.deleteMany({ where: { id: { in: ids } } });
+    }
+    expect((await scrape()).includes(`kind="${kind}"`)).toBe(false);
+  });
+});
+
+describe("open notices", () => {
+  it("are counted by kind from the database at each scrape", async () => {
+    const prisma = await db();
+    const kind = `metrics-test-${randomUUID().slice(0, 8)}`;
+    const notice = (status: string) => ({ id: randomUUID(), orgId: org.orgId, workflowId: randomUUID(), deliveryId: randomUUID(), customerId: "CUST-1", kind, status });
+    await prisma.notice.createMany({ data: [notice("OPEN"), notice("OPEN"), notice("SENT"), notice("RESOLVED")] });
+    try {
+      expect(sample(await scrape(), "longrun_notices_open", { kind })).toBe(2);
+    } finally {
+      await prisma.notice.deleteMany({ where: { kind } });
     }
     expect((await scrape()).includes(`kind="${kind}"`)).toBe(false);
   });

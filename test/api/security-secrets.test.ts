@@ -12,7 +12,6 @@ import { resetEnvCache } from "@/lib/env";
 import { sealedKeyId } from "@/lib/crypto/secret-box";
 import { activeSigningSecrets, listSigningSecrets, revokeSigningSecret, rotateSigningSecret, signOutgoing } from "@/lib/webhooks/signing-secrets";
 import { processOutbox } from "@/lib/outbox/process-outbox";
-import "@/lib/outbox/handlers";
 import { run } from "@/scripts/org-secrets";
 import { startOrchestrator } from "@/test/support/orchestrator";
 import { call, jsonOf, newOrg, signed, workflowBody, type TestOrg } from "@/test/support/api";

@@ -9,7 +9,6 @@ import { POST as callback } from "@/app/api/v1/webhooks/flow/callback/[id]/route
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
 import { processOutbox } from "@/lib/outbox/process-outbox";
-import "@/lib/outbox/handlers";
 import { interpretCallbackResult } from "@/lib/domain/callback-result";
 import { applyCommand, loadWorkflow } from "@/lib/workflows/workflow-store";
 import { call, jsonOf, newOrg, signed, workflowBody, type TestOrg } from "@/test/support/api";
@@ -255,7 +254,7 @@ describe("callbacks", () => {
     const { callback_url, task_id } = await startTask(workflowId, { task_type: "FRAUD_VERIFICATION", payload: {}, timeout: 60 });
     const later = new Date(clock.now().getTime() + 120_000);
     restoreClock = clock.set(() => later);
-    await applyCommand(org.orgId, workflowId, { type: "TIME_OUT", taskId: task_id, path: "FLOW" }, { actor: "cron", requestId: null });
+    await applyCommand(org.orgId, workflowId, { type: "TIME_OUT", taskId: task_id, sessionLimitSeconds: 1200 }, { actor: "cron", requestId: null });
     const res = await postCallback(callback_url, { result: "SUCCESS", result_data: { score: 1 } });
     expect(res.status).toBe(200);
     expect(await jsonOf(res)).toMatchObject({ late_result: true, status: "COMPLETED", task_status: "TIMED_OUT" });
@@ -271,17 +270,17 @@ describe("callbacks", () => {
     const { task_id } = await startTask(workflowId, { task_type: "FRAUD_VERIFICATION", payload: {}, timeout: 60 });
     const later = new Date(clock.now().getTime() + 120_000);
     restoreClock = clock.set(() => later);
-    await applyCommand(org.orgId, workflowId, { type: "TIME_OUT", taskId: task_id, path: "FLOW" }, { actor: "cron", requestId: null });
+    await applyCommand(org.orgId, workflowId, { type: "TIME_OUT", taskId: task_id, sessionLimitSeconds: 1200 }, { actor: "cron", requestId: null });
     const prisma = await db();
     const readByCallback = await loadWorkflow(prisma, org.orgId, workflowId);
     await applyCommand(org.orgId, workflowId, { type: "ESCALATION_DELIVERED", taskId: task_id, path: "FLOW" }, { actor: "cron", requestId: null });
-    const result = interpretCallbackResult({ result: "SUCCESS" })!;
+    const result = interpretCallbackResult({ result: "SUCCESS", result_data: { score: 1 } })!;
     const applied = await applyCommand(
       org.orgId,
       workflowId,
       { type: "RECORD_RESULT", taskId: task_id, expectedVersion: readByCallback.workflow.version, result },
       { actor: "callback", requestId: null },
-      { loaded: readByCallback, taskResult: { resultStatus: result.status, resultData: { score: 1 }, failureReason: null } },
+      { loaded: readByCallback },
     );
     expect(applied.task).toMatchObject({ lateResult: true, resultData: { score: 1 } });
     expect((await eventTypes(workflowId)).slice(-2)).toEqual(["ESCALATED", "LATE_RESULT"]);

@@ -61,6 +61,7 @@ function context(orgId: string): InstallContext {
     publicBaseUrl: base,
     platform: installPlatform("mypurecloud.com", adminToken),
     grantPollMs: 5,
+    accessToken: adminToken,
   };
 }
 

@@ -312,6 +312,64 @@ describe("crashes and concurrency", () => {
     await prisma.workflow.deleteMany({ where: { orgId: org.orgId, id: { in: ids } } });
   }, 180_000);
 
+  /**
+   * Holds a row lock from another connection (as a sweep or a callback
+   * elsewhere would) while `work` runs; the lock is let go once `work` is done,
+   * or after a minute at the latest so that a blocked run cannot hang the suite.
+   * Returns whether `work` finished while the lock was still held.
+   */
+  async function whileRowLocked(lockSql: string, params: unknown[], work: () => Promise<unknown>): Promise<boolean> {
+    const { Client } = await import("pg");
+    const holder = new Client({ connectionString: process.env.DATABASE_URL });
+    await holder.connect();
+    await holder.query("BEGIN");
+    await holder.query(lockSql, params);
+    let released = false;
+    const safety = setTimeout(() => {
+      released = true;
+      void holder.query("ROLLBACK");
+    }, 60_000);
+    try {
+      await work();
+      return !released;
+    } finally {
+      clearTimeout(safety);
+      if (!released) await holder.query("ROLLBACK");
+      await holder.end();
+    }
+  }
+
+  it("a sweep skips a workflow another transaction holds (SKIP LOCKED) and times out the rest without waiting", async () => {
+    const seeded = await seedOverdue(20);
+    const locked = seeded[0]!;
+    let result: Awaited<ReturnType<typeof sweepTimeouts>> | undefined;
+    const finishedWhileLocked = await whileRowLocked(`SELECT 1 FROM "Workflow" WHERE "id" = $1 FOR UPDATE`, [locked.id], async () => {
+      result = await sweepTimeouts({ batchSize: 5, deliver: false });
+    });
+    expect(finishedWhileLocked).toBe(true);
+    expect(result!.timedOut).toBe(19);
+    const prisma = await db();
+    expect((await prisma.workflow.findFirstOrThrow({ where: { orgId: org.orgId, id: locked.id } })).status).toBe("PENDING");
+    expect((await sweepTimeouts({ deliver: false })).timedOut).toBe(1);
+    await prisma.delivery.deleteMany({ where: { workflowId: { in: seeded.map((w) => w.id) } } });
+  });
+
+  it("an outbox run skips a delivery another run holds (SKIP LOCKED) and delivers the rest without waiting", async () => {
+    const seeded = await seedOverdue(6);
+    await sweepTimeouts({ deliver: false });
+    const prisma = await db();
+    const ids = (await prisma.delivery.findMany({ where: { workflowId: { in: seeded.map((w) => w.id) }, kind: "ESCALATE" }, select: { id: true } })).map((d) => d.id);
+    expect(ids).toHaveLength(6);
+    let run: Awaited<ReturnType<typeof processOutbox>> | undefined;
+    const finishedWhileLocked = await whileRowLocked(`SELECT 1 FROM "Delivery" WHERE "id" = $1 FOR UPDATE`, [ids[0]], async () => {
+      run = await processOutbox({ ids, batchSize: 10 });
+    });
+    expect(finishedWhileLocked).toBe(true);
+    expect(run!.claimed).toBe(5);
+    expect((await prisma.delivery.findUniqueOrThrow({ where: { id: ids[0] } })).status).toBe("PENDING");
+    await prisma.delivery.deleteMany({ where: { id: { in: ids } } });
+  });
+
   it("a sweep killed between claim and delivery is finished by the next sweep", async () => {
     const { workflowId, conversationId } = await startWorkflowWithTask(org);
     genesys.setConversation(conversationId, connectedConversation(conversationId));
@@ -375,6 +433,39 @@ describe("late results", () => {
     const created = genesys.requests.find((r) => r.path === "/api/v2/conversations/callbacks")!;
     expect((created.body as { data: Record<string, string> }).data).toMatchObject({ workflow_id: workflowId, timeout_status: "RESULT_SUCCESS" });
     expect((await eventsOf(org, workflowId)).at(-1)).toMatchObject({ type: "RESULT_FOLLOWED_UP", data: { path: "CALLBACK" } });
+  });
+
+  // One success rule (issue: a {"status_code": 200} body showed as succeeded in the API but reached Genesys as RESULT_FAILURE).
+  it("a status_code-only success is a success everywhere: the API, the follow-up callback's data and the late-result flow launch", async () => {
+    const ended = await startWorkflowWithTask(org);
+    genesys.setConversation(ended.conversationId, endedConversation(ended.conversationId));
+    expect((await postResult(ended.callback_url, org, { status_code: 200 })).status).toBe(200);
+    expect(await view(org, ended.workflowId)).toMatchObject({ status: "COMPLETED", task_status: "SUCCEEDED", task_result_success: true });
+    await processOutbox();
+    const created = genesys.requests.find((r) => r.path === "/api/v2/conversations/callbacks")!;
+    expect((created.body as { data: Record<string, string> }).data).toMatchObject({ workflow_id: ended.workflowId, timeout_status: "RESULT_SUCCESS" });
+
+    genesys.reset();
+    const late = await startWorkflowWithTask(org);
+    genesys.setConversation(late.conversationId, connectedConversation(late.conversationId));
+    advance(61);
+    await sweepTimeouts();
+    expect((await view(org, late.workflowId)).status).toBe("ESCALATED");
+    expect((await postResult(late.callback_url, org, { status_code: 204, result_data: { score: 3 } })).status).toBe(200);
+    expect(await view(org, late.workflowId)).toMatchObject({ status: "COMPLETED", task_late_result: true, task_result_success: true });
+    await processOutbox();
+    const launches = genesys.requests.filter((r) => r.path === "/api/v2/flows/executions").map((r) => (r.body as { inputData: Record<string, string> }).inputData["Flow.timeout_status"]);
+    expect(launches).toEqual(["TIMED_OUT", "LATE_RESULT_SUCCESS"]);
+  });
+
+  it("a status_code outside 2xx is a failure everywhere", async () => {
+    const { workflowId, callback_url, conversationId } = await startWorkflowWithTask(org);
+    genesys.setConversation(conversationId, endedConversation(conversationId));
+    expect((await postResult(callback_url, org, { status_code: 502 })).status).toBe(200);
+    expect(await view(org, workflowId)).toMatchObject({ status: "FAILED", task_result_success: false, task_failure_reason: "status_code 502" });
+    await processOutbox();
+    const created = genesys.requests.find((r) => r.path === "/api/v2/conversations/callbacks")!;
+    expect((created.body as { data: Record<string, string> }).data).toMatchObject({ timeout_status: "RESULT_FAILURE" });
   });
 
   it("a result while the customer is still connected needs no Genesys action: the flow reads it", async () => {

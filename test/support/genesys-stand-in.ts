@@ -8,6 +8,7 @@
 // GET /api/v2/users/me (?expand=organization,authorization). Anything else
 // can be added with `route()`; every request is recorded in `requests`.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createProcessAutomationFake } from "@/test/support/genesys-stand-in-triggers";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -361,6 +362,8 @@ export interface PlatformFakeOptions {
 
 export interface PlatformFake {
   records: PlatformRecords;
+  /** Architect workflows and Process Automation triggers (genesys-stand-in-triggers.ts). */
+  processAutomation: ReturnType<typeof createProcessAutomationFake>;
   /** The next request matching method and path pattern (e.g. "POST", "/api/v2/oauth/clients") answers `status` once. */
   failOnce(method: string, pattern: string, status?: number): void;
   handles(method: string, path: string): boolean;
@@ -486,6 +489,7 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
   };
   const failures: Array<{ method: string; pattern: string; status: number }> = [];
   const homeDivision = { id: randomUUID(), name: "Home", homeDivision: true };
+  const processAutomation = createProcessAutomationFake();
   const notFound = (what: string) => genesysError(404, "not.found", `${what} not found`);
   const listing = <T>(entities: T[]) => ({ status: 200, body: { entities, pageSize: 100, pageNumber: 1, total: entities.length, pageCount: 1 } });
   const parse = (body: string): Record<string, unknown> => {
@@ -685,11 +689,12 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
 
   return {
     records,
+    processAutomation,
     failOnce(method, pattern, status = 500) {
       failures.push({ method: method.toUpperCase(), pattern, status });
     },
     handles(method, path) {
-      return platformPatterns.some((p) => patternMatch(p, method, path) !== null);
+      return platformPatterns.some((p) => patternMatch(p, method, path) !== null) || processAutomation.handles(method, path);
     },
     rolesShownTo,
     handle(method, path, query, body, caller) {
@@ -698,6 +703,8 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
         const [f] = failures.splice(failure, 1);
         return genesysError(f!.status, "internal.server.error", "The stand-in failed this request on purpose.");
       }
+      const automation = processAutomation.handles(method, path) ? processAutomation.handle(method, path, query, body) : null;
+      if (automation) return automation;
       // Exact paths first ("/integrations/credentials" is not an integration id).
       const ordered = [...platformPatterns].sort((a, b) => Number(a.includes("{id}")) - Number(b.includes("{id}")));
       for (const pattern of ordered) {

@@ -123,9 +123,53 @@ describe("the example Architect flows", () => {
     const { root, called, declared } = await checkFlow("long-running-timeout-handler.yaml", "workflow");
     expect(root.name).toBe("Long Running Timeout Handler");
     const inputs = Object.entries(declared).filter(([, v]) => v.isInput).map(([k, v]) => [k, v.type]);
-    expect(inputs.sort()).toEqual([["Flow.conversation_id", "string"], ["Flow.task_type", "string"], ["Flow.timeout_status", "string"], ["Flow.workflow_id", "string"]]);
-    expect(called).toEqual(["Longrun - Get Workflow Status", "Longrun - Get IVR Participant", "Longrun - Transfer Call To Queue"]);
+    expect(inputs.sort()).toEqual([["Flow.conversation_id", "string"], ["Flow.specialist_queue", "string"], ["Flow.task_type", "string"], ["Flow.timeout_status", "string"], ["Flow.workflow_id", "string"]]);
+    expect(called).toEqual(["Longrun - Get Workflow Status", "Longrun - Get IVR Participant", "Longrun - Find Queue", "Longrun - Transfer Call To Queue"]);
     const exits = findAll(root, "endWorkflow").map((e) => JSON.stringify(e.exitReason));
     expect(exits.join(" ")).toContain("RESUMED");
   });
+
+  it("Longrun Customer Ended: the customer.end trigger's workflow passes the event's conversationId and ani to the ended data action", async () => {
+    const { root, called, declared } = await checkFlow("longrun-customer-ended.yaml", "workflow");
+    expect(root.name).toBe("Longrun Customer Ended");
+    // TopLevelPrimitives: input names are the event's own top-level fields.
+    const inputs = Object.entries(declared).filter(([, v]) => v.isInput).map(([k, v]) => [k, v.type]);
+    expect(inputs.sort()).toEqual([["Flow.ani", "string"], ["Flow.conversationId", "string"]]);
+    expect(called).toEqual(["Longrun - Conversation Ended"]);
+  });
+});
+
+/**
+ * Action and expression names seen in Genesys's own public Archy exports
+ * (GenesysCloudBlueprints negative-sentiment-callback and
+ * automatic-offer-callback-for-disconnected-call, terraform/modules/flow/*.yaml),
+ * plus loop, playAudio/transferToAcd and the TTS audio of inbound-call exports
+ * (GENESYS.md §0 "Archy YAML"). Names such as loopNext, ToAudioBlank or
+ * IsNotSetOrEmpty appear in none, so a flow must not rely on them.
+ */
+const seenActions = new Set(["callData", "decision", "updateData", "endWorkflow", "wait", "transferToAcd", "disconnect", "sendResponse", "loop", "playAudio", "jumpToTask"]);
+const seenFunctions = new Set(["Append", "Trim", "ToDisplayString", "Right", "ToPhoneNumber", "AddMinutes", "GetCurrentDateTimeUtc", "ToString"]);
+
+function actionNames(node: unknown, found: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => actionNames(n, found));
+  else if (node && typeof node === "object") {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "actions" && Array.isArray(value)) for (const action of value) for (const name of Object.keys(action as Node)) found.add(name);
+      actionNames(value, found);
+    }
+  }
+  return found;
+}
+
+describe("the flows use only names from Genesys's public Archy examples", () => {
+  for (const [file, kind] of [["inbound-call-longrun.yaml", "inboundCall"], ["long-running-timeout-handler.yaml", "workflow"]] as const) {
+    it(`${file}: actions and expression functions`, async () => {
+      const root = (await flow(file))[kind] as Node;
+      expect([...actionNames(root)].filter((a) => !seenActions.has(a))).toEqual([]);
+      const functions = expressions(root).flatMap((e) => [...e.matchAll(/\b([A-Za-z]+)\(/g)].map((m) => m[1]!));
+      expect(functions.filter((f) => ![...seenFunctions].some((s) => s.toLowerCase() === f.toLowerCase()))).toEqual([]);
+      // No JSON text assembled in the flow: the dispatch payload goes as separate fields.
+      expect(expressions(root).filter((e) => e.includes("{"))).toEqual([]);
+    });
+  }
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { interpretCallbackResult } from "@/lib/domain/callback-result";
 import {
+  plannedEscalationPath,
+  resultSignal,
   transition,
   workflowStatuses,
   type TaskResult,
@@ -15,14 +18,21 @@ const past = new Date(now.getTime() - 60_000);
 const future = new Date(now.getTime() + 60_000);
 
 function task(status: TaskStatus, overrides: Partial<TaskState> = {}): TaskState {
-  return { id: "t1", type: "FRAUD_VERIFICATION", status, dispatch: true, timeoutSeconds: 600, heartbeatTimeoutSeconds: 120, deadlineAt: future, lastHeartbeatAt: null, lateResult: false, ...overrides };
+  return {
+    id: "t1", type: "FRAUD_VERIFICATION", status, dispatch: true, timeoutSeconds: 600, heartbeatTimeoutSeconds: 120, deadlineAt: future, lastHeartbeatAt: null, lateResult: false,
+    callbackVersion: 3, resultStatus: null, resultData: null, failureReason: null, resultSuccess: null, completedAt: null, timedOutAt: null,
+    ...overrides,
+  };
 }
 
-function state(status: WorkflowStatus, t: TaskState | null = null, version = 3, conversationId: string | null = null): WorkflowState {
-  return { status, version, task: t, conversationId };
+const initiatedAt = new Date(now.getTime() - 120_000);
+
+function state(status: WorkflowStatus, t: TaskState | null = null, version = 3, conversationId: string | null = null, overrides: Partial<WorkflowState> = {}): WorkflowState {
+  const deadlineAt = t && (t.status === "QUEUED" || t.status === "ACCEPTED") ? t.deadlineAt : null;
+  return { status, version, task: t, conversationId, sessionState: conversationId ? "ACTIVE" : "NONE", initiatedAt, deadlineAt, ...overrides };
 }
 
-const dispatch: WorkflowCommand = { type: "DISPATCH_TASK", taskId: "t2", taskType: "CREDIT_CHECK", timeoutSeconds: 300, heartbeatTimeoutSeconds: null, dispatch: true };
+const dispatch: WorkflowCommand = { type: "DISPATCH_TASK", taskId: "t2", taskType: "CREDIT_CHECK", payload: { amount: 12 }, timeoutSeconds: 300, heartbeatTimeoutSeconds: null, dispatch: true };
 const success: TaskResult = { success: true, status: "COMPLETED", data: { score: 700 }, reason: null };
 const failure: TaskResult = { success: false, status: "FAILED", data: null, reason: "card blocked" };
 
@@ -71,6 +81,10 @@ describe("workflow state machine", () => {
       expect(out.state.task).toMatchObject({ id: "t2", status: "QUEUED", deadlineAt: new Date(now.getTime() + 300_000) });
       expect(out.events).toEqual([expect.objectContaining({ type: "TASK_DISPATCHED", from, to: "PENDING", taskId: "t2" })]);
       expect(out.effects).toEqual([{ kind: "DISPATCH_TASK", taskId: "t2" }]);
+      // The complete change: the new row with its payload, its callback version, the workflow's deadline.
+      expect(out.tasks).toEqual([{ kind: "insert", task: out.state.task, payload: { amount: 12 } }]);
+      expect(out.state.task?.callbackVersion).toBe(4);
+      expect(out.state.deadlineAt).toEqual(new Date(now.getTime() + 300_000));
     });
   });
 
@@ -96,9 +110,9 @@ describe("workflow state machine", () => {
     ["a stale version", "PENDING", task("ACCEPTED"), 2, success, { ok: false, code: "STALE_VERSION" }],
     ["a future version", "PENDING", task("ACCEPTED"), 9, success, { ok: false, code: "STALE_VERSION" }],
     ["a second result", "COMPLETED", task("SUCCEEDED"), 3, success, { ok: false, code: "INVALID_TRANSITION" }],
-    ["late, before the escalation went out", "TIMED_OUT", task("TIMED_OUT"), 2, success, { ok: true, to: "COMPLETED", task: "TIMED_OUT", event: "LATE_RESULT", effect: "SUPERSEDE_ESCALATION" }],
-    ["late, after the flow was launched", "ESCALATED", task("TIMED_OUT"), 2, failure, { ok: true, to: "FAILED", task: "TIMED_OUT", event: "LATE_RESULT", effect: "DELIVER_LATE_RESULT" }],
-    ["late, after a callback was scheduled", "CALLBACK_SCHEDULED", task("TIMED_OUT"), 3, success, { ok: true, to: "COMPLETED", task: "TIMED_OUT", event: "LATE_RESULT", effect: "DELIVER_LATE_RESULT" }],
+    ["late, before the escalation went out", "TIMED_OUT", task("TIMED_OUT"), 2, success, { ok: true, to: "COMPLETED", task: "TIMED_OUT", event: "LATE_RESULT" }],
+    ["late, after the flow was launched", "ESCALATED", task("TIMED_OUT"), 2, failure, { ok: true, to: "FAILED", task: "TIMED_OUT", event: "LATE_RESULT", effect: "LATE_RESULT" }],
+    ["late, after a callback was scheduled", "CALLBACK_SCHEDULED", task("TIMED_OUT"), 3, success, { ok: true, to: "COMPLETED", task: "TIMED_OUT", event: "LATE_RESULT", effect: "LATE_RESULT" }],
     ["a second late result", "COMPLETED", task("TIMED_OUT", { lateResult: true }), 3, success, { ok: false, code: "INVALID_TRANSITION" }],
     ["on a cancelled workflow", "CANCELLED", task("CANCELLED"), 3, success, { ok: false, code: "INVALID_TRANSITION" }],
   ];
@@ -110,12 +124,25 @@ describe("workflow state machine", () => {
       expect(out).toMatchObject({ ok: true, state: { status: expected.to, version: 4, task: { status: expected.task } }, events: [{ type: expected.event, from, to: expected.to }] });
       if (out.ok) expect(out.effects.map((e) => e.kind)).toEqual(expected.effect ? [expected.effect] : []);
       if (out.ok && expected.event === "LATE_RESULT") expect(out.state.task?.lateResult).toBe(true);
+      if (!out.ok) return;
+      // The stored result fields come from the domain, with the verdict and the time.
+      expect(out.state.task).toMatchObject({
+        resultStatus: result.status,
+        resultData: result.data,
+        resultSuccess: result.success,
+        failureReason: result.success ? null : result.reason,
+        completedAt: now,
+      });
+      expect(out.tasks).toEqual([{ kind: "update", task: out.state.task }]);
+      expect(out.state.deadlineAt).toBeNull();
+      // Only a late result before the escalation went out supersedes it.
+      expect(out.supersedeEscalationsOf).toEqual(from === "TIMED_OUT" ? ["t1"] : []);
     });
   });
 
   it("RECORD_RESULT on a workflow with a conversation asks for a follow-up (rule 5: the customer may have gone)", () => {
     const out = transition(state("PENDING", task("ACCEPTED"), 3, "conv-1"), { type: "RECORD_RESULT", taskId: "t1", expectedVersion: 3, result: success }, now);
-    expect(out).toMatchObject({ ok: true, effects: [{ kind: "FOLLOW_UP_RESULT", taskId: "t1" }] });
+    expect(out).toMatchObject({ ok: true, effects: [{ kind: "RESULT_FOLLOW_UP", taskId: "t1" }] });
   });
 
   it("RESULT_FOLLOWED_UP records how the result reached the customer without changing status or version", () => {
@@ -146,24 +173,94 @@ describe("workflow state machine", () => {
       const want = expected === "keeps" ? t.deadlineAt : new Date(now.getTime() + (t.heartbeatTimeoutSeconds ?? t.timeoutSeconds) * 1000);
       expect(out.state.task?.deadlineAt).toEqual(want);
       expect(out.state.task?.lastHeartbeatAt).toEqual(now);
+      expect(out.state.deadlineAt).toEqual(want);
+      expect(out.events[0]?.data).toMatchObject({ extended: expected === "extends" });
     });
   });
 
-  const timeoutTable: Array<[string, WorkflowStatus, TaskState, "FLOW" | "CALLBACK" | "NOTICE", "ok" | string]> = [
-    ["an overdue ACCEPTED task, customer connected", "PENDING", task("ACCEPTED", { deadlineAt: past }), "FLOW", "ok"],
-    ["an overdue QUEUED task, customer gone", "PENDING", task("QUEUED", { deadlineAt: past }), "CALLBACK", "ok"],
-    ["a task exactly at its deadline", "PENDING", task("ACCEPTED", { deadlineAt: now }), "NOTICE", "ok"],
-    ["a task not yet due", "PENDING", task("ACCEPTED", { deadlineAt: future }), "FLOW", "INVALID_TRANSITION"],
-    ["a task that already succeeded", "COMPLETED", task("SUCCEEDED", { deadlineAt: past }), "FLOW", "INVALID_TRANSITION"],
-    ["a cancelled workflow", "CANCELLED", task("CANCELLED", { deadlineAt: past }), "FLOW", "INVALID_TRANSITION"],
+  // TIME_OUT: [case, workflow, session limit (s), expected path or refusal]
+  const timeoutTable: Array<[string, WorkflowState, number, "FLOW" | "CALLBACK" | string]> = [
+    ["overdue, customer connected, within the flow session", state("PENDING", task("ACCEPTED", { deadlineAt: past }), 3, "conv-1"), 1200, "FLOW"],
+    ["overdue, past the flow session limit", state("PENDING", task("ACCEPTED", { deadlineAt: past }), 3, "conv-1"), 60, "CALLBACK"],
+    ["overdue, the customer left (session ENDED)", state("PENDING", task("QUEUED", { deadlineAt: past }), 3, "conv-1", { sessionState: "ENDED" }), 1200, "CALLBACK"],
+    ["overdue, no conversation", state("PENDING", task("QUEUED", { deadlineAt: past })), 1200, "CALLBACK"],
+    ["exactly at its deadline", state("PENDING", task("ACCEPTED", { deadlineAt: now }), 3, "conv-1"), 1200, "FLOW"],
+    ["not yet due", state("PENDING", task("ACCEPTED", { deadlineAt: future })), 1200, "INVALID_TRANSITION"],
+    ["a task that already succeeded", state("COMPLETED", task("SUCCEEDED", { deadlineAt: past })), 1200, "INVALID_TRANSITION"],
+    ["a cancelled workflow", state("CANCELLED", task("CANCELLED", { deadlineAt: past })), 1200, "INVALID_TRANSITION"],
   ];
 
-  describe.each(timeoutTable)("TIME_OUT %s", (_name, from, t, path, expected) => {
-    it(expected === "ok" ? `times out and escalates by ${path}` : `is refused with ${expected}`, () => {
-      const out = transition(state(from, t), { type: "TIME_OUT", taskId: "t1", path }, now);
-      if (expected !== "ok") return expect(out).toMatchObject({ ok: false, error: { code: expected } });
-      expect(out).toMatchObject({ ok: true, state: { status: "TIMED_OUT", version: 4, task: { status: "TIMED_OUT" } }, effects: [{ kind: "ESCALATE", path }] });
+  describe.each(timeoutTable)("TIME_OUT %s", (_name, before, limit, expected) => {
+    it(expected === "FLOW" || expected === "CALLBACK" ? `times out and escalates by ${expected}` : `is refused with ${expected}`, () => {
+      const out = transition(before, { type: "TIME_OUT", taskId: "t1", sessionLimitSeconds: limit }, now);
+      if (expected !== "FLOW" && expected !== "CALLBACK") return expect(out).toMatchObject({ ok: false, error: { code: expected } });
+      expect(out).toMatchObject({ ok: true, state: { status: "TIMED_OUT", version: 4, deadlineAt: null, task: { status: "TIMED_OUT", timedOutAt: now } }, effects: [{ kind: "ESCALATE", path: expected }] });
+      expect(plannedEscalationPath(before, limit, now)).toBe(expected);
     });
+  });
+
+  // INITIATE: [case, existing state, conversation, expected session state or refusal]
+  const initiateTable: Array<[string, WorkflowState | null, string | null, "ACTIVE" | "NONE" | string]> = [
+    ["from a live interaction", null, "conv-1", "ACTIVE"],
+    ["without a conversation", null, null, "NONE"],
+    ["for an id that exists", state("INITIATED"), null, "WORKFLOW_EXISTS"],
+  ];
+
+  describe.each(initiateTable)("INITIATE %s", (_name, existing, conversationId, expected) => {
+    it(expected === "ACTIVE" || expected === "NONE" ? `creates an INITIATED workflow, session ${expected}` : `is refused with ${expected}`, () => {
+      const out = transition(existing, { type: "INITIATE", conversationId, initiatedAt }, now);
+      if (expected !== "ACTIVE" && expected !== "NONE") return expect(out).toMatchObject({ ok: false, error: { code: expected } });
+      expect(out).toMatchObject({
+        ok: true,
+        workflowWrite: "insert",
+        state: { status: "INITIATED", version: 1, conversationId, sessionState: expected, initiatedAt, deadlineAt: null, task: null },
+        tasks: [],
+        effects: [],
+        events: [{ type: "WORKFLOW_INITIATED", from: null, to: "INITIATED" }],
+      });
+    });
+  });
+
+  // RETIRE_TASK: a running task the workflow no longer points at (the sweep finds it).
+  const retireTable: Array<[string, WorkflowState, TaskState, "ok" | string]> = [
+    ["a stale running task", state("COMPLETED", task("SUCCEEDED", { id: "t2" })), task("ACCEPTED", { deadlineAt: past }), "ok"],
+    ["the current task", state("PENDING", task("ACCEPTED", { deadlineAt: past })), task("ACCEPTED", { deadlineAt: past }), "INVALID_TRANSITION"],
+    ["a task that has its result", state("COMPLETED", task("SUCCEEDED", { id: "t2" })), task("FAILED"), "INVALID_TRANSITION"],
+  ];
+
+  describe.each(retireTable)("RETIRE_TASK %s", (_name, before, stale, expected) => {
+    it(expected === "ok" ? "cancels it with an audit event, leaving the workflow as it is" : `is refused with ${expected}`, () => {
+      const out = transition(before, { type: "RETIRE_TASK", task: stale }, now);
+      if (expected !== "ok") return expect(out).toMatchObject({ ok: false, error: { code: expected } });
+      expect(out).toMatchObject({
+        ok: true,
+        state: { status: before.status, version: before.version, task: before.task },
+        tasks: [{ kind: "update", task: { id: "t1", status: "CANCELLED" } }],
+        events: [{ type: "TASK_RETIRED", taskId: "t1", data: { was: "ACCEPTED" } }],
+        effects: [],
+      });
+    });
+  });
+
+  // What Genesys flows and callbacks are told: from the stored verdict, the same one the API reports.
+  const signalTable: Array<[string, Partial<TaskState>, string]> = [
+    ["timed out, no result", { status: "TIMED_OUT", resultSuccess: null }, "TIMED_OUT"],
+    ["succeeded", { status: "SUCCEEDED", resultSuccess: true }, "RESULT_SUCCESS"],
+    ["failed", { status: "FAILED", resultSuccess: false }, "RESULT_FAILURE"],
+    ["late success", { status: "TIMED_OUT", lateResult: true, resultSuccess: true }, "LATE_RESULT_SUCCESS"],
+    ["late failure", { status: "TIMED_OUT", lateResult: true, resultSuccess: false }, "LATE_RESULT_FAILURE"],
+  ];
+
+  it.each(signalTable)("resultSignal: %s → %s", (_name, fields, expected) => {
+    expect(resultSignal(task("ACCEPTED", fields))).toBe(expected);
+  });
+
+  it("a status_code-only success is stored as a success and reaches Genesys as RESULT_SUCCESS (one rule)", () => {
+    const result = interpretCallbackResult({ status_code: 200 });
+    expect(result).toMatchObject({ success: true, status: null, reason: null });
+    const out = transition(state("PENDING", task("ACCEPTED")), { type: "RECORD_RESULT", taskId: "t1", expectedVersion: 3, result: result! }, now);
+    expect(out).toMatchObject({ ok: true, state: { status: "COMPLETED", task: { status: "SUCCEEDED", resultSuccess: true, failureReason: null } } });
+    if (out.ok) expect(resultSignal(out.state.task!)).toBe("RESULT_SUCCESS");
   });
 
   const escalationTable: Array<[WorkflowStatus, "FLOW" | "CALLBACK" | "NOTICE", WorkflowStatus | "unchanged"]> = [

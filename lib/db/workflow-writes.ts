@@ -1,0 +1,366 @@
+// The one writer. Every statement that writes Workflow, Task, Event, Delivery
+// or WebhookReceipt rows is built here, as named builders in the manner of
+// pg-boss's plans.ts; nothing else in lib/ writes those tables.
+//
+// One compare-and-swap rule: a workflow row is written only if its `revision`
+// is the one the writer read, and every write moves `revision` on by one. Every
+// other row of a change (task rows, events, outbox rows, the webhook receipt,
+// superseded escalations, the NOTIFY for the panels) hangs on that swap in the
+// same statement, so a change is written whole or not at all, in one round trip.
+//
+// `revision` is the writer's; `version` is the domain's (the one callback URLs
+// carry, moved only by transitions that change what a callback may settle).
+// Status lists come from lib/domain, never from here.
+import { randomUUID } from "node:crypto";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { Tx } from "@/lib/db/client";
+import { effectKinds, effectPayload, type Effect } from "@/lib/domain/effects";
+import { activeTaskStatuses, type DomainEvent, type TaskWrite, type TransitionOk } from "@/lib/domain/workflow-machine";
+
+/** Channel on which every committed workflow change is announced (the agent panel listens). */
+export const workflowChangedChannel = "longrun_workflow_changed";
+
+export type Actor = "data-action" | "callback" | "cron" | "agent" | "admin" | "outbox";
+
+export interface CommandMeta {
+  actor: Actor;
+  requestId: string | null;
+}
+
+/** The first answer to a webhook-id, stored by the write that makes the change it reports. */
+export interface ReceiptRow {
+  webhookId: string;
+  statusCode: number;
+  responseBody: unknown;
+}
+
+/** The data of a new workflow row that the domain does not decide. */
+export interface NewWorkflowRow {
+  customerId: string;
+  context: unknown;
+  requestHash: string;
+}
+
+/** One transition's outcome for one workflow, ready to write. */
+export interface WorkflowChange {
+  orgId: string;
+  workflowId: string;
+  /** The revision read (the compare-and-swap); null for a new workflow. */
+  expectedRevision: number | null;
+  /** For a new workflow (workflowWrite "insert"). */
+  created?: NewWorkflowRow;
+  outcome: TransitionOk;
+  meta: CommandMeta;
+  /** Extra fields every outbox row of this change carries (e.g. the base URL callbacks reach us on). */
+  deliveryPayload?: Record<string, string>;
+  receipt?: ReceiptRow | null;
+  now: Date;
+}
+
+export interface AppliedRow {
+  orgId: string;
+  id: string;
+  revision: number;
+  updatedAt: Date;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const uuidList = (values: string[]) => Prisma.sql`${values}::uuid[]`;
+
+function taskRecord(orgId: string, workflowId: string, write: TaskWrite, now: Date) {
+  const t = write.task;
+  return {
+    id: t.id,
+    orgId,
+    workflowId,
+    type: t.type,
+    payload: write.payload ?? {},
+    status: t.status,
+    dispatch: t.dispatch,
+    timeoutSeconds: t.timeoutSeconds,
+    heartbeatTimeoutSeconds: t.heartbeatTimeoutSeconds,
+    deadlineAt: iso(t.deadlineAt),
+    lastHeartbeatAt: iso(t.lastHeartbeatAt),
+    callbackVersion: t.callbackVersion,
+    resultStatus: t.resultStatus,
+    resultData: t.resultData ?? null,
+    failureReason: t.failureReason,
+    resultSuccess: t.resultSuccess,
+    lateResult: t.lateResult,
+    completedAt: iso(t.completedAt),
+    timedOutAt: iso(t.timedOutAt),
+    now: iso(now),
+  };
+}
+
+function eventRecords(change: WorkflowChange, events: DomainEvent[]) {
+  return events.map((e, n) => ({
+    orgId: change.orgId,
+    workflowId: change.workflowId,
+    n,
+    taskId: e.taskId,
+    type: e.type,
+    fromStatus: e.from,
+    toStatus: e.to,
+    version: change.outcome.state.version,
+    actor: change.meta.actor,
+    requestId: change.meta.requestId,
+    data: e.data ?? null,
+    now: iso(change.now),
+  }));
+}
+
+function deliveryRecords(change: WorkflowChange, effects: Effect[]) {
+  return effects.map((effect) => ({
+    id: randomUUID(),
+    orgId: change.orgId,
+    workflowId: change.workflowId,
+    taskId: effect.taskId,
+    kind: effect.kind,
+    payload: { ...change.deliveryPayload, ...effectPayload(effect) },
+    now: iso(change.now),
+  }));
+}
+
+const recordset = (rows: unknown[]) => Prisma.sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`;
+/** Joins a recordset row to the workflows whose swap succeeded. */
+const appliedTo = (alias: string) => Prisma.raw(`JOIN w ON w."orgId" = ${alias}."orgId" AND w."id" = ${alias}."workflowId"`);
+
+/**
+ * Builds the statement that writes `changes` (one workflow each) whole or not
+ * at all per workflow: data-modifying CTEs that all hang on `w`, the rows whose
+ * insert or compare-and-swap succeeded. Returns those rows.
+ */
+export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
+  const inserts = changes.filter((c) => c.outcome.workflowWrite === "insert");
+  const updates = changes.filter((c) => c.outcome.workflowWrite === "update");
+  const ctes: Prisma.Sql[] = [];
+  const wParts: string[] = [];
+
+  if (inserts.length > 0) {
+    const rows = inserts.map((c) => {
+      const s = c.outcome.state;
+      if (!c.created) throw new Error("a new workflow needs its row data");
+      return {
+        orgId: c.orgId, id: c.workflowId, customerId: c.created.customerId, conversationId: s.conversationId, status: s.status, version: s.version,
+        context: c.created.context ?? null, requestHash: c.created.requestHash, initiatedAt: iso(s.initiatedAt), deadlineAt: iso(s.deadlineAt),
+        sessionState: s.sessionState, currentTaskId: s.task?.id ?? null, now: iso(c.now),
+      };
+    });
+    // An id taken already writes nothing (idempotent initiate): the caller compares bodies.
+    ctes.push(Prisma.sql`wi AS (
+      INSERT INTO "Workflow" ("orgId", "id", "customerId", "conversationId", "status", "version", "context", "requestHash", "initiatedAt", "deadlineAt", "sessionState", "currentTaskId", "revision", "createdAt", "updatedAt")
+      SELECT r."orgId", r."id", r."customerId", r."conversationId", r."status", r."version", r."context", r."requestHash", r."initiatedAt", r."deadlineAt", r."sessionState", r."currentTaskId", 0, r."now", r."now"
+      FROM ${recordset(rows)} AS r("orgId" uuid, "id" uuid, "customerId" text, "conversationId" text, "status" text, "version" int, "context" jsonb, "requestHash" text,
+        "initiatedAt" timestamp(3), "deadlineAt" timestamp(3), "sessionState" text, "currentTaskId" uuid, "now" timestamp(3))
+      ON CONFLICT DO NOTHING
+      RETURNING "orgId", "id", "revision", "updatedAt")`);
+    wParts.push(`SELECT * FROM wi`);
+  }
+  if (updates.length > 0) {
+    const rows = updates.map((c) => {
+      const s = c.outcome.state;
+      return {
+        orgId: c.orgId, id: c.workflowId, expectedRevision: c.expectedRevision, status: s.status, version: s.version,
+        currentTaskId: s.task?.id ?? null, deadlineAt: iso(s.deadlineAt), sessionState: s.sessionState, now: iso(c.now),
+      };
+    });
+    // The one compare-and-swap: the revision read, moved on by one.
+    ctes.push(Prisma.sql`wu AS (
+      UPDATE "Workflow" AS t SET "status" = r."status", "version" = r."version", "currentTaskId" = r."currentTaskId", "deadlineAt" = r."deadlineAt",
+        "sessionState" = r."sessionState", "revision" = t."revision" + 1, "updatedAt" = r."now"
+      FROM ${recordset(rows)} AS r("orgId" uuid, "id" uuid, "expectedRevision" int, "status" text, "version" int, "currentTaskId" uuid, "deadlineAt" timestamp(3), "sessionState" text, "now" timestamp(3))
+      WHERE t."orgId" = r."orgId" AND t."id" = r."id" AND t."revision" = r."expectedRevision"
+      RETURNING t."orgId", t."id", t."revision", t."updatedAt")`);
+    wParts.push(`SELECT * FROM wu`);
+  }
+  ctes.push(Prisma.raw(`w AS (${wParts.join(" UNION ALL ")})`));
+
+  const taskInserts = changes.flatMap((c) => c.outcome.tasks.filter((t) => t.kind === "insert").map((t) => taskRecord(c.orgId, c.workflowId, t, c.now)));
+  if (taskInserts.length > 0) {
+    ctes.push(Prisma.sql`ti AS (
+      INSERT INTO "Task" ("id", "orgId", "workflowId", "type", "payload", "status", "dispatch", "timeoutSeconds", "heartbeatTimeoutSeconds", "deadlineAt", "callbackVersion", "createdAt", "updatedAt")
+      SELECT r."id", r."orgId", r."workflowId", r."type", r."payload", r."status", r."dispatch", r."timeoutSeconds", r."heartbeatTimeoutSeconds", r."deadlineAt", r."callbackVersion", r."now", r."now"
+      FROM ${recordset(taskInserts)} AS r("id" uuid, "orgId" uuid, "workflowId" uuid, "type" text, "payload" jsonb, "status" text, "dispatch" boolean, "timeoutSeconds" int,
+        "heartbeatTimeoutSeconds" int, "deadlineAt" timestamp(3), "callbackVersion" int, "now" timestamp(3))
+      ${appliedTo("r")})`);
+  }
+  const taskUpdates = changes.flatMap((c) => c.outcome.tasks.filter((t) => t.kind === "update").map((t) => taskRecord(c.orgId, c.workflowId, t, c.now)));
+  if (taskUpdates.length > 0) {
+    ctes.push(Prisma.sql`tu AS (
+      UPDATE "Task" AS t SET "status" = r."status", "deadlineAt" = r."deadlineAt", "lastHeartbeatAt" = r."lastHeartbeatAt", "lateResult" = r."lateResult",
+        "timedOutAt" = r."timedOutAt", "resultStatus" = r."resultStatus", "resultData" = r."resultData", "failureReason" = r."failureReason",
+        "resultSuccess" = r."resultSuccess", "completedAt" = r."completedAt", "updatedAt" = r."now"
+      FROM ${recordset(taskUpdates)} AS r("id" uuid, "orgId" uuid, "workflowId" uuid, "status" text, "deadlineAt" timestamp(3), "lastHeartbeatAt" timestamp(3), "lateResult" boolean,
+        "timedOutAt" timestamp(3), "resultStatus" text, "resultData" jsonb, "failureReason" text, "resultSuccess" boolean, "completedAt" timestamp(3), "now" timestamp(3))
+      ${appliedTo("r")}
+      WHERE t."id" = r."id" AND t."orgId" = r."orgId")`);
+  }
+  const events = changes.flatMap((c) => eventRecords(c, c.outcome.events));
+  if (events.length > 0) {
+    // Event ids follow the order of the domain's events.
+    ctes.push(Prisma.sql`e AS (
+      INSERT INTO "Event" ("orgId", "workflowId", "taskId", "type", "fromStatus", "toStatus", "version", "actor", "requestId", "data", "createdAt")
+      SELECT r."orgId", r."workflowId", r."taskId", r."type", r."fromStatus", r."toStatus", r."version", r."actor", r."requestId", r."data", r."now"
+      FROM ${recordset(events)} AS r("orgId" uuid, "workflowId" uuid, "n" int, "taskId" uuid, "type" text, "fromStatus" text, "toStatus" text, "version" int,
+        "actor" text, "requestId" text, "data" jsonb, "now" timestamp(3))
+      ${appliedTo("r")}
+      ORDER BY r."workflowId", r."n")`);
+  }
+  const deliveries = changes.flatMap((c) => deliveryRecords(c, c.outcome.effects));
+  if (deliveries.length > 0) {
+    ctes.push(Prisma.sql`d AS (
+      INSERT INTO "Delivery" ("id", "orgId", "workflowId", "taskId", "kind", "payload", "nextAttemptAt", "createdAt", "updatedAt")
+      SELECT r."id", r."orgId", r."workflowId", r."taskId", r."kind", r."payload", r."now", r."now", r."now"
+      FROM ${recordset(deliveries)} AS r("id" uuid, "orgId" uuid, "workflowId" uuid, "taskId" uuid, "kind" text, "payload" jsonb, "now" timestamp(3))
+      ${appliedTo("r")})`);
+  }
+  const superseded = changes.flatMap((c) => c.outcome.supersedeEscalationsOf.map((taskId) => ({ orgId: c.orgId, workflowId: c.workflowId, taskId, now: iso(c.now) })));
+  if (superseded.length > 0) {
+    const escalate: (typeof effectKinds)[number] = "ESCALATE";
+    ctes.push(Prisma.sql`s AS (
+      UPDATE "Delivery" AS t SET "status" = 'SUPERSEDED', "lockedUntil" = NULL, "updatedAt" = r."now"
+      FROM ${recordset(superseded)} AS r("orgId" uuid, "workflowId" uuid, "taskId" uuid, "now" timestamp(3))
+      ${appliedTo("r")}
+      WHERE t."orgId" = r."orgId" AND t."taskId" = r."taskId" AND t."kind" = ${escalate} AND t."status" IN ('PENDING', 'DEAD'))`);
+  }
+  const receipts = changes.flatMap((c) =>
+    c.receipt ? [{ orgId: c.orgId, workflowId: c.workflowId, webhookId: c.receipt.webhookId, statusCode: c.receipt.statusCode, responseBody: c.receipt.responseBody, now: iso(c.now) }] : [],
+  );
+  if (receipts.length > 0) {
+    // No ON CONFLICT: a webhook-id answered meanwhile makes the whole statement fail, so its change is not written twice.
+    ctes.push(Prisma.sql`rc AS (
+      INSERT INTO "WebhookReceipt" ("orgId", "webhookId", "statusCode", "responseBody", "createdAt")
+      SELECT r."orgId", r."webhookId", r."statusCode", r."responseBody", r."now"
+      FROM ${recordset(receipts)} AS r("orgId" uuid, "workflowId" uuid, "webhookId" text, "statusCode" int, "responseBody" jsonb, "now" timestamp(3))
+      ${appliedTo("r")})`);
+  }
+  // Listeners hear of a change only if it commits; `n` modifies nothing, so it runs only because the final SELECT reads it.
+  ctes.push(Prisma.sql`n AS (SELECT pg_notify(${workflowChangedChannel}, w."orgId"::text || ':' || w."id"::text) FROM w)`);
+  return Prisma.sql`
+    WITH ${Prisma.join(ctes, ",\n")}
+    SELECT w."orgId"::text AS "orgId", w."id"::text AS "id", w."revision", w."updatedAt", (SELECT count(*) FROM n)::int AS "notified" FROM w`;
+}
+
+/** Writes the changes; returns the workflows whose insert or swap succeeded (the others wrote nothing). */
+export async function writeChanges(client: Tx, changes: WorkflowChange[]): Promise<AppliedRow[]> {
+  if (changes.length === 0) return [];
+  const rows = await client.$queryRaw<Array<AppliedRow & { notified: number }>>(writeChangesPlan(changes));
+  return rows.map(({ notified: _notified, ...row }) => row);
+}
+
+// ---------------------------------------------------------------------------
+// The timeout sweep's claim.
+
+export interface ClaimedTask {
+  taskId: string;
+  orgId: string;
+  workflowId: string;
+}
+
+/**
+ * Overdue active tasks whose workflows we could lock. One branch per active
+ * status, each an index scan of Task(status, deadlineAt) that is already in
+ * deadline order, merged (Merge Append) and cut by the LIMIT: a batch reads
+ * about its own size of index entries, whatever the number of overdue or
+ * waiting tasks. (`status = ANY(array)` instead made PostgreSQL fetch every
+ * overdue active task and sort them, for every batch.) Workflow rows are
+ * locked in the order a callback locks them (workflow, then task), so the
+ * two never deadlock.
+ */
+export function claimOverdueTasksPlan(now: Date, batchSize: number): Prisma.Sql {
+  const limit = batchSize * 4;
+  const byStatus = activeTaskStatuses.map(
+    (status) => Prisma.sql`(SELECT "id" AS "taskId", "orgId", "workflowId", "deadlineAt" FROM "Task"
+      WHERE "status" = ${status} AND "deadlineAt" <= ${now} ORDER BY "deadlineAt" LIMIT ${limit})`,
+  );
+  return Prisma.sql`
+    SELECT t."taskId"::text AS "taskId", t."orgId"::text AS "orgId", t."workflowId"::text AS "workflowId"
+    FROM (
+      SELECT * FROM (${Prisma.join(byStatus, " UNION ALL ")}) overdue
+      ORDER BY "deadlineAt"
+      LIMIT ${limit}
+    ) t
+    JOIN "Workflow" w ON w."orgId" = t."orgId" AND w."id" = t."workflowId"
+    ORDER BY t."deadlineAt"
+    LIMIT ${batchSize}
+    FOR UPDATE OF w SKIP LOCKED`;
+}
+
+export function claimOverdueTasks(tx: Tx, now: Date, batchSize: number): Promise<ClaimedTask[]> {
+  return tx.$queryRaw<ClaimedTask[]>(claimOverdueTasksPlan(now, batchSize));
+}
+
+// ---------------------------------------------------------------------------
+// The outbox: claims with FOR UPDATE SKIP LOCKED plus a lease (lockedUntil),
+// settled under the lease's guard (status PENDING and the attempt claimed).
+
+export interface DeliveryFilter {
+  ids?: string[];
+  kinds?: string[];
+}
+
+export function claimDeliveriesPlan(limit: number, now: Date, leaseSeconds: number, only: DeliveryFilter = {}): Prisma.Sql {
+  const until = new Date(now.getTime() + leaseSeconds * 1000);
+  const onlyIds = only.ids ? Prisma.sql`AND "id" = ANY(${uuidList(only.ids)})` : Prisma.empty;
+  const onlyKinds = only.kinds ? Prisma.sql`AND "kind" = ANY(${only.kinds}::text[])` : Prisma.empty;
+  return Prisma.sql`
+    UPDATE "Delivery" SET "lockedUntil" = ${until}, "attempts" = "attempts" + 1, "updatedAt" = ${now}
+    WHERE "id" IN (
+      SELECT "id" FROM "Delivery"
+      WHERE "status" = 'PENDING' AND "nextAttemptAt" <= ${now}
+        AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
+        ${onlyIds}
+        ${onlyKinds}
+      ORDER BY "nextAttemptAt"
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING *`;
+}
+
+export type DeliverySettlement =
+  | { outcome: "delivered"; status: number | null }
+  | { outcome: "retry"; status: number | null; error: string; nextAttemptAt: Date }
+  | { outcome: "dead"; status: number | null; error: string };
+
+/** Settles an attempt; guarded by the lease (a run whose lease expired must not overwrite a newer attempt). */
+export function settleDeliveryPlan(delivery: { id: string; attempts: number }, settlement: DeliverySettlement, now: Date): Prisma.Sql {
+  const guard = Prisma.sql`WHERE "id" = ${delivery.id}::uuid AND "status" = 'PENDING' AND "attempts" = ${delivery.attempts}`;
+  switch (settlement.outcome) {
+    case "delivered":
+      return Prisma.sql`UPDATE "Delivery" SET "status" = 'DELIVERED', "deliveredAt" = ${now}, "lockedUntil" = NULL, "lastStatus" = ${settlement.status}::int, "lastError" = NULL, "updatedAt" = ${now} ${guard}`;
+    case "retry":
+      return Prisma.sql`UPDATE "Delivery" SET "nextAttemptAt" = ${settlement.nextAttemptAt}, "lockedUntil" = NULL, "lastError" = ${settlement.error}, "lastStatus" = ${settlement.status}::int, "updatedAt" = ${now} ${guard}`;
+    case "dead":
+      return Prisma.sql`UPDATE "Delivery" SET "status" = 'DEAD', "lockedUntil" = NULL, "lastError" = ${settlement.error}, "lastStatus" = ${settlement.status}::int, "updatedAt" = ${now} ${guard}`;
+  }
+}
+
+/**
+ * A dead letter back to PENDING with a fresh set of attempts (by hand, or by
+ * the scheduled re-drive, which counts its rounds in the payload). The row
+ * and its id stay, so the message keeps its webhook-id.
+ */
+export function requeueDeadLetterPlan(orgId: string | null, id: string, now: Date, options: { countAutomaticRedrive?: boolean } = {}): Prisma.Sql {
+  const org = orgId ? Prisma.sql`AND "orgId" = ${orgId}::uuid` : Prisma.empty;
+  const payload = options.countAutomaticRedrive
+    ? Prisma.sql`, "payload" = "payload" || jsonb_build_object('automaticRedrives', COALESCE(("payload"->>'automaticRedrives')::int, 0) + 1)`
+    : Prisma.empty;
+  return Prisma.sql`
+    UPDATE "Delivery" SET "status" = 'PENDING', "attempts" = 0, "nextAttemptAt" = ${now}, "lockedUntil" = NULL, "updatedAt" = ${now} ${payload}
+    WHERE "id" = ${id}::uuid AND "status" = 'DEAD' ${org}`;
+}
+
+// ---------------------------------------------------------------------------
+// Webhook receipts that no change carried (refusals), and their pruning.
+
+export function storeReceiptPlan(orgId: string, receipt: ReceiptRow, now: Date): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "WebhookReceipt" ("orgId", "webhookId", "statusCode", "responseBody", "createdAt")
+    VALUES (${orgId}::uuid, ${receipt.webhookId}, ${receipt.statusCode}, ${JSON.stringify(receipt.responseBody)}::jsonb, ${now})`;
+}
+
+export function pruneReceiptsPlan(before: Date): Prisma.Sql {
+  return Prisma.sql`DELETE FROM "WebhookReceipt" WHERE "createdAt" < ${before}`;
+}
