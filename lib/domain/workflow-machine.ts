@@ -93,6 +93,10 @@ export type WorkflowCommand =
   | { type: "TASK_DELIVERED"; taskId: string }
   | { type: "RECORD_RESULT"; taskId: string; expectedVersion: number; result: TaskResult }
   | { type: "HEARTBEAT"; taskId: string }
+  /** The external system says it is still working (e.g. "PROCESSING"): a heartbeat that is recorded with its word. */
+  | { type: "PROGRESS"; taskId: string; expectedVersion: number; word: string; message: string | null }
+  /** Genesys reported that the customer left the conversation (customer.end trigger). */
+  | { type: "CUSTOMER_ENDED"; endedAt: Date }
   /** The deadline passed; `sessionLimitSeconds` is the flow session limit of the task's type (rule 4). */
   | { type: "TIME_OUT"; taskId: string; sessionLimitSeconds: number }
   /** An active task that is no longer its workflow's current one can never time out or complete. */
@@ -109,6 +113,8 @@ export type DomainEventType =
   | "TASK_SUCCEEDED"
   | "TASK_FAILED"
   | "TASK_HEARTBEAT"
+  | "TASK_PROGRESS"
+  | "CUSTOMER_ENDED"
   | "TASK_TIMED_OUT"
   | "TASK_RETIRED"
   | "LATE_RESULT"
@@ -388,6 +394,43 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
             data: { deadline_at: deadlineAt.toISOString(), extended: deadlineAt > task.deadlineAt },
           },
         ],
+      });
+    }
+
+    case "PROGRESS": {
+      const task = currentTask(state, command.taskId);
+      if (isError(task)) return { ok: false, error: task };
+      // Rule 2 holds for progress too: a word about an older version of the workflow changes nothing.
+      if (command.expectedVersion !== state.version) {
+        return refuse("STALE_VERSION", `version ${command.expectedVersion} is stale; the workflow is at version ${state.version}`);
+      }
+      if (!isTaskActive(task)) {
+        return refuse("INVALID_TRANSITION", `task is ${task.status}; progress is for tasks still running`);
+      }
+      const extended = addSeconds(now, task.heartbeatTimeoutSeconds ?? task.timeoutSeconds);
+      const deadlineAt = extended > task.deadlineAt ? extended : task.deadlineAt;
+      const beat: TaskState = { ...task, deadlineAt, lastHeartbeatAt: now };
+      // Like a heartbeat: never completes or fails the task, and keeps the callback URL's version valid.
+      return ok(withTask(state, state.status, beat, false), {
+        tasks: [{ kind: "update", task: beat }],
+        events: [
+          {
+            type: "TASK_PROGRESS",
+            from: state.status,
+            to: state.status,
+            taskId: task.id,
+            data: { word: command.word, message: command.message, deadline_at: deadlineAt.toISOString(), extended: deadlineAt > task.deadlineAt },
+          },
+        ],
+      });
+    }
+
+    case "CUSTOMER_ENDED": {
+      // Once is enough: a redelivered event changes nothing.
+      if (state.sessionState === "ENDED" || !state.conversationId) return ok(state, {});
+      // The version stays: the callback URL handed out for a running task remains valid.
+      return ok({ ...state, sessionState: "ENDED" }, {
+        events: [{ type: "CUSTOMER_ENDED", from: state.status, to: state.status, taskId: state.task?.id ?? null, data: { ended_at: command.endedAt.toISOString() } }],
       });
     }
 

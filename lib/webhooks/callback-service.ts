@@ -95,7 +95,7 @@ export async function applyCallback(verified: VerifiedRequest, workflowId: strin
       });
     }
     if (meaning.kind === "progress") {
-      // Progress is a heartbeat that says what is going on: it extends the deadline and never settles the task.
+      // Progress is a heartbeat that says what is going on: it extends the deadline, is recorded with its word, and never settles the task.
       const progressAnswer = (applied: Applied) => ({
         ...callbackAnswer(applied),
         progress: { word: meaning.word, message: meaning.message, deadline_at: applied.task!.deadlineAt.toISOString() },
@@ -103,7 +103,7 @@ export async function applyCallback(verified: VerifiedRequest, workflowId: strin
       const applied = await applyCommand(
         verified.orgId,
         workflowId,
-        (state) => ({ type: "HEARTBEAT", taskId: taskId ?? state.task?.id ?? "(none)" }),
+        (state) => ({ type: "PROGRESS", taskId: taskId ?? state.task?.id ?? "(none)", expectedVersion: version, word: meaning.word, message: meaning.message }),
         { actor: "callback", requestId },
         { receipt: (applied) => receipt(200, progressAnswer(applied)), loaded: verified.loaded },
       );
