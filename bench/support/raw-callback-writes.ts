@@ -145,7 +145,8 @@ export async function rawCallbackWrite(query: SqlQuery, row: RawCallbackRow, web
       receipt: { webhookId, statusCode: 200, responseBody: JSON.parse(answerOf(row)) as unknown },
     },
   ]);
-  const { rows } = await query(plan.sql, plan.values);
+  // `.text` has PostgreSQL placeholders ($1 …); `.sql` has `?` ones.
+  const { rows } = await query(plan.text, plan.values);
   return rows.length === 1;
 }
 
