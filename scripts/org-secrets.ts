@@ -9,6 +9,7 @@
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { closeDb, db } from "@/lib/db/client";
+import { prepareDatabase } from "@/lib/db/prepare-database";
 import { AppError } from "@/lib/errors/app-error";
 import { setSourceCidrs } from "@/lib/security/source-allowlist";
 import { listSigningSecrets, resealSecrets, revokeSigningSecret, rotateSigningSecret } from "@/lib/webhooks/signing-secrets";
@@ -110,6 +111,8 @@ Every secret now opens with ENCRYPTION_KEY alone; ENCRYPTION_KEYS_OLD can be rem
 // Only when run as a script: tests import run().
 if (process.argv[1] && /org-secrets\.ts$/.test(process.argv[1])) {
   try {
+    // DATABASE_URL, or the embedded PostgreSQL started or joined (also beside a running app).
+    await prepareDatabase();
     process.exitCode = await run(process.argv.slice(2));
   } finally {
     await closeDb();

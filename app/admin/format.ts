@@ -1,4 +1,15 @@
-/** Every time on the admin pages is UTC, to the second, so admins in several zones read the same thing. */
+// Presentation helpers shared by the admin pages.
+import type { z } from "zod";
+
+/** A validator's issues as {field, problem} in the page's own labels, for the "admin.filterInvalid" sentence. */
+export function fieldProblems(error: z.ZodError, labels: Record<string, string>): { field: string; problem: string }[] {
+  return error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? "");
+    return { field: labels[key] ?? key, problem: issue.message };
+  });
+}
+
+/** A time in UTC to the second, for places that have not moved to <LocalTime> yet. */
 export function utc(value: Date | string | null | undefined): string {
   if (!value) return "—";
   const date = typeof value === "string" ? new Date(value) : value;

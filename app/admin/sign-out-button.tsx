@@ -1,10 +1,12 @@
 "use client";
 import { signOut } from "next-auth/react";
 
-export function SignOutButton() {
+export function SignOutButton({ label }: { label: string }) {
   return (
-    <button type="button" className="secondary" onClick={() => void signOut({ callbackUrl: "/admin/sign-in" })}>
-      Sign out
-    </button>
+    <gux-button-slot accent="secondary">
+      <button type="button" onClick={() => void signOut({ callbackUrl: "/admin/sign-in" })}>
+        {label}
+      </button>
+    </gux-button-slot>
   );
 }

@@ -41,7 +41,7 @@ export function WorkflowCard({ workflow, now, speech, t, names, collapsed = fals
     if (task.success === true) facts.push([t("card.result"), task.late_result ? t("card.resultSuccessLate") : t("card.resultSuccess"), "lr-result-ok"]);
     if (task.success === false) facts.push([t("card.result"), task.late_result ? t("card.resultFailedLate") : t("card.resultFailed"), "lr-result-bad"]);
   }
-  facts.push([t("card.customer"), workflow.customer_id]);
+  facts.push([t("card.customer"), workflow.session_state === "ENDED" ? t("card.customerLeft", { customer: workflow.customer_id }) : workflow.customer_id]);
   facts.push([t("card.started"), <Time iso={workflow.created_at} speech={speech} />]);
   const timedOut = task?.status === "TIMED_OUT" || workflow.escalation !== null || workflow.escalation_planned !== null;
   const escalated = workflow.escalation ? { FLOW: "card.escalatedFlow", CALLBACK: "card.escalatedCallback", NOTICE: "card.escalatedNotice" }[escalationPathOf(workflow)] : null;

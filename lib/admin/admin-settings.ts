@@ -57,11 +57,17 @@ export async function updateAdminSettings(orgId: string, body: AdminSettingsBody
   return readAdminSettings(orgId);
 }
 
-export async function auditLog(orgId: string, options: { before?: string; limit: number }) {
+export async function auditLog(orgId: string, options: { before?: string; limit: number; action?: string; actor?: string }) {
   const prisma = await db();
   const before = options.before && /^\d{1,19}$/.test(options.before) ? BigInt(options.before) : undefined;
   const rows = await prisma.auditEntry.findMany({
-    where: { orgId, ...(before ? { id: { lt: before } } : {}) },
+    where: {
+      orgId,
+      ...(before ? { id: { lt: before } } : {}),
+      // The admin console's filters: one action, and who (any part of the actor, any case).
+      ...(options.action ? { action: options.action } : {}),
+      ...(options.actor ? { actor: { contains: options.actor, mode: "insensitive" as const } } : {}),
+    },
     orderBy: { id: "desc" },
     take: options.limit + 1,
   });

@@ -4,6 +4,7 @@
 // kept, so the session-ended path never waits for a Platform API read.
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
+import { applyCommand } from "@/lib/workflows/workflow-store";
 
 export interface ConversationEnded {
   conversation_id: string;
@@ -13,7 +14,7 @@ export interface ConversationEnded {
   open_workflows: number;
 }
 
-export async function recordConversationEnded(orgId: string, conversationId: string, endedAt: Date | null, customerAddress: string | null = null): Promise<ConversationEnded> {
+export async function recordConversationEnded(orgId: string, conversationId: string, endedAt: Date | null, customerAddress: string | null = null, requestId: string | null = null): Promise<ConversationEnded> {
   const prisma = await db();
   const at = endedAt ?? clock.now();
   // One statement: insert if new, else read what was stored first.
@@ -26,10 +27,13 @@ export async function recordConversationEnded(orgId: string, conversationId: str
     SELECT "endedAt", true AS "inserted" FROM ins
     UNION ALL
     SELECT "endedAt", false FROM "ConversationEnd" WHERE "orgId" = ${orgId}::uuid AND "conversationId" = ${conversationId} AND NOT EXISTS (SELECT 1 FROM ins)`;
-  const open = await prisma.workflow.count({
-    // Still waiting on something: the customer will have to hear of it some other way.
-    where: { orgId, conversationId, status: { in: ["INITIATED", "PENDING", "TIMED_OUT"] } },
-  });
+  // Every workflow of the conversation learns it (CUSTOMER_ENDED, an event each); a cancelled one takes no more changes.
+  const workflows = await prisma.workflow.findMany({ where: { orgId, conversationId, status: { not: "CANCELLED" } }, select: { id: true, status: true } });
+  for (const workflow of workflows) {
+    await applyCommand(orgId, workflow.id, { type: "CUSTOMER_ENDED", endedAt: row!.endedAt }, { actor: "data-action", requestId });
+  }
+  // Still waiting on something: the customer will have to hear of it some other way.
+  const open = workflows.filter((w) => ["INITIATED", "PENDING", "TIMED_OUT"].includes(w.status)).length;
   return { conversation_id: conversationId, session_state: "ENDED", ended_at: row!.endedAt.toISOString(), already_known: !row!.inserted, open_workflows: open };
 }
 

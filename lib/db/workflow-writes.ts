@@ -15,6 +15,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tx } from "@/lib/db/client";
 import { effectKinds, effectPayload, type Effect } from "@/lib/domain/effects";
+import type { ProcessState } from "@/lib/domain/process-machine";
 import { activeTaskStatuses, type DomainEvent, type TaskWrite, type TransitionOk } from "@/lib/domain/workflow-machine";
 
 /** Channel on which every committed workflow change is announced (the agent panel listens). */
@@ -65,6 +66,20 @@ export interface AppliedRow {
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** A workflow's process columns as the domain left them (all null for a single-task workflow). */
+function processRecord(p: ProcessState | null) {
+  return {
+    processName: p?.name ?? null, processVersion: p?.version ?? null, currentStep: p?.step ?? null, stepIndex: p?.stepIndex ?? null,
+    stepCount: p?.stepCount ?? null, attempt: p?.attempt ?? null, processPhase: p?.phase ?? null, wakeAt: iso(p?.wakeAt ?? null), stepResults: p?.results ?? null,
+  };
+}
+const processColumnList = `"processName", "processVersion", "currentStep", "stepIndex", "stepCount", "attempt", "processPhase", "wakeAt", "stepResults"`;
+/** A process's moving parts; a change without a process state (a single-task workflow) leaves them as they are. */
+const processUpdates = ["currentStep", "stepIndex", "stepCount", "attempt", "processPhase", "wakeAt", "stepResults"]
+  .map((c) => `"${c}" = CASE WHEN r."processName" IS NULL THEN t."${c}" ELSE r."${c}" END`)
+  .join(", ");
+const processColumnTypes = `"processName" text, "processVersion" int, "currentStep" text, "stepIndex" int, "stepCount" int, "attempt" int, "processPhase" text, "wakeAt" timestamp(3), "stepResults" jsonb`;
 const uuidList = (values: string[]) => Prisma.sql`${values}::uuid[]`;
 
 function taskRecord(orgId: string, workflowId: string, write: TaskWrite, now: Date) {
@@ -89,6 +104,8 @@ function taskRecord(orgId: string, workflowId: string, write: TaskWrite, now: Da
     lateResult: t.lateResult,
     completedAt: iso(t.completedAt),
     timedOutAt: iso(t.timedOutAt),
+    step: t.step,
+    attempt: t.attempt,
     now: iso(now),
   };
 }
@@ -122,7 +139,37 @@ function deliveryRecords(change: WorkflowChange, effects: Effect[]) {
   }));
 }
 
-const recordset = (rows: unknown[]) => Prisma.sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`;
+type Column = readonly [name: string, type: string];
+const columnCache = new Map<string, Column[]>();
+
+/** `"orgId" uuid, "n" int, …` → its columns (parsed once per spec). */
+function columnsOf(spec: string): Column[] {
+  let columns = columnCache.get(spec);
+  if (!columns) {
+    columns = [...spec.matchAll(/"([^"]+)"\s+([a-z]+(?:\(\d+\))?)/g)].map((m) => [m[1]!, m[2]!] as const);
+    columnCache.set(spec, columns);
+  }
+  return columns;
+}
+
+/**
+ * The rows a CTE writes, as a relation `r` with typed columns: one row as
+ * plain bind parameters (the hot path: a callback, a heartbeat), several as
+ * one jsonb_to_recordset parameter (a sweep batch) — the same SQL around it.
+ */
+function rowsOf(rows: Array<Record<string, unknown>>, spec: string): Prisma.Sql {
+  const columns = columnsOf(spec);
+  if (rows.length === 1) {
+    const row = rows[0]!;
+    const values = columns.map(([name, type]) => {
+      const value = row[name] ?? null;
+      const param = type === "jsonb" && value !== null ? JSON.stringify(value) : value;
+      return Prisma.sql`${param}::${Prisma.raw(type)}`;
+    });
+    return Prisma.sql`(VALUES (${Prisma.join(values)})) AS r(${Prisma.raw(columns.map(([name]) => `"${name}"`).join(", "))})`;
+  }
+  return Prisma.sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${Prisma.raw(spec)})`;
+}
 /** Joins a recordset row to the workflows whose swap succeeded. */
 const appliedTo = (alias: string) => Prisma.raw(`JOIN w ON w."orgId" = ${alias}."orgId" AND w."id" = ${alias}."workflowId"`);
 
@@ -144,15 +191,15 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
       return {
         orgId: c.orgId, id: c.workflowId, customerId: c.created.customerId, conversationId: s.conversationId, status: s.status, version: s.version,
         context: c.created.context ?? null, requestHash: c.created.requestHash, initiatedAt: iso(s.initiatedAt), deadlineAt: iso(s.deadlineAt),
-        sessionState: s.sessionState, currentTaskId: s.task?.id ?? null, now: iso(c.now),
+        sessionState: s.sessionState, currentTaskId: s.task?.id ?? null, ...processRecord(s.process), now: iso(c.now),
       };
     });
     // An id taken already writes nothing (idempotent initiate): the caller compares bodies.
     ctes.push(Prisma.sql`wi AS (
-      INSERT INTO "Workflow" ("orgId", "id", "customerId", "conversationId", "status", "version", "context", "requestHash", "initiatedAt", "deadlineAt", "sessionState", "currentTaskId", "revision", "createdAt", "updatedAt")
-      SELECT r."orgId", r."id", r."customerId", r."conversationId", r."status", r."version", r."context", r."requestHash", r."initiatedAt", r."deadlineAt", r."sessionState", r."currentTaskId", 0, r."now", r."now"
-      FROM ${recordset(rows)} AS r("orgId" uuid, "id" uuid, "customerId" text, "conversationId" text, "status" text, "version" int, "context" jsonb, "requestHash" text,
-        "initiatedAt" timestamp(3), "deadlineAt" timestamp(3), "sessionState" text, "currentTaskId" uuid, "now" timestamp(3))
+      INSERT INTO "Workflow" ("orgId", "id", "customerId", "conversationId", "status", "version", "context", "requestHash", "initiatedAt", "deadlineAt", "sessionState", "currentTaskId", ${Prisma.raw(processColumnList)}, "revision", "createdAt", "updatedAt")
+      SELECT r."orgId", r."id", r."customerId", r."conversationId", r."status", r."version", r."context", r."requestHash", r."initiatedAt", r."deadlineAt", r."sessionState", r."currentTaskId",
+        ${Prisma.raw(processColumnList.split(", ").map((c) => `r.${c}`).join(", "))}, 0, r."now", r."now"
+      FROM ${rowsOf(rows, `"orgId" uuid, "id" uuid, "customerId" text, "conversationId" text, "status" text, "version" int, "context" jsonb, "requestHash" text, "initiatedAt" timestamp(3), "deadlineAt" timestamp(3), "sessionState" text, "currentTaskId" uuid, ${processColumnTypes}, "now" timestamp(3)`)}
       ON CONFLICT DO NOTHING
       RETURNING "orgId", "id", "revision", "updatedAt")`);
     wParts.push(`SELECT * FROM wi`);
@@ -162,14 +209,14 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
       const s = c.outcome.state;
       return {
         orgId: c.orgId, id: c.workflowId, expectedRevision: c.expectedRevision, status: s.status, version: s.version,
-        currentTaskId: s.task?.id ?? null, deadlineAt: iso(s.deadlineAt), sessionState: s.sessionState, now: iso(c.now),
+        currentTaskId: s.task?.id ?? null, deadlineAt: iso(s.deadlineAt), sessionState: s.sessionState, ...processRecord(s.process), now: iso(c.now),
       };
     });
     // The one compare-and-swap: the revision read, moved on by one.
     ctes.push(Prisma.sql`wu AS (
       UPDATE "Workflow" AS t SET "status" = r."status", "version" = r."version", "currentTaskId" = r."currentTaskId", "deadlineAt" = r."deadlineAt",
-        "sessionState" = r."sessionState", "revision" = t."revision" + 1, "updatedAt" = r."now"
-      FROM ${recordset(rows)} AS r("orgId" uuid, "id" uuid, "expectedRevision" int, "status" text, "version" int, "currentTaskId" uuid, "deadlineAt" timestamp(3), "sessionState" text, "now" timestamp(3))
+        "sessionState" = r."sessionState", ${Prisma.raw(processUpdates)}, "revision" = t."revision" + 1, "updatedAt" = r."now"
+      FROM ${rowsOf(rows, `"orgId" uuid, "id" uuid, "expectedRevision" int, "status" text, "version" int, "currentTaskId" uuid, "deadlineAt" timestamp(3), "sessionState" text, ${processColumnTypes}, "now" timestamp(3)`)}
       WHERE t."orgId" = r."orgId" AND t."id" = r."id" AND t."revision" = r."expectedRevision"
       RETURNING t."orgId", t."id", t."revision", t."updatedAt")`);
     wParts.push(`SELECT * FROM wu`);
@@ -179,10 +226,9 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
   const taskInserts = changes.flatMap((c) => c.outcome.tasks.filter((t) => t.kind === "insert").map((t) => taskRecord(c.orgId, c.workflowId, t, c.now)));
   if (taskInserts.length > 0) {
     ctes.push(Prisma.sql`ti AS (
-      INSERT INTO "Task" ("id", "orgId", "workflowId", "type", "payload", "status", "dispatch", "timeoutSeconds", "heartbeatTimeoutSeconds", "deadlineAt", "callbackVersion", "createdAt", "updatedAt")
-      SELECT r."id", r."orgId", r."workflowId", r."type", r."payload", r."status", r."dispatch", r."timeoutSeconds", r."heartbeatTimeoutSeconds", r."deadlineAt", r."callbackVersion", r."now", r."now"
-      FROM ${recordset(taskInserts)} AS r("id" uuid, "orgId" uuid, "workflowId" uuid, "type" text, "payload" jsonb, "status" text, "dispatch" boolean, "timeoutSeconds" int,
-        "heartbeatTimeoutSeconds" int, "deadlineAt" timestamp(3), "callbackVersion" int, "now" timestamp(3))
+      INSERT INTO "Task" ("id", "orgId", "workflowId", "type", "payload", "status", "dispatch", "timeoutSeconds", "heartbeatTimeoutSeconds", "deadlineAt", "callbackVersion", "step", "attempt", "createdAt", "updatedAt")
+      SELECT r."id", r."orgId", r."workflowId", r."type", r."payload", r."status", r."dispatch", r."timeoutSeconds", r."heartbeatTimeoutSeconds", r."deadlineAt", r."callbackVersion", r."step", r."attempt", r."now", r."now"
+      FROM ${rowsOf(taskInserts, `"id" uuid, "orgId" uuid, "workflowId" uuid, "type" text, "payload" jsonb, "status" text, "dispatch" boolean, "timeoutSeconds" int, "heartbeatTimeoutSeconds" int, "deadlineAt" timestamp(3), "callbackVersion" int, "step" text, "attempt" int, "now" timestamp(3)`)}
       ${appliedTo("r")})`);
   }
   const taskUpdates = changes.flatMap((c) => c.outcome.tasks.filter((t) => t.kind === "update").map((t) => taskRecord(c.orgId, c.workflowId, t, c.now)));
@@ -191,8 +237,7 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
       UPDATE "Task" AS t SET "status" = r."status", "deadlineAt" = r."deadlineAt", "lastHeartbeatAt" = r."lastHeartbeatAt", "lateResult" = r."lateResult",
         "timedOutAt" = r."timedOutAt", "resultStatus" = r."resultStatus", "resultData" = r."resultData", "failureReason" = r."failureReason",
         "resultSuccess" = r."resultSuccess", "completedAt" = r."completedAt", "updatedAt" = r."now"
-      FROM ${recordset(taskUpdates)} AS r("id" uuid, "orgId" uuid, "workflowId" uuid, "status" text, "deadlineAt" timestamp(3), "lastHeartbeatAt" timestamp(3), "lateResult" boolean,
-        "timedOutAt" timestamp(3), "resultStatus" text, "resultData" jsonb, "failureReason" text, "resultSuccess" boolean, "completedAt" timestamp(3), "now" timestamp(3))
+      FROM ${rowsOf(taskUpdates, `"id" uuid, "orgId" uuid, "workflowId" uuid, "status" text, "deadlineAt" timestamp(3), "lastHeartbeatAt" timestamp(3), "lateResult" boolean, "timedOutAt" timestamp(3), "resultStatus" text, "resultData" jsonb, "failureReason" text, "resultSuccess" boolean, "completedAt" timestamp(3), "now" timestamp(3)`)}
       ${appliedTo("r")}
       WHERE t."id" = r."id" AND t."orgId" = r."orgId")`);
   }
@@ -202,8 +247,7 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
     ctes.push(Prisma.sql`e AS (
       INSERT INTO "Event" ("orgId", "workflowId", "taskId", "type", "fromStatus", "toStatus", "version", "actor", "requestId", "data", "createdAt")
       SELECT r."orgId", r."workflowId", r."taskId", r."type", r."fromStatus", r."toStatus", r."version", r."actor", r."requestId", r."data", r."now"
-      FROM ${recordset(events)} AS r("orgId" uuid, "workflowId" uuid, "n" int, "taskId" uuid, "type" text, "fromStatus" text, "toStatus" text, "version" int,
-        "actor" text, "requestId" text, "data" jsonb, "now" timestamp(3))
+      FROM ${rowsOf(events, `"orgId" uuid, "workflowId" uuid, "n" int, "taskId" uuid, "type" text, "fromStatus" text, "toStatus" text, "version" int, "actor" text, "requestId" text, "data" jsonb, "now" timestamp(3)`)}
       ${appliedTo("r")}
       ORDER BY r."workflowId", r."n")`);
   }
@@ -212,7 +256,7 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
     ctes.push(Prisma.sql`d AS (
       INSERT INTO "Delivery" ("id", "orgId", "workflowId", "taskId", "kind", "payload", "nextAttemptAt", "createdAt", "updatedAt")
       SELECT r."id", r."orgId", r."workflowId", r."taskId", r."kind", r."payload", r."now", r."now", r."now"
-      FROM ${recordset(deliveries)} AS r("id" uuid, "orgId" uuid, "workflowId" uuid, "taskId" uuid, "kind" text, "payload" jsonb, "now" timestamp(3))
+      FROM ${rowsOf(deliveries, `"id" uuid, "orgId" uuid, "workflowId" uuid, "taskId" uuid, "kind" text, "payload" jsonb, "now" timestamp(3)`)}
       ${appliedTo("r")})`);
   }
   const superseded = changes.flatMap((c) => c.outcome.supersedeEscalationsOf.map((taskId) => ({ orgId: c.orgId, workflowId: c.workflowId, taskId, now: iso(c.now) })));
@@ -220,7 +264,7 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
     const escalate: (typeof effectKinds)[number] = "ESCALATE";
     ctes.push(Prisma.sql`s AS (
       UPDATE "Delivery" AS t SET "status" = 'SUPERSEDED', "lockedUntil" = NULL, "updatedAt" = r."now"
-      FROM ${recordset(superseded)} AS r("orgId" uuid, "workflowId" uuid, "taskId" uuid, "now" timestamp(3))
+      FROM ${rowsOf(superseded, `"orgId" uuid, "workflowId" uuid, "taskId" uuid, "now" timestamp(3)`)}
       ${appliedTo("r")}
       WHERE t."orgId" = r."orgId" AND t."taskId" = r."taskId" AND t."kind" = ${escalate} AND t."status" IN ('PENDING', 'DEAD'))`);
   }
@@ -232,7 +276,7 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
     ctes.push(Prisma.sql`rc AS (
       INSERT INTO "WebhookReceipt" ("orgId", "webhookId", "statusCode", "responseBody", "createdAt")
       SELECT r."orgId", r."webhookId", r."statusCode", r."responseBody", r."now"
-      FROM ${recordset(receipts)} AS r("orgId" uuid, "workflowId" uuid, "webhookId" text, "statusCode" int, "responseBody" jsonb, "now" timestamp(3))
+      FROM ${rowsOf(receipts, `"orgId" uuid, "workflowId" uuid, "webhookId" text, "statusCode" int, "responseBody" jsonb, "now" timestamp(3)`)}
       ${appliedTo("r")})`);
   }
   // Listeners hear of a change only if it commits; `n` modifies nothing, so it runs only because the final SELECT reads it.
@@ -289,6 +333,24 @@ export function claimOverdueTasksPlan(now: Date, batchSize: number): Prisma.Sql 
 
 export function claimOverdueTasks(tx: Tx, now: Date, batchSize: number): Promise<ClaimedTask[]> {
   return tx.$queryRaw<ClaimedTask[]>(claimOverdueTasksPlan(now, batchSize));
+}
+
+/**
+ * Process workflows whose RETRY or WAIT is due, oldest first, locked for this
+ * transaction (other sweeps skip them). A range scan on the "wakeAt" index: the
+ * cost follows the due rows, not the table. Only waking phases set "wakeAt".
+ */
+export function claimDueProcessWakesPlan(now: Date, batchSize: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT "orgId"::text AS "orgId", "id"::text AS "id" FROM "Workflow"
+    WHERE "wakeAt" <= ${now}
+    ORDER BY "wakeAt"
+    LIMIT ${batchSize}
+    FOR UPDATE SKIP LOCKED`;
+}
+
+export function claimDueProcessWakes(tx: Tx, now: Date, batchSize: number): Promise<Array<{ orgId: string; id: string }>> {
+  return tx.$queryRaw<Array<{ orgId: string; id: string }>>(claimDueProcessWakesPlan(now, batchSize));
 }
 
 // ---------------------------------------------------------------------------

@@ -150,6 +150,14 @@ export function eventWords(event: PanelEvent, t: Translator, names: TaskTypeName
       return t("event.TASK_ACCEPTED");
     case "TASK_HEARTBEAT":
       return t("event.heartbeats", { count: 1 });
+    case "TASK_PROGRESS": {
+      // The vendor's own word, as it sent it (PROCESSING, UNDER_REVIEW…), with its message if any.
+      const word = text(data.word) ?? "…";
+      const message = text(data.message);
+      return message ? t("event.TASK_PROGRESS_MESSAGE", { word, message }) : t("event.TASK_PROGRESS", { word });
+    }
+    case "CUSTOMER_ENDED":
+      return t("event.CUSTOMER_ENDED");
     case "TASK_SUCCEEDED":
       return t("event.TASK_SUCCEEDED");
     case "TASK_FAILED":

@@ -1,6 +1,7 @@
 // Results and heartbeats from external systems. Every answer to a webhook-id
 // is stored with the change it made, so a redelivery gets the first answer and
 // changes nothing (rule 3).
+import { randomUUID } from "node:crypto";
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
 import { storeReceiptPlan } from "@/lib/db/workflow-writes";
@@ -95,7 +96,7 @@ export async function applyCallback(verified: VerifiedRequest, workflowId: strin
       });
     }
     if (meaning.kind === "progress") {
-      // Progress is a heartbeat that says what is going on: it extends the deadline and never settles the task.
+      // Progress is a heartbeat that says what is going on: it extends the deadline, is recorded with its word, and never settles the task.
       const progressAnswer = (applied: Applied) => ({
         ...callbackAnswer(applied),
         progress: { word: meaning.word, message: meaning.message, deadline_at: applied.task!.deadlineAt.toISOString() },
@@ -103,7 +104,7 @@ export async function applyCallback(verified: VerifiedRequest, workflowId: strin
       const applied = await applyCommand(
         verified.orgId,
         workflowId,
-        (state) => ({ type: "HEARTBEAT", taskId: taskId ?? state.task?.id ?? "(none)" }),
+        (state) => ({ type: "PROGRESS", taskId: taskId ?? state.task?.id ?? "(none)", expectedVersion: version, word: meaning.word, message: meaning.message }),
         { actor: "callback", requestId },
         { receipt: (applied) => receipt(200, progressAnswer(applied)), loaded: verified.loaded },
       );
@@ -114,11 +115,13 @@ export async function applyCallback(verified: VerifiedRequest, workflowId: strin
     const applied = await applyCommand(
       verified.orgId,
       workflowId,
-      (state) => ({ type: "RECORD_RESULT", taskId: taskId ?? state.task?.id ?? "(none)", expectedVersion: version, result }),
+      // nextTaskId: a process's next step, if this result leads to one, is created in the same write.
+      (state) => ({ type: "RECORD_RESULT", taskId: taskId ?? state.task?.id ?? "(none)", expectedVersion: version, result, nextTaskId: randomUUID() }),
       { actor: "callback", requestId },
       {
         receipt: (applied) => receipt(200, callbackAnswer(applied)),
         loaded: verified.loaded,
+        orgSettings: verified.orgSettings,
       },
     );
     return { status: 200, body: callbackAnswer(applied) };

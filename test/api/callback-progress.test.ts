@@ -66,9 +66,24 @@ describe("a progress word in a callback", () => {
     expect(after).toMatchObject({ status: "PENDING", task_status: "ACCEPTED", task_deadline_at: extended });
     expect(after.task_result_status ?? null).toBeNull();
 
+    const progress = (await eventLog(workflowId)).filter((e) => e.type === "TASK_PROGRESS");
+    expect(progress).toEqual([expect.objectContaining({ data: { word, message: "waiting for the card issuer", deadline_at: extended, extended: true } })]);
+
     // The version in the callback URL still settles the task afterwards.
     const done = await postCallback(accepted.callback_url, { result: "SUCCESS" });
     expect(await jsonOf(done)).toMatchObject({ status: "COMPLETED", task_status: "SUCCEEDED" });
+  });
+});
+
+describe("progress with a stale version", () => {
+  it("is a 409 and changes nothing, like any stale callback", async () => {
+    const { workflowId, accepted } = await startTask();
+    const url = new URL(accepted.callback_url);
+    url.searchParams.set("version", String(accepted.version - 1));
+    const before = await view(workflowId);
+    const res = await postCallback(url.toString(), { status: "PROCESSING" });
+    expect(res.status).toBe(409);
+    expect(await view(workflowId)).toEqual(before);
   });
 });
 

@@ -16,6 +16,7 @@ import { browserDistDir } from "@/test/browser/global-setup";
 import { createTestDatabase, freePort, type TestDatabase } from "@/test/browser/running-app";
 import { createPlatformFake, startGenesysStandIn, type GenesysStandIn, type PlatformFake, type StandInUser } from "@/test/support/genesys-stand-in";
 import { startOrchestrator, type Orchestrator } from "@/test/support/orchestrator";
+import { checkState } from "@/test/browser/page-checks";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const screenshots = path.join(root, "test-output/screenshots");
@@ -60,9 +61,14 @@ async function startServer(port: number, env: Record<string, string>): Promise<v
   }
 }
 
+/** Every admin page at 1280×800: a screenshot into test-output/screenshots/ and axe-core on it. */
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(screenshots, `admin-${name}.png`), fullPage: true });
+  await checkState(page, `admin-${name}-1280`);
 }
+
+/** The org's Architect workflows and queues in the stand-in, for the settings pickers. */
+const timeoutFlow = { id: randomUUID(), name: "Longrun timeout handler", type: "workflow" };
+const callbackQueue = { id: randomUUID(), name: "Card services callbacks" };
 
 async function signIn(as: StandInUser): Promise<void> {
   genesys.setLoginUser(as.id);
@@ -89,7 +95,10 @@ beforeAll(async () => {
   orchestrator = orch;
   browser = chrome;
   appUrl = `http://127.0.0.1:${port}`;
-  platform = createPlatformFake();
+  platform = createPlatformFake({
+    flows: [timeoutFlow, { id: randomUUID(), name: "Main IVR", type: "inboundcall" }, { id: randomUUID(), name: "Address change", type: "workflow" }],
+    queues: [callbackQueue, { id: randomUUID(), name: "Fraud desk" }],
+  });
   genesys.usePlatform(platform);
   genesys.addClient({ ...adminClient, redirectUris: [`${appUrl}/api/auth/callback/genesys`] });
   admin = genesys.addUser({ orgId, orgName, name: "Ada Admin", permissions: ["integrations:integration:edit", ...installPermissions] });
@@ -105,8 +114,10 @@ beforeAll(async () => {
     ENCRYPTION_KEY: process.env.ENCRYPTION_KEY!,
     CRON_SECRET: process.env.CRON_SECRET!,
     LOG_LEVEL: "warn",
+    // Spark from the installed package: this machine is offline.
+    SPARK_ASSETS: "local",
   });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", timezoneId: "Europe/Berlin" });
   page = await context.newPage();
 });
 
@@ -201,6 +212,13 @@ describe("admin console", () => {
     await page.locator('input[name="taskType-0"]').fill("CREDIT_CHECK");
     await page.locator('input[name="taskTimeout-0"]').fill("3600");
     await page.locator('input[name="taskHeartbeat-0"]').fill("300");
+    // The pickers list the org's Architect workflows (not its call flows) and queues, by name, from Genesys.
+    const flowPicker = page.getByTestId("picker-timeoutHandlerFlowId").locator("select");
+    expect(await flowPicker.locator("option").allTextContents()).toEqual(["None", "Address change", "Longrun timeout handler"]);
+    await flowPicker.selectOption({ label: "Longrun timeout handler" });
+    expect(await page.locator('input[name="timeoutHandlerFlowId"]').inputValue()).toBe(timeoutFlow.id);
+    await page.getByTestId("picker-callbackQueueId").locator("select").selectOption({ label: "Card services callbacks" });
+    expect(genesys.requests.some((r) => r.path === "/api/v2/flows" && r.query.getAll("type").includes("workflow"))).toBe(true);
     await page.locator('textarea[name="sourceCidrs"]').fill("10.0.0.0/33");
     await page.getByTestId("save-settings").click();
     await page.getByTestId("settings-error").waitFor();
@@ -226,13 +244,22 @@ describe("admin console", () => {
 
     await page.goto(`${appUrl}/admin/audit`);
     const audit = (await page.getByTestId("audit-log").textContent()) ?? "";
-    expect(audit).toContain("org.configured");
-    expect(audit).toContain("org.source_cidrs_changed");
-    expect(audit).toContain("signing_secret.rotated");
-    expect(audit).toContain("signing_secret.revoked");
-    expect(audit).toContain("install.step");
-    expect(audit).toContain("admin:Ada Admin");
+    expect(audit).toContain("Settings changed");
+    expect(audit).toContain("Source allowlist changed");
+    expect(audit).toContain("Signing secret rotated");
+    expect(audit).toContain("Signing secret revoked");
+    expect(audit).toContain("Install step");
+    expect(audit).toContain("Ada Admin");
+    expect(audit).not.toContain("admin:Ada");
+    // Settings read as before → after.
+    expect(audit).toContain(`Timeout handler flow id: ${timeoutFlow.id}`);
+    expect(audit).toMatch(/Source cidrs changed: 127\.0\.0\.0\/8 and 203\.0\.113\.0\/24 → —/);
     await shot("audit");
+    await page.getByLabel("What").selectOption({ label: "Signing secret rotated" });
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.waitForURL(/action=signing_secret.rotated/);
+    expect(await page.locator("[data-action]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action")))).toEqual(["signing_secret.rotated"]);
+    await shot("audit-filtered");
   });
 
   it("searches the dashboard, opens a workflow's history, and re-drives its dead letter", async () => {
@@ -264,25 +291,33 @@ describe("admin console", () => {
     await page.getByRole("button", { name: "Search" }).click();
     await page.waitForURL(/customerId=CUST-B/);
     await expect(page.locator("[data-workflow-id]").count()).resolves.toBe(1);
-    await expect(page.locator(`[data-workflow-id="${ids[1]}"]`).textContent()).resolves.toContain("CREDIT_CHECK");
+    await expect(page.locator(`[data-workflow-id="${ids[1]}"]`).textContent()).resolves.toContain("Credit check · Sending to the external system");
+    // Local time with its zone, UTC on hover.
+    const created = page.locator(`[data-workflow-id="${ids[1]}"] time`).first();
+    expect(await created.textContent()).toMatch(/GMT\+1|CET/);
+    expect(await created.getAttribute("title")).toMatch(/UTC$/);
     await shot("dashboard");
     await page.goto(`${appUrl}/admin?taskType=CREDIT_CHECK&status=PENDING`);
     await expect(page.locator("[data-workflow-id]").count()).resolves.toBe(1);
 
     await page.goto(`${appUrl}/admin/workflows/${ids[1]}`);
     const history = (await page.getByTestId("event-history").textContent()) ?? "";
-    expect(history).toContain("TASK_DISPATCHED");
-    expect(history).toContain("INITIATED → PENDING");
+    expect(history).toContain("Credit check requested");
+    expect(history).toContain("Started → In progress");
+    expect(history).not.toContain("TASK_DISPATCHED");
     await shot("workflow");
 
     await page.goto(`${appUrl}/admin/dead-letters`);
     await page.locator("[data-dead-letter-id]").first().waitFor({ timeout: 10_000 });
     const row = page.locator("[data-dead-letter-id]").first();
     await expect(row.textContent()).resolves.toContain("400");
+    await expect(row.textContent()).resolves.toContain("CUST-B");
+    await expect(row.textContent()).resolves.toContain("Credit check");
+    await expect(row.textContent()).resolves.toContain("Send the task to the external system");
     await shot("dead-letters");
     orchestrator.respondWith(202);
     const before = orchestrator.received.length;
-    await row.getByRole("button", { name: "Re-drive" }).click();
+    await row.getByRole("button", { name: "Re-drive now" }).click();
     await row.getByText("Delivered").waitFor();
     expect(orchestrator.received.length).toBe(before + 1);
     await shot("dead-letter-redriven");
@@ -299,6 +334,22 @@ describe("admin console", () => {
       body,
     });
     expect(callback.status).toBe(200);
+  });
+
+  it("answers an unknown admin address inside the admin shell, and speaks the admin's language", async () => {
+    const res = await page.goto(`${appUrl}/admin/no-such-page`);
+    expect(res?.status()).toBe(404);
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
+    await expect(page.getByTestId("admin-who").textContent()).resolves.toContain("Ada Admin");
+    await shot("not-found");
+    const german = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "de-DE", extraHTTPHeaders: { "accept-language": "de-DE,de;q=0.9" }, timezoneId: "Europe/Berlin" });
+    await german.addCookies(await context.cookies());
+    const dePage = await german.newPage();
+    await dePage.goto(`${appUrl}/admin`);
+    await dePage.getByRole("link", { name: "Einstellungen" }).waitFor();
+    expect(await dePage.evaluate(() => document.documentElement.lang)).toBe("de");
+    await checkState(dePage, "admin-dashboard-1280-de");
+    await german.close();
   });
 
   it("shows the SLA view with charts computed from the event log", async () => {

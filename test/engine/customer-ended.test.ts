@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { POST as initiate } from "@/app/api/v1/workflows/route";
 import { POST as dispatch } from "@/app/api/v1/workflows/[id]/tasks/route";
 import { POST as ended } from "@/app/api/v1/conversations/[conversationId]/ended/route";
+import { GET as getWorkflow } from "@/app/api/v1/workflows/[id]/route";
+import { GET as events } from "@/app/api/v1/workflows/[id]/events/route";
 import { dataActionFile, dataActions } from "@/lib/api/data-action-contracts";
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
@@ -181,8 +183,16 @@ describe("POST /api/v1/conversations/{conversationId}/ended", () => {
     await call(dispatch, "/x", { params: { id: body.workflow_id }, body: { task_type: "FRAUD_VERIFICATION", payload: {}, dispatch: false, timeout: 60 }, token: org.token });
     // Genesys would say "connected" if asked: the event is what counts.
     conversations.set(body.conversation_id, { id: body.conversation_id, participants: [{ purpose: "customer", ani: "tel:+15550000000", calls: [{ state: "connected" }] }] });
+    const before = await jsonOf<{ session_state: string; version: number }>(await call(getWorkflow, "/x", { params: { id: body.workflow_id }, token: org.token }));
+    expect(before.session_state).toBe("ACTIVE");
     const res = await call(ended, "/x", { params: { conversationId: body.conversation_id }, token: org.token, body: { ani: "tel:+15557654321" } });
     expect(await jsonOf(res)).toMatchObject({ open_workflows: 1 });
+    // Marked ENDED with an event; the version in the task's callback URL stays valid.
+    const after = await jsonOf<{ session_state: string; version: number; status: string }>(await call(getWorkflow, "/x", { params: { id: body.workflow_id }, token: org.token }));
+    expect(after).toMatchObject({ session_state: "ENDED", status: "PENDING", version: before.version });
+    await call(ended, "/x", { params: { conversationId: body.conversation_id }, token: org.token, rawBody: "" });
+    const log = async () => (await jsonOf<{ events: Array<{ type: string; actor: string; data: Record<string, string> | null }> }>(await call(events, "/x", { params: { id: body.workflow_id }, token: org.token }))).events;
+    expect((await log()).filter((e) => e.type === "CUSTOMER_ENDED")).toEqual([expect.objectContaining({ actor: "data-action" })]);
 
     now = new Date(now.getTime() + 61_000);
     await sweepTimeouts();
@@ -191,5 +201,6 @@ describe("POST /api/v1/conversations/{conversationId}/ended", () => {
     expect(seen.some((r) => r.path === "/api/v2/flows/executions")).toBe(false);
     const callback = seen.find((r) => r.path === "/api/v2/conversations/callbacks")!;
     expect(callback.body).toMatchObject({ queueId, callbackNumbers: ["+15557654321"] });
+    expect((await log()).find((e) => e.type === "TASK_TIMED_OUT")?.data).toMatchObject({ path: "CALLBACK" });
   });
 });

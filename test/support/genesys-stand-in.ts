@@ -342,6 +342,10 @@ export interface PlatformRecords {
   authActions: Record<string, { published: { version: number; config: unknown }; draft: { version: number; config: unknown } | null; publications: number }>;
   /** Every body Genesys refused, with why: tests assert a refusal happened for the right reason. */
   refusals: Array<{ route: string; status: number; message: string }>;
+  /** Architect flows of the org (GET /api/v2/flows lists them by type). */
+  flows: Array<{ id: string; name: string; type: string; description?: string }>;
+  /** Routing queues of the org (GET /api/v2/routing/queues). */
+  queues: Array<{ id: string; name: string }>;
 }
 
 export interface PlatformFakeOptions {
@@ -351,6 +355,9 @@ export interface PlatformFakeOptions {
   integrationTypes?: string[];
   /** users/me shows a new role grant only after this many reads (Genesys takes a moment). */
   grantVisibleAfterReads?: number;
+  /** The org's Architect flows and queues, for the settings pickers. */
+  flows?: PlatformRecords["flows"];
+  queues?: PlatformRecords["queues"];
 }
 
 export interface PlatformFake {
@@ -399,6 +406,8 @@ const platformPatterns = [
   "GET /api/v2/integrations/types",
   "PUT /api/v2/oauth/clients/{id}",
   "GET /api/v2/users/me",
+  "GET /api/v2/flows",
+  "GET /api/v2/routing/queues",
 ] as const;
 
 /** What Genesys puts in a fresh custom auth action before anyone configures it. */
@@ -419,7 +428,18 @@ function patternMatch(pattern: string, method: string, path: string): string[] |
 }
 
 export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformFake {
-  const records: PlatformRecords = { roles: [], roleMembers: {}, oauthClients: [], integrations: [], credentials: [], actions: [], authActions: {}, refusals: [] };
+  const records: PlatformRecords = {
+    roles: [],
+    roleMembers: {},
+    oauthClients: [],
+    integrations: [],
+    credentials: [],
+    actions: [],
+    authActions: {},
+    refusals: [],
+    flows: options.flows ?? [],
+    queues: options.queues ?? [],
+  };
   const integrationTypes = options.integrationTypes ?? ["premium-app-example", "embedded-client-app-interaction-widget", "custom-rest-actions", "purecloud-data-actions"];
   /** roleId → userId → users/me reads left before the grant shows. */
   const pendingGrants = new Map<string, Map<string, number>>();
@@ -487,6 +507,22 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
         return { status: 200, body: { id: caller, name: "Installer", authorization: { roles: rolesShownTo(caller), permissions: [] } } };
       case "GET /api/v2/integrations/types":
         return listing(integrationTypes.map((typeId) => ({ id: typeId, name: typeId })));
+      case "GET /api/v2/flows":
+      case "GET /api/v2/routing/queues": {
+        // ArchitectApi.getFlows / RoutingApi.getRoutingQueues (purecloud-platform-client-v2 v262 src/…/api):
+        // pageSize and pageNumber paginate; getFlows filters by repeated `type`, getRoutingQueues by `name` (asterisks allowed).
+        const pageSize = Number(query.get("pageSize") ?? 25);
+        const pageNumber = Number(query.get("pageNumber") ?? 1);
+        if (!Number.isInteger(pageSize) || pageSize < 1 || !Number.isInteger(pageNumber) || pageNumber < 1) return refuse(key, 400, "bad.request", "pageSize and pageNumber must be positive integers");
+        const types = query.getAll("type");
+        const name = query.get("name")?.replace(/^\*|\*$/g, "").toLowerCase();
+        const all =
+          key === "GET /api/v2/flows"
+            ? records.flows.filter((f) => types.length === 0 || types.includes(f.type))
+            : records.queues.filter((q) => !name || q.name.toLowerCase().includes(name));
+        const entities = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+        return { status: 200, body: { entities, pageSize, pageNumber, total: all.length, pageCount: Math.max(1, Math.ceil(all.length / pageSize)) } };
+      }
       case "PUT /api/v2/oauth/clients/{id}": {
         const client = records.oauthClients.find((c) => c.id === id);
         if (!client) return notFound("OAuth client");

@@ -78,6 +78,11 @@ function userFacingFiles(): string[] {
   };
   walk("app/panel");
   for (const file of ["app/layout.tsx", "app/page.tsx", "app/not-found.tsx"]) files.push(file);
+  // The admin console's pages that speak the admin's language (settings and the install wizard still carry English of their own).
+  for (const file of [
+    "app/admin/page.tsx", "app/admin/admin-shell.tsx", "app/admin/not-found.tsx", "app/admin/local-time.tsx", "app/admin/audit/page.tsx",
+    "app/admin/dead-letters/page.tsx", "app/admin/dead-letters/redrive-button.tsx", "app/admin/workflows/[id]/page.tsx", "app/admin/settings/genesys-picker.tsx",
+  ]) files.push(file);
   return files;
 }
 

@@ -21,6 +21,7 @@ function task(status: TaskStatus, overrides: Partial<TaskState> = {}): TaskState
   return {
     id: "t1", type: "FRAUD_VERIFICATION", status, dispatch: true, timeoutSeconds: 600, heartbeatTimeoutSeconds: 120, deadlineAt: future, lastHeartbeatAt: null, lateResult: false,
     callbackVersion: 3, resultStatus: null, resultData: null, failureReason: null, resultSuccess: null, completedAt: null, timedOutAt: null,
+    step: null, attempt: 1,
     ...overrides,
   };
 }
@@ -29,7 +30,7 @@ const initiatedAt = new Date(now.getTime() - 120_000);
 
 function state(status: WorkflowStatus, t: TaskState | null = null, version = 3, conversationId: string | null = null, overrides: Partial<WorkflowState> = {}): WorkflowState {
   const deadlineAt = t && (t.status === "QUEUED" || t.status === "ACCEPTED") ? t.deadlineAt : null;
-  return { status, version, task: t, conversationId, sessionState: conversationId ? "ACTIVE" : "NONE", initiatedAt, deadlineAt, ...overrides };
+  return { status, version, task: t, conversationId, sessionState: conversationId ? "ACTIVE" : "NONE", initiatedAt, deadlineAt, process: null, ...overrides };
 }
 
 const dispatch: WorkflowCommand = { type: "DISPATCH_TASK", taskId: "t2", taskType: "CREDIT_CHECK", payload: { amount: 12 }, timeoutSeconds: 300, heartbeatTimeoutSeconds: null, dispatch: true };
@@ -175,6 +176,56 @@ describe("workflow state machine", () => {
       expect(out.state.task?.lastHeartbeatAt).toEqual(now);
       expect(out.state.deadlineAt).toEqual(want);
       expect(out.events[0]?.data).toMatchObject({ extended: expected === "extends" });
+    });
+  });
+
+  // PROGRESS: a heartbeat that names its word; [case, workflow, expected version in the body, expected]
+  const progressTable: Array<[string, WorkflowState, number, "extends" | string]> = [
+    ["a running task: recorded with its word, deadline extended", state("PENDING", task("ACCEPTED", { deadlineAt: new Date(now.getTime() + 10_000) })), 3, "extends"],
+    ["a stale version changes nothing", state("PENDING", task("ACCEPTED")), 2, "STALE_VERSION"],
+    ["a task that already has its result", state("COMPLETED", task("SUCCEEDED")), 3, "INVALID_TRANSITION"],
+    ["a task that timed out", state("TIMED_OUT", task("TIMED_OUT")), 3, "INVALID_TRANSITION"],
+    ["a cancelled workflow", state("CANCELLED", task("CANCELLED")), 3, "INVALID_TRANSITION"],
+  ];
+
+  describe.each(progressTable)("PROGRESS %s", (_name, before, version, expected) => {
+    it("behaves", () => {
+      const out = transition(before, { type: "PROGRESS", taskId: "t1", expectedVersion: version, word: "PROCESSING", message: "bureau busy" }, now);
+      if (expected !== "extends") return expect(out).toMatchObject({ ok: false, error: { code: expected } });
+      expect(out.ok).toBe(true);
+      if (!out.ok) return;
+      const want = new Date(now.getTime() + 120_000);
+      expect(out.state).toMatchObject({ status: "PENDING", version: 3, deadlineAt: want });
+      expect(out.state.task).toMatchObject({ status: "ACCEPTED", deadlineAt: want, lastHeartbeatAt: now, resultSuccess: null });
+      expect(out.events).toEqual([{ type: "TASK_PROGRESS", from: "PENDING", to: "PENDING", taskId: "t1", data: { word: "PROCESSING", message: "bureau busy", deadline_at: want.toISOString(), extended: true } }]);
+      expect(out.effects).toEqual([]);
+    });
+  });
+
+  // CUSTOMER_ENDED: [case, workflow, expected]
+  const endedTable: Array<[string, WorkflowState, "ended" | "unchanged" | string]> = [
+    ["a running task's workflow", state("PENDING", task("ACCEPTED"), 3, "conv-1"), "ended"],
+    ["an escalated workflow", state("CALLBACK_SCHEDULED", task("TIMED_OUT"), 3, "conv-1"), "ended"],
+    ["a workflow whose session already ended (redelivery)", state("PENDING", task("ACCEPTED"), 3, "conv-1", { sessionState: "ENDED" }), "unchanged"],
+    ["a workflow without a conversation", state("PENDING", task("ACCEPTED")), "unchanged"],
+    ["a cancelled workflow", state("CANCELLED", null, 3, "conv-1"), "INVALID_TRANSITION"],
+  ];
+
+  describe.each(endedTable)("CUSTOMER_ENDED %s", (_name, before, expected) => {
+    it("behaves", () => {
+      const out = transition(before, { type: "CUSTOMER_ENDED", endedAt: past }, now);
+      if (expected !== "ended" && expected !== "unchanged") return expect(out).toMatchObject({ ok: false, error: { code: expected } });
+      expect(out.ok).toBe(true);
+      if (!out.ok) return;
+      if (expected === "unchanged") {
+        expect(out.state).toEqual(before);
+        return expect(out.events).toEqual([]);
+      }
+      // Only the session changes; the version (in a callback URL) stays valid.
+      expect(out.state).toEqual({ ...before, sessionState: "ENDED" });
+      expect(out.events).toEqual([{ type: "CUSTOMER_ENDED", from: before.status, to: before.status, taskId: "t1", data: { ended_at: past.toISOString() } }]);
+      // Its timeout now takes the session-ended path.
+      expect(plannedEscalationPath(out.state, 1200, now)).toBe("CALLBACK");
     });
   });
 

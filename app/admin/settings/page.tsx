@@ -1,5 +1,8 @@
-import { requireAdmin } from "@/lib/auth/admin-session";
+import { cookies } from "next/headers";
+import { adminTokenFrom, requireAdmin } from "@/lib/auth/admin-session";
 import { readAdminSettings } from "@/lib/admin/admin-settings";
+import { genesysPickers } from "@/lib/admin/genesys-pickers";
+import { requestSpeech } from "@/lib/i18n/request-speech";
 import { AdminShell } from "@/app/admin/admin-shell";
 import { SettingsForm } from "@/app/admin/settings/settings-form";
 import { SigningSecrets } from "@/app/admin/settings/signing-secrets";
@@ -8,15 +11,28 @@ export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
   const session = await requireAdmin();
+  const { t } = await requestSpeech();
   const view = await readAdminSettings(session.orgId);
+  // The admin's own Genesys token lists what they may pick (their flows and queues), never the org's client.
+  const jar = await cookies();
+  const token = await adminTokenFrom((name) => jar.get(name)?.value);
+  const lists = await genesysPickers(session.region, typeof token?.genesysAccessToken === "string" ? token.genesysAccessToken : null);
+  const common = { none: t("admin.pickerNone"), unknown: t("admin.pickerUnknown", { id: "\u0000" }), unavailable: t("admin.pickerUnavailable", { reason: "\u0000" }), idLabel: t("admin.pickerId") };
   return (
     <AdminShell session={session} active="settings">
-      <h1>Settings</h1>
+      <h1>{t("admin.navSettings")}</h1>
       <p className="muted">
         Platform API client: <code>{view.genesysClientId ?? "not set — run the install wizard"}</code>. Every change is recorded in the audit log.
       </p>
       <SettingsForm
         initial={{ orchestratorUrl: view.orchestratorUrl, settings: view.settings, sourceCidrs: view.sourceCidrs, warnings: view.warnings }}
+        pickers={{
+          ...lists,
+          flowLabels: { label: t("admin.flowPicker"), hint: t("admin.flowPickerHint"), ...common },
+          queueLabels: { label: t("admin.queuePicker"), hint: t("admin.queuePickerHint"), ...common },
+          saved: t("admin.saved"),
+          saving: t("admin.saving"),
+        }}
       />
       <SigningSecrets initial={view.signingSecrets.map((s) => ({ id: s.id, createdAt: s.createdAt.toISOString(), revokedAt: s.revokedAt?.toISOString() ?? null }))} />
     </AdminShell>

@@ -1,6 +1,8 @@
 "use client";
 import { useState } from "react";
 import type { OrgSettings, TaskTypeSettings } from "@/lib/orgs/org-settings";
+import type { PickerList } from "@/lib/admin/genesys-pickers";
+import { GenesysPicker, type PickerLabels } from "@/app/admin/settings/genesys-picker";
 
 interface Initial {
   orchestratorUrl: string | null;
@@ -40,7 +42,17 @@ const text = (v: number | string | undefined | null) => (v === undefined || v ==
 const intOrUndefined = (v: string) => (v.trim() === "" ? undefined : Number(v));
 const strOrUndefined = (v: string) => (v.trim() === "" ? undefined : v.trim());
 
-export function SettingsForm({ initial }: { initial: Initial }) {
+/** The org's flows and queues from Genesys Cloud, and the words around them, from the server page. */
+export interface SettingsPickers {
+  flows: PickerList;
+  queues: PickerList;
+  flowLabels: PickerLabels;
+  queueLabels: PickerLabels;
+  saved: string;
+  saving: string;
+}
+
+export function SettingsForm({ initial, pickers }: { initial: Initial; pickers: SettingsPickers }) {
   const s = initial.settings;
   const [orchestratorUrl, setOrchestratorUrl] = useState(text(initial.orchestratorUrl));
   const [taskTimeout, setTaskTimeout] = useState(text(s.taskTimeoutSeconds));
@@ -100,7 +112,7 @@ export function SettingsForm({ initial }: { initial: Initial }) {
       return;
     }
     setWarnings(json.warnings ?? []);
-    setSaved("Saved.");
+    setSaved(pickers.saved);
   };
 
   return (
@@ -116,14 +128,6 @@ export function SettingsForm({ initial }: { initial: Initial }) {
           {w}
         </p>
       ))}
-      {errors.length > 0 && (
-        <div className="error" data-testid="settings-error" role="alert">
-          {errors.map((e) => (
-            <div key={e}>{e}</div>
-          ))}
-        </div>
-      )}
-      {saved && <p className="ok" data-testid="settings-saved">{saved}</p>}
       <fieldset>
         <legend>Orchestrator</legend>
         <label>
@@ -188,14 +192,8 @@ export function SettingsForm({ initial }: { initial: Initial }) {
       <fieldset>
         <legend>Escalation</legend>
         <div className="grid2">
-          <label>
-            Timeout-handler flow id (Architect workflow)
-            <input name="timeoutHandlerFlowId" value={flowId} onChange={(e) => setFlowId(e.target.value)} />
-          </label>
-          <label>
-            Callback queue id
-            <input name="callbackQueueId" value={callbackQueueId} onChange={(e) => setCallbackQueueId(e.target.value)} />
-          </label>
+          <GenesysPicker name="timeoutHandlerFlowId" value={flowId} onChange={setFlowId} list={pickers.flows} labels={pickers.flowLabels} />
+          <GenesysPicker name="callbackQueueId" value={callbackQueueId} onChange={setCallbackQueueId} list={pickers.queues} labels={pickers.queueLabels} />
           <label>
             Specialist queue name
             <input name="specialistQueueName" value={specialistQueue} onChange={(e) => setSpecialistQueue(e.target.value)} />
@@ -209,9 +207,20 @@ export function SettingsForm({ initial }: { initial: Initial }) {
           <textarea name="sourceCidrs" rows={4} value={cidrs} onChange={(e) => setCidrs(e.target.value)} placeholder={"203.0.113.0/24\n2001:db8::/32"} />
         </label>
       </fieldset>
-      <button type="submit" disabled={busy} data-testid="save-settings">
-        {busy ? "Saving…" : "Save settings"}
-      </button>
+      {/* What saving did, right where the admin pressed Save (the form is longer than a screen). */}
+      <div className="save-row">
+        <button type="submit" disabled={busy} data-testid="save-settings">
+          {busy ? pickers.saving : "Save settings"}
+        </button>
+        <span aria-live="polite">{saved && <span className="ok" data-testid="settings-saved">{saved}</span>}</span>
+      </div>
+      {errors.length > 0 && (
+        <div className="error" data-testid="settings-error" role="alert">
+          {errors.map((e) => (
+            <div key={e}>{e}</div>
+          ))}
+        </div>
+      )}
     </form>
   );
 }

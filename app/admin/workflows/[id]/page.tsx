@@ -1,15 +1,29 @@
 import { notFound } from "next/navigation";
 import { requireAdmin } from "@/lib/auth/admin-session";
 import { workflowDetail } from "@/lib/admin/workflow-search";
+import type { TaskStatus, WorkflowStatus } from "@/lib/domain/workflow-machine";
 import { AppError } from "@/lib/errors/app-error";
+import { requestSpeech } from "@/lib/i18n/request-speech";
+import { resultFields, shortError } from "@/lib/panel/panel-glance";
+import { actorWords, badgeAccent, eventWords, taskTypeWords, workflowTone } from "@/lib/panel/status-words";
+import type { Translator } from "@/lib/i18n/messages";
+import { deliveryStatusWords, kindWords } from "@/lib/admin/admin-words";
 import { AdminShell } from "@/app/admin/admin-shell";
-import { utc } from "@/app/admin/format";
+import { LocalTime } from "@/app/admin/local-time";
 
 export const dynamic = "force-dynamic";
 
-export default async function WorkflowPage({ params }: { params: Promise<{ id: string }> }) {
+const workflowStatusSet = new Set<string>(["INITIATED", "PENDING", "COMPLETED", "FAILED", "TIMED_OUT", "ESCALATED", "CALLBACK_SCHEDULED", "NOTIFIED", "CANCELLED"]);
+
+function statusWords(status: string | null, t: Translator): string {
+  return status && workflowStatusSet.has(status) ? t(`status.workflow.${status as WorkflowStatus}`) : (status ?? t("admin.none"));
+}
+
+export default async function WorkflowPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireAdmin();
+  const { speech, t } = await requestSpeech();
   const { id } = await params;
+  const onlyChanges = (await searchParams).history === "changes";
   let detail: Awaited<ReturnType<typeof workflowDetail>>;
   try {
     detail = await workflowDetail(session.orgId, id);
@@ -18,100 +32,129 @@ export default async function WorkflowPage({ params }: { params: Promise<{ id: s
     throw error;
   }
   const { workflow, tasks, events, deliveries } = detail;
+  const status = workflow.status as WorkflowStatus;
+  const shown = onlyChanges ? events.filter((e) => e.fromStatus !== e.toStatus) : events;
   return (
     <AdminShell session={session} active="dashboard">
       <p>
-        <a href="/admin">← Workflows</a>
+        <a href="/admin">← {t("admin.backToWorkflows")}</a>
       </p>
-      <h1>
-        Workflow <code>{workflow.id}</code>
-      </h1>
-      <p>
-        <span className={`badge ${workflow.status}`}>{workflow.status}</span> version {workflow.version} · customer {workflow.customerId} · conversation{" "}
-        {workflow.conversationId ?? "—"} · session {workflow.sessionState} · created {utc(workflow.createdAt)}
+      <h1>{t("admin.workflowTitle", { id: workflow.id.slice(0, 8) })}</h1>
+      <p className="facts">
+        <gux-badge accent={badgeAccent[workflowTone[status]]}>{t(`status.workflow.${status}`)}</gux-badge>{" "}
+        {t("admin.workflowFacts", { customer: workflow.customerId, conversation: workflow.conversationId ?? t("admin.none"), created: "\u0000" }).split("\u0000")[0]}
+        <LocalTime iso={workflow.createdAt.toISOString()} locale={speech.formatLocale} />
+        {" · "}
+        {workflow.sessionState === "ENDED" ? t("admin.sessionEnded") : t("admin.sessionActive")}
+        {" · "}
+        <span className="muted">{t("admin.version", { version: workflow.version })}</span>
       </p>
-      <h2>Tasks</h2>
+      <p className="muted"><code>{workflow.id}</code></p>
+
+      <h2>{t("admin.tasksTitle")}</h2>
       <table>
         <thead>
           <tr>
-            <th>Task</th>
-            <th>Type</th>
-            <th>Status</th>
-            <th>Deadline</th>
-            <th>Result</th>
+            <th scope="col">{t("admin.colType")}</th>
+            <th scope="col">{t("admin.colStatus")}</th>
+            <th scope="col">{t("admin.colDeadline")}</th>
+            <th scope="col">{t("admin.colResult")}</th>
           </tr>
         </thead>
         <tbody>
-          {tasks.map((t) => (
-            <tr key={t.id}>
-              <td>
-                <code>{t.id.slice(0, 8)}…</code>
-              </td>
-              <td>{t.type}</td>
-              <td>
-                <span className={`badge ${t.status}`}>{t.status}</span>
-                {t.lateResult ? " (late result)" : ""}
-              </td>
-              <td>{utc(t.deadlineAt)}</td>
-              <td>{t.resultStatus ?? t.failureReason ?? "—"}</td>
-            </tr>
-          ))}
+          {tasks.map((task) => {
+            const error = task.failureReason ? shortError(task.failureReason) : null;
+            return (
+              <tr key={task.id}>
+                <td>{taskTypeWords(task.type)}</td>
+                <td>
+                  {t(`status.task.${task.status as TaskStatus}`)}
+                  {task.lateResult ? ` (${t("admin.lateResult")})` : ""}
+                </td>
+                <td><LocalTime iso={task.deadlineAt.toISOString()} locale={speech.formatLocale} /></td>
+                <td>
+                  {error ? (
+                    <span title={error.shortened ? error.full : undefined}>{error.short}</span>
+                  ) : task.status === "SUCCEEDED" ? (
+                    t("card.resultSuccess")
+                  ) : (
+                    t("admin.none")
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      <h2>Event history</h2>
+
+      <h2>{t("admin.historyTitle")}</h2>
+      <form method="get" className="filters" role="search">
+        <label>
+          {t("admin.historyFilter")}
+          <select name="history" defaultValue={onlyChanges ? "changes" : "all"}>
+            <option value="all">{t("admin.historyAll")}</option>
+            <option value="changes">{t("admin.historyChanges")}</option>
+          </select>
+        </label>
+        <span className="actions">
+          <gux-button-slot accent="secondary">
+            <button type="submit">{t("admin.search")}</button>
+          </gux-button-slot>
+        </span>
+      </form>
       <table data-testid="event-history">
         <thead>
           <tr>
-            <th>#</th>
-            <th>Time</th>
-            <th>Event</th>
-            <th>From → to</th>
-            <th>Version</th>
-            <th>Actor</th>
-            <th>Request</th>
-            <th>Data</th>
+            <th scope="col">{t("admin.colTime")}</th>
+            <th scope="col">{t("admin.colWhat")}</th>
+            <th scope="col">{t("admin.colChange")}</th>
+            <th scope="col">{t("admin.colWho")}</th>
+            <th scope="col">{t("admin.colDetails")}</th>
           </tr>
         </thead>
         <tbody>
-          {events.map((e) => (
-            <tr key={e.id.toString()}>
-              <td>{e.id.toString()}</td>
-              <td>{utc(e.createdAt)}</td>
-              <td>{e.type}</td>
-              <td>
-                {e.fromStatus ?? "—"} → {e.toStatus ?? "—"}
-              </td>
-              <td>{e.version}</td>
-              <td>{e.actor}</td>
-              <td>
-                <code>{e.requestId ?? "—"}</code>
-              </td>
-              <td>
-                <pre>{e.data ? JSON.stringify(e.data) : ""}</pre>
-              </td>
-            </tr>
-          ))}
+          {shown.map((e) => {
+            const data = e.data !== null && typeof e.data === "object" && !Array.isArray(e.data) ? (e.data as Record<string, unknown>) : null;
+            const panelEvent = { id: e.id.toString(), type: e.type, from_status: e.fromStatus, to_status: e.toStatus, actor: e.actor, created_at: e.createdAt.toISOString(), data };
+            return (
+              <tr key={e.id.toString()} data-event-type={e.type}>
+                <td><LocalTime iso={e.createdAt.toISOString()} locale={speech.formatLocale} /></td>
+                <td>{eventWords(panelEvent, t)}</td>
+                <td>{e.fromStatus === e.toStatus ? t("admin.none") : t("admin.statusChange", { from: statusWords(e.fromStatus, t), to: statusWords(e.toStatus, t) })}</td>
+                <td>{actorWords(e.actor, t)}</td>
+                <td>
+                  <dl className="pairs">
+                    {resultFields(data, speech, t).map((f) => (
+                      <div key={f.key}>
+                        <dt>{f.label}</dt>
+                        <dd>{f.value}</dd>
+                      </div>
+                    ))}
+                  </dl>
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      <h2>Deliveries</h2>
+
+      <h2>{t("admin.deliveriesTitle")}</h2>
       <table>
         <thead>
           <tr>
-            <th>Kind</th>
-            <th>Status</th>
-            <th>Attempts</th>
-            <th>Last error</th>
+            <th scope="col">{t("admin.colKind")}</th>
+            <th scope="col">{t("admin.colStatus")}</th>
+            <th scope="col">{t("admin.colAttempts")}</th>
+            <th scope="col">{t("admin.colLastError")}</th>
           </tr>
         </thead>
         <tbody>
           {deliveries.map((d) => (
             <tr key={d.id}>
-              <td>{d.kind}</td>
-              <td>
-                <span className={`badge ${d.status}`}>{d.status}</span>
-              </td>
+              <td>{kindWords(d.kind, t)}</td>
+              <td>{deliveryStatusWords(d.status, t)}</td>
               <td>{d.attempts}</td>
-              <td>{d.lastError ?? "—"}</td>
+              <td>{d.lastError ? shortError(d.lastError).short : t("admin.none")}</td>
             </tr>
           ))}
         </tbody>
@@ -119,3 +162,4 @@ export default async function WorkflowPage({ params }: { params: Promise<{ id: s
     </AdminShell>
   );
 }
+

@@ -7,7 +7,7 @@ import { parseJson, readBodyText, requireJsonContentType, validate } from "@/lib
 
 export const dynamic = "force-dynamic";
 
-const post = clientRoute<{ conversationId: string }>("conversationEnded", async ({ request, params, principal }) => {
+const post = clientRoute<{ conversationId: string }>("conversationEnded", async ({ request, params, principal, requestId }) => {
   const { conversationId } = validate(conversationEndedParamsSchema, params, "path");
   const text = await readBodyText(request);
   let endedAt: Date | null = null;
@@ -18,7 +18,7 @@ const post = clientRoute<{ conversationId: string }>("conversationEnded", async 
     endedAt = body.ended_at ? new Date(body.ended_at) : null;
     ani = body.ani ? body.ani.replace(/^tel:/, "") : null;
   }
-  return json(await recordConversationEnded(principal.orgId, conversationId, endedAt, ani));
+  return json(await recordConversationEnded(principal.orgId, conversationId, endedAt, ani, requestId));
 });
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ POST: post });
