@@ -1,30 +1,34 @@
 // Which Genesys Cloud region the desktop that opened the panel lives in, from
 // the interaction widget's gcHostOrigin (https://apps.<region>) or, failing
 // that, gcTargetEnv (prod, prod-euw1, …).
+//
+// Genesys's own genesys-cloud-service-discovery-web (3.0.500) knows every
+// stable deployment with its gcTargetEnv name (`name`) and domain, so the
+// mapping comes from it and follows new regions with an update; `parse` reads
+// gcHostOrigin. It is not worse than the old hand-written table but lacks one
+// region the Platform SDK serves: the EU sovereign cloud edee1.eusc-pure.cloud
+// (SDK PureCloudRegionHosts.eusc_de_east_1), added below. Its FedRAMP entry is
+// named fedramp-use2-core (the old table said prod-use2; both are kept). Only regions Longrun serves (lib/orgs/create-org.ts)
+// are answered.
+import { getEnvironments, parse } from "genesys-cloud-service-discovery-web";
 import { genesysRegions } from "@/lib/orgs/create-org";
 
 export type GenesysRegion = (typeof genesysRegions)[number];
 
-/** gcTargetEnv names of the regions whose domain does not carry the short name. */
-const targetEnvRegions: Record<string, GenesysRegion> = {
-  prod: "mypurecloud.com",
-  "prod-euw1": "mypurecloud.ie",
-  "prod-apse2": "mypurecloud.com.au",
-  "prod-apne1": "mypurecloud.jp",
-  "prod-euc1": "mypurecloud.de",
-  "prod-use2": "use2.us-gov-pure.cloud",
-  "prod-edee1": "edee1.eusc-pure.cloud",
-};
+/** Deployments the library does not list yet (gcTargetEnv name → domain). */
+const notInServiceDiscovery: Record<string, GenesysRegion> = { "prod-edee1": "edee1.eusc-pure.cloud", "prod-use2": "use2.us-gov-pure.cloud" };
 
-function known(domain: string): GenesysRegion | null {
+function served(domain: string | undefined): GenesysRegion | null {
   return genesysRegions.find((r) => r === domain) ?? null;
 }
+
+const deployments = getEnvironments({ env: ["prod", "fedramp", "eusc"], status: ["stable"] });
 
 export function regionFromDesktop(gcHostOrigin: string | null | undefined, gcTargetEnv: string | null | undefined): GenesysRegion | null {
   if (gcHostOrigin) {
     try {
       const host = new URL(gcHostOrigin).hostname.toLowerCase();
-      const region = known(host.replace(/^apps\./, ""));
+      const region = served(parse(`https://${host}`, { env: ["prod", "fedramp", "eusc"] })?.publicDomainName) ?? served(host.replace(/^apps\./, ""));
       if (region) return region;
     } catch {
       // Not a URL: fall through to gcTargetEnv.
@@ -32,9 +36,7 @@ export function regionFromDesktop(gcHostOrigin: string | null | undefined, gcTar
   }
   const env = gcTargetEnv?.trim().toLowerCase();
   if (!env) return null;
-  if (targetEnvRegions[env]) return targetEnvRegions[env];
-  const short = /^prod-([a-z]+\d)$/.exec(env)?.[1];
-  return short ? known(`${short}.pure.cloud`) : null;
+  return served(deployments.find((d) => d.name === env)?.publicDomainName) ?? notInServiceDiscovery[env] ?? null;
 }
 
 /** The desktop's own origin, when it is a real Genesys desktop (used as the toast target and for framing checks). */
@@ -42,7 +44,7 @@ export function desktopOrigin(gcHostOrigin: string | null | undefined): string |
   if (!gcHostOrigin) return null;
   try {
     const url = new URL(gcHostOrigin);
-    return url.protocol === "https:" && known(url.hostname.replace(/^apps\./, "")) ? url.origin : null;
+    return url.protocol === "https:" && served(url.hostname.replace(/^apps\./, "")) ? url.origin : null;
   } catch {
     return null;
   }
