@@ -57,6 +57,11 @@ const workflowRecordViewSchema = z.object({
   task_result_json: z.string().nullable(),
   task_result_data: z.unknown().nullable(),
   callback_url: z.string().nullable(),
+  /** What became of the current task's dispatch or escalation: DEAD is a failure, with the error and the next step in words. */
+  delivery_state: z.enum(["PENDING", "DELIVERED", "DEAD"]).nullable(),
+  delivery_kind: z.string().nullable(),
+  delivery_error: z.string().nullable(),
+  delivery_next_step: z.string().nullable(),
 });
 export type WorkflowView = z.infer<typeof workflowRecordViewSchema>;
 

@@ -1,6 +1,7 @@
 // Use cases behind the data-action API. Each takes the org from the caller's
 // principal; nothing here reads another org's rows.
 import { createHash, randomUUID } from "node:crypto";
+import { currentDeliveryFacts, type DeliveryFacts } from "@/lib/outbox/delivery-state";
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
 import { writeChanges } from "@/lib/db/workflow-writes";
@@ -56,7 +57,7 @@ export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, 
   return { created: false, workflow: existing };
 }
 
-export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: string): WorkflowView {
+export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: string, delivery: DeliveryFacts | null = null): WorkflowView {
   return {
     workflow_id: workflow.id,
     customer_id: workflow.customerId,
@@ -78,12 +79,17 @@ export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: s
     task_result_json: task?.resultData === null || task?.resultData === undefined ? null : JSON.stringify(task.resultData),
     task_result_data: task?.resultData ?? null,
     callback_url: task ? callbackUrl(baseUrl, workflow.id, task.id, task.callbackVersion) : null,
+    delivery_state: delivery?.delivery_state ?? null,
+    delivery_kind: delivery?.delivery_kind ?? null,
+    delivery_error: delivery?.delivery_error ?? null,
+    delivery_next_step: delivery?.delivery_next_step ?? null,
   };
 }
 
 export async function getWorkflowView(orgId: string, workflowId: string, baseUrl: string): Promise<WorkflowView> {
-  const { workflow, task } = await loadWorkflow(await db(), orgId, workflowId);
-  return toWorkflowView(workflow, task, baseUrl);
+  // Side by side: the delivery query finds the current task through the workflow row itself.
+  const [{ workflow, task }, delivery] = await Promise.all([loadWorkflow(await db(), orgId, workflowId), currentDeliveryFacts(orgId, workflowId)]);
+  return toWorkflowView(workflow, task, baseUrl, delivery);
 }
 
 export async function listWorkflowEvents(orgId: string, workflowId: string) {
