@@ -56,6 +56,7 @@ const timeoutJobRunSchema = z
   .object({
     timed_out: z.int(),
     skipped: z.int(),
+    process_wakes: z.int().describe("Process retries and wait steps that came due and took their next step"),
     escalations: outboxRunSchema,
     outbox: outboxRunSchema,
     pruned: z.object({ webhook_receipts: z.int(), rate_limit_windows: z.int() }).describe("Webhook receipts past their retention and rate-limit windows older than an hour, deleted"),
@@ -187,7 +188,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       auth: { kind: "none" },
       body: { schema: tokenRequestSchema, required: true, contentTypes: ["application/x-www-form-urlencoded", "application/json"] },
       responses: { 200: { description: "A bearer token", schema: tokenResponseSchema } },
-      errors: [400, 401, 413, 415, 429],
+      errors: [400, 401, 403, 413, 415, 429],
     },
   },
   "/api/v1/workflows": { post: initiateWorkflowOperation },
@@ -215,7 +216,7 @@ export const apiOperations: Record<string, PathItemSpec> = {
       pathParams: workflowIdParamsSchema,
       body: { schema: dispatchTaskBodySchema, required: true },
       responses: { 202: { description: "Accepted: the task is registered, not done", schema: taskAcceptedSchema } },
-      errors: [400, 404, 409, 413, 415, 429],
+      errors: [400, 404, 409, 413, 415, 422, 429],
     },
   },
   "/api/v1/workflows/{id}/cancel": {
@@ -425,7 +426,7 @@ function buildOperation(path: string, method: HttpMethod, spec: OperationSpec, c
         : undefined;
     responses[status] = { description: response.description, headers: { "x-request-id": requestIdHeader, ...response.headers }, ...(content ? { content } : {}) };
   }
-  const errors = [...new Set([400, ...(spec.body ? [413] : []), ...authErrors(spec.auth), ...spec.errors])].sort((a, b) => a - b);
+  const errors = [...new Set([400, ...(spec.body ? [413, 415] : []), ...authErrors(spec.auth), ...spec.errors])].sort((a, b) => a - b);
   for (const status of errors) {
     if (responses[String(status)]) throw new Error(`${method.toUpperCase()} ${path}: ${status} is both a success and an error response`);
     responses[String(status)] = {

@@ -40,7 +40,7 @@ export interface OperationSpec {
   /**
    * Statuses answered with the ErrorResponse body; 401/403 are added from
    * `auth`, 400 to every operation (any request can break the text rule or
-   * carry a malformed escape), 413 to every operation with a body; 404/429 only where listed.
+   * carry a malformed escape), 413 and 415 to every operation with a body; 404/429 only where listed.
    */
   errors: number[];
 }

@@ -41,13 +41,19 @@ export function findBadText(value: unknown): { path: string; problem: string } |
   return null;
 }
 
+/** A field path fit to be echoed (and stored as a webhook's answer): the offending characters spelled as escapes. */
+function printable(path: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what gets escaped
+  return path.replace(/[\u0000-\u001f\u007f\ud800-\udfff]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Throws the 400 for a value that holds text PostgreSQL cannot store; `what` names the part ("request body", "query"). */
 export function assertStorableText(value: unknown, what: string): void {
   const bad = findBadText(value);
   if (!bad) return;
-  const field = bad.path || "(root)";
+  const field = printable(bad.path) || "(root)";
   throw new AppError("VALIDATION_FAILED", `${what} is invalid: ${field} ${bad.problem}, which is not accepted in text`, {
-    details: [{ path: bad.path, message: bad.problem }],
+    details: [{ path: printable(bad.path), message: bad.problem }],
   });
 }
 
@@ -70,7 +76,7 @@ export function assertStorableRequest(request: Request, url: URL): void {
   for (const segment of url.pathname.split("/")) {
     const decoded = decodeUrlPart(segment, "the path");
     const problem = textProblem(decoded);
-    if (problem) throw new AppError("VALIDATION_FAILED", `path segment ${JSON.stringify(segment)} ${problem}, which is not accepted in text`, { details: [{ path: "(path)", message: problem }] });
+    if (problem) throw new AppError("VALIDATION_FAILED", `path segment "${printable(segment)}" ${problem}, which is not accepted in text`, { details: [{ path: "(path)", message: problem }] });
   }
   // URLSearchParams turns malformed escapes into U+FFFD instead of failing; the raw query is checked for them first.
   for (const pair of url.search.replace(/^\?/, "").split("&")) {
@@ -78,7 +84,7 @@ export function assertStorableRequest(request: Request, url: URL): void {
   }
   for (const [name, value] of url.searchParams) {
     const problem = textProblem(name) ?? textProblem(value);
-    if (problem) throw new AppError("VALIDATION_FAILED", `query parameter ${JSON.stringify(name.replace(/[^\x20-\x7e]/g, "?"))} ${problem}, which is not accepted in text`, { details: [{ path: name, message: problem }] });
+    if (problem) throw new AppError("VALIDATION_FAILED", `query parameter "${printable(name)}" ${problem}, which is not accepted in text`, { details: [{ path: printable(name), message: problem }] });
   }
   for (const [name, value] of request.headers) {
     const problem = textProblem(value);

@@ -112,6 +112,19 @@ describe("the text rule", () => {
   });
 });
 
+describe("a NUL in a key of a signed body", () => {
+  it("is answered 400 with the key spelled as an escape, and that answer is stored for the webhook-id", async () => {
+    const task = await startTask();
+    const raw = JSON.stringify({ result: "SUCCESS", result_data: { ["k\u0000"]: 1 } });
+    const headers = signed(org.signingSecret, raw);
+    const send = () => call(callback, task.callbackUrl.pathname + task.callbackUrl.search, { params: { id: task.workflowId }, rawBody: raw, headers });
+    const first = await expectRefused(await send(), 400, /result_data\.k\\u0000 has a key that contains a NUL/);
+    const again = await send();
+    expect(again.headers.get("webhook-replayed")).toBe("true");
+    expect(await expectRefused(again, 400)).toEqual(first);
+  });
+});
+
 describe("malformed cookies and credentials", () => {
   it("keeps a cookie value with a malformed percent-escape as sent instead of throwing", () => {
     expect(cookiesOfHeader("a=%zz; b=%41; c=\"q\"; a=second").get("a")).toBe("%zz");

@@ -5,8 +5,9 @@ import addFormats from "ajv-formats";
 
 export type { ValidateFunction } from "ajv/dist/2020";
 
-export function newSchemaValidator(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
+/** `allowUnionTypes`: zod writes `type: ["string", "number"]` for unions of primitives. */
+export function newSchemaValidator(options: { allowUnionTypes?: boolean } = {}): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, ...options });
   addFormats(ajv);
   return ajv;
 }
