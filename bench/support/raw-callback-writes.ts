@@ -147,6 +147,7 @@ export async function rawCallbackWrite(query: SqlQuery, row: RawCallbackRow, web
       receipt: { webhookId, statusCode: 200, responseBody: JSON.parse(answerOf(row)) as unknown },
     },
   ]);
+  // `.text` has PostgreSQL placeholders ($1 …); `.sql` has `?` ones.
   const { rows } = await query(plan.text, plan.values);
   return rows.length === 1;
 }
