@@ -20,6 +20,7 @@ export async function generateMetadata() {
     title: t("common.appName"),
     description: t("home.intro"),
     icons: { icon: [{ url: "/favicon.svg", type: "image/svg+xml" }, { url: "/favicon.ico", sizes: "32x32" }], apple: "/icon-192.png" },
+    manifest: "/manifest.webmanifest",
   };
 }
 

@@ -135,7 +135,9 @@ export async function rawCallbackWrite(query: SqlQuery, row: RawCallbackRow, web
     task: {
       id: row.taskId, type: "BENCH", status: "ACCEPTED", dispatch: false, timeoutSeconds: 3600, heartbeatTimeoutSeconds: null, deadlineAt, lastHeartbeatAt: null,
       callbackVersion: row.version, resultStatus: null, resultData: null, failureReason: null, resultSuccess: null, lateResult: false, completedAt: null, timedOutAt: null,
+      step: null, attempt: 1,
     },
+    process: null,
   };
   const outcome = transition(before, { type: "RECORD_RESULT", taskId: row.taskId, expectedVersion: row.version, result: { success: true, status: "SUCCESS", data: { score: 712 }, reason: null } }, now);
   if (!outcome.ok) throw new Error(`raw callback: ${outcome.error.message}`);
@@ -145,6 +147,7 @@ export async function rawCallbackWrite(query: SqlQuery, row: RawCallbackRow, web
       receipt: { webhookId, statusCode: 200, responseBody: JSON.parse(answerOf(row)) as unknown },
     },
   ]);
+  // `.text` has PostgreSQL placeholders ($1 …); `.sql` has `?` ones.
   const { rows } = await query(plan.text, plan.values);
   return rows.length === 1;
 }

@@ -88,9 +88,10 @@ export const dataActions: DataActionDefinition[] = [
     operationId: "initiateWorkflow",
     method: "POST",
     pathTemplate: "/api/v1/workflows",
-    input: createWorkflowBodySchema.pick({ workflow_id: true, customer_id: true, conversation_id: true, timestamp: true }).required({ conversation_id: true }),
+    // process_name and context_json are optional: quiet references ($!{…}) render "" when a flow leaves them out, which the API reads as none.
+    input: createWorkflowBodySchema.pick({ workflow_id: true, customer_id: true, conversation_id: true, timestamp: true, process_name: true, context_json: true }).required({ conversation_id: true }),
     requestTemplate:
-      "{\"workflow_id\": \"$esc.jsonString(${input.workflow_id})\", \"customer_id\": \"$esc.jsonString(${input.customer_id})\", \"conversation_id\": \"$esc.jsonString(${input.conversation_id})\", \"timestamp\": \"$esc.jsonString(${input.timestamp})\", \"status\": \"INITIATED\"}",
+      "{\"workflow_id\": \"$esc.jsonString(${input.workflow_id})\", \"customer_id\": \"$esc.jsonString(${input.customer_id})\", \"conversation_id\": \"$esc.jsonString(${input.conversation_id})\", \"timestamp\": \"$esc.jsonString(${input.timestamp})\", \"status\": \"INITIATED\", \"process_name\": \"$esc.jsonString($!{input.process_name})\", \"context_json\": \"$esc.jsonString($!{input.context_json})\"}",
     response: workflowCreatedSchema,
     outputFields: flatFields(workflowCreatedSchema),
     example: {

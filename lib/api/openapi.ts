@@ -56,6 +56,7 @@ const timeoutJobRunSchema = z
   .object({
     timed_out: z.int(),
     skipped: z.int(),
+    process_wakes: z.int().describe("Process retries and wait steps that came due and took their next step"),
     escalations: outboxRunSchema,
     outbox: outboxRunSchema,
     pruned: z.object({ webhook_receipts: z.int(), rate_limit_windows: z.int() }).describe("Webhook receipts past their retention and rate-limit windows older than an hour, deleted"),

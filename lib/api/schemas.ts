@@ -3,6 +3,8 @@
 // contracts, so the three cannot drift apart.
 import { z } from "zod";
 import { taskStatuses, workflowStatuses } from "@/lib/domain/workflow-machine";
+import { processNamePattern } from "@/lib/domain/process-definition";
+import { processPhases } from "@/lib/domain/process-machine";
 
 const uuid = z.uuid({ error: "must be a UUID" });
 /** Architect flows and orchestrators use short identifiers; bound them all. */
@@ -21,8 +23,49 @@ export const createWorkflowBodySchema = z
     timestamp: z.iso.datetime({ offset: true }).describe("When the flow started the workflow (ISO-8601)."),
     status: z.literal("INITIATED").optional(),
     context: jsonObject.optional().describe("Free-form data kept with the workflow."),
+    process: z
+      .strictObject({
+        name: z.string().regex(processNamePattern, "a process name (PUT /api/v1/processes/{name})"),
+        version: z.int().min(1).optional().describe("A stored version; the latest when absent. The workflow keeps it to the end."),
+      })
+      .optional()
+      .describe("Run this process: Longrun dispatches its first step in the same change that creates the workflow, and each next step itself."),
+    process_name: z
+      .union([z.literal(""), z.string().regex(processNamePattern, "a process name (PUT /api/v1/processes/{name})")])
+      .optional()
+      .describe("For Architect's flat inputs: the same as process.name (latest version); an empty string runs none."),
+    context_json: z.string().max(32 * 1024).optional().describe("For Architect's flat inputs: context as JSON object text; an empty string is none."),
   })
   .meta({ id: "CreateWorkflowBody" });
+
+function isJsonObjectText(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+type FieldProblem = { path: string; message: string };
+
+/**
+ * The process and context a new workflow starts with, whichever form the caller
+ * used (objects, or Architect's flat text fields); the problems of mixing them.
+ */
+export function processAndContextOf(body: CreateWorkflowBody): {
+  process: { name: string; version?: number | undefined } | undefined;
+  context: Record<string, unknown> | undefined;
+  problems: FieldProblem[];
+} {
+  const problems: FieldProblem[] = [];
+  if (body.process && body.process_name) problems.push({ path: "process_name", message: "send process or process_name, not both" });
+  if (body.context && body.context_json) problems.push({ path: "context_json", message: "send context or context_json, not both" });
+  if (body.context_json && !isJsonObjectText(body.context_json)) problems.push({ path: "context_json", message: "must be JSON object text, e.g. {\"amount\": 1200}" });
+  const process = body.process ?? (body.process_name ? { name: body.process_name } : undefined);
+  const context = body.context ?? (body.context_json && problems.length === 0 ? (JSON.parse(body.context_json) as Record<string, unknown>) : undefined);
+  return { process, context, problems };
+}
 export type CreateWorkflowBody = z.infer<typeof createWorkflowBodySchema>;
 
 export const workflowCreatedSchema = z
@@ -57,6 +100,15 @@ const workflowRecordViewSchema = z.object({
   task_result_json: z.string().nullable(),
   task_result_data: z.unknown().nullable(),
   callback_url: z.string().nullable(),
+  process: z.string().nullable().describe("The process the workflow runs; absent for a single task."),
+  process_version: z.int().nullable().describe("The version it runs, kept to the end."),
+  current_step: z.string().nullable().describe("The step running, retrying or waiting (the last one once the process ended)."),
+  step_title: z.string().nullable().describe("What people read for the step, e.g. Credit check."),
+  step_index: z.int().nullable().describe("1-based: step_index of step_count (Step 2 of 3)."),
+  step_count: z.int().nullable(),
+  attempt: z.int().nullable().describe("The current step's attempt (1 for the first)."),
+  process_phase: z.enum(processPhases).nullable().describe("RUNNING, RETRY (backing off), WAIT (a wait step), ESCALATING or ENDED."),
+  wake_at: z.iso.datetime().nullable().describe("When a retry's next attempt starts or a wait step wakes."),
 });
 export type WorkflowView = z.infer<typeof workflowRecordViewSchema>;
 

@@ -23,15 +23,21 @@ const root = projectRoot();
 const schemaPath = path.join(root, "prisma/schema.prisma");
 const migrationsDir = path.join(root, "prisma/migrations");
 
-let engineClass;
+// One WebAssembly engine per process, and one migration at a time: the engine
+// keeps module-level state, and a test runner may load this file more than
+// once (one global setup per project) and run those concurrently.
+const shared = (globalThis.__longrunSchemaEngine ??= { engineClass: null, queue: Promise.resolve() });
+// The engine reports a Rust panic through this global (Prisma's CLI defines it); keep the message.
+globalThis.PRISMA_WASM_PANIC_REGISTRY ??= { message: "", set_message(message) { this.message = message; } };
+
 async function loadEngine() {
-  if (engineClass) return engineClass;
+  if (shared.engineClass) return shared.engineClass;
   const wasmPath = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
   const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), { "./schema_engine_bg.js": bg });
   bg.__wbg_set_wasm(instance.exports);
   instance.exports.__wbindgen_start();
-  engineClass = bg.SchemaEngine;
-  return engineClass;
+  shared.engineClass = bg.SchemaEngine;
+  return shared.engineClass;
 }
 
 // The schema engine reads catalog columns of type "char" (OID 18), which
@@ -95,7 +101,13 @@ async function migrationsList() {
 
 const noFilter = { externalTables: [], externalEnums: [] };
 
-async function withEngine(url, work) {
+function withEngine(url, work) {
+  const run = shared.queue.then(() => withEngineNow(url, work));
+  shared.queue = run.catch(() => undefined);
+  return run;
+}
+
+async function withEngineNow(url, work) {
   const SchemaEngine = await loadEngine();
   const schema = { files: [{ path: schemaPath, content: await readFile(schemaPath, "utf8") }] };
   // The engine does not close what it connects: its connections are closed here,
@@ -109,7 +121,8 @@ async function withEngine(url, work) {
     // The engine reports adapter errors as "External error id#N"; the registry holds the cause.
     const id = /External error id#(\d+)/.exec(String(error?.message))?.[1];
     const cause = id !== undefined ? adapter.errorRegistry?.consumeError(Number(id)) : undefined;
-    throw cause ? new Error(`migration failed: ${JSON.stringify(cause)}`) : error;
+    const panic = globalThis.PRISMA_WASM_PANIC_REGISTRY?.message;
+    throw cause ? new Error(`migration failed: ${JSON.stringify(cause)}`) : panic ? new Error(`migration failed: schema engine panic: ${panic}`) : error;
   } finally {
     for (const connection of opened) await connection.dispose().catch(() => undefined);
   }

@@ -4,11 +4,13 @@
 // changes), and test/api/status-checks.test.ts compares the constraints in
 // the database with the lists, so the two cannot drift apart.
 import { deliveryStatuses, effectKinds } from "@/lib/domain/effects";
+import { processPhases } from "@/lib/domain/process-machine";
 import { sessionStates, taskStatuses, workflowStatuses } from "@/lib/domain/workflow-machine";
 
 export const statusChecks: ReadonlyArray<{ table: string; column: string; values: readonly string[] }> = [
   { table: "Workflow", column: "status", values: workflowStatuses },
   { table: "Workflow", column: "sessionState", values: sessionStates },
+  { table: "Workflow", column: "processPhase", values: processPhases },
   { table: "Task", column: "status", values: taskStatuses },
   { table: "Delivery", column: "status", values: deliveryStatuses },
   { table: "Delivery", column: "kind", values: effectKinds },

@@ -15,6 +15,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tx } from "@/lib/db/client";
 import { effectKinds, effectPayload, type Effect } from "@/lib/domain/effects";
+import type { ProcessState } from "@/lib/domain/process-machine";
 import { activeTaskStatuses, type DomainEvent, type TaskWrite, type TransitionOk } from "@/lib/domain/workflow-machine";
 
 /** Channel on which every committed workflow change is announced (the agent panel listens). */
@@ -65,6 +66,20 @@ export interface AppliedRow {
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** A workflow's process columns as the domain left them (all null for a single-task workflow). */
+function processRecord(p: ProcessState | null) {
+  return {
+    processName: p?.name ?? null, processVersion: p?.version ?? null, currentStep: p?.step ?? null, stepIndex: p?.stepIndex ?? null,
+    stepCount: p?.stepCount ?? null, attempt: p?.attempt ?? null, processPhase: p?.phase ?? null, wakeAt: iso(p?.wakeAt ?? null), stepResults: p?.results ?? null,
+  };
+}
+const processColumnList = `"processName", "processVersion", "currentStep", "stepIndex", "stepCount", "attempt", "processPhase", "wakeAt", "stepResults"`;
+/** A process's moving parts; a change without a process state (a single-task workflow) leaves them as they are. */
+const processUpdates = ["currentStep", "stepIndex", "stepCount", "attempt", "processPhase", "wakeAt", "stepResults"]
+  .map((c) => `"${c}" = CASE WHEN r."processName" IS NULL THEN t."${c}" ELSE r."${c}" END`)
+  .join(", ");
+const processColumnTypes = `"processName" text, "processVersion" int, "currentStep" text, "stepIndex" int, "stepCount" int, "attempt" int, "processPhase" text, "wakeAt" timestamp(3), "stepResults" jsonb`;
 const uuidList = (values: string[]) => Prisma.sql`${values}::uuid[]`;
 
 function taskRecord(orgId: string, workflowId: string, write: TaskWrite, now: Date) {
@@ -89,6 +104,8 @@ function taskRecord(orgId: string, workflowId: string, write: TaskWrite, now: Da
     lateResult: t.lateResult,
     completedAt: iso(t.completedAt),
     timedOutAt: iso(t.timedOutAt),
+    step: t.step,
+    attempt: t.attempt,
     now: iso(now),
   };
 }
@@ -174,14 +191,15 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
       return {
         orgId: c.orgId, id: c.workflowId, customerId: c.created.customerId, conversationId: s.conversationId, status: s.status, version: s.version,
         context: c.created.context ?? null, requestHash: c.created.requestHash, initiatedAt: iso(s.initiatedAt), deadlineAt: iso(s.deadlineAt),
-        sessionState: s.sessionState, currentTaskId: s.task?.id ?? null, now: iso(c.now),
+        sessionState: s.sessionState, currentTaskId: s.task?.id ?? null, ...processRecord(s.process), now: iso(c.now),
       };
     });
     // An id taken already writes nothing (idempotent initiate): the caller compares bodies.
     ctes.push(Prisma.sql`wi AS (
-      INSERT INTO "Workflow" ("orgId", "id", "customerId", "conversationId", "status", "version", "context", "requestHash", "initiatedAt", "deadlineAt", "sessionState", "currentTaskId", "revision", "createdAt", "updatedAt")
-      SELECT r."orgId", r."id", r."customerId", r."conversationId", r."status", r."version", r."context", r."requestHash", r."initiatedAt", r."deadlineAt", r."sessionState", r."currentTaskId", 0, r."now", r."now"
-      FROM ${rowsOf(rows, `"orgId" uuid, "id" uuid, "customerId" text, "conversationId" text, "status" text, "version" int, "context" jsonb, "requestHash" text, "initiatedAt" timestamp(3), "deadlineAt" timestamp(3), "sessionState" text, "currentTaskId" uuid, "now" timestamp(3)`)}
+      INSERT INTO "Workflow" ("orgId", "id", "customerId", "conversationId", "status", "version", "context", "requestHash", "initiatedAt", "deadlineAt", "sessionState", "currentTaskId", ${Prisma.raw(processColumnList)}, "revision", "createdAt", "updatedAt")
+      SELECT r."orgId", r."id", r."customerId", r."conversationId", r."status", r."version", r."context", r."requestHash", r."initiatedAt", r."deadlineAt", r."sessionState", r."currentTaskId",
+        ${Prisma.raw(processColumnList.split(", ").map((c) => `r.${c}`).join(", "))}, 0, r."now", r."now"
+      FROM ${rowsOf(rows, `"orgId" uuid, "id" uuid, "customerId" text, "conversationId" text, "status" text, "version" int, "context" jsonb, "requestHash" text, "initiatedAt" timestamp(3), "deadlineAt" timestamp(3), "sessionState" text, "currentTaskId" uuid, ${processColumnTypes}, "now" timestamp(3)`)}
       ON CONFLICT DO NOTHING
       RETURNING "orgId", "id", "revision", "updatedAt")`);
     wParts.push(`SELECT * FROM wi`);
@@ -191,14 +209,14 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
       const s = c.outcome.state;
       return {
         orgId: c.orgId, id: c.workflowId, expectedRevision: c.expectedRevision, status: s.status, version: s.version,
-        currentTaskId: s.task?.id ?? null, deadlineAt: iso(s.deadlineAt), sessionState: s.sessionState, now: iso(c.now),
+        currentTaskId: s.task?.id ?? null, deadlineAt: iso(s.deadlineAt), sessionState: s.sessionState, ...processRecord(s.process), now: iso(c.now),
       };
     });
     // The one compare-and-swap: the revision read, moved on by one.
     ctes.push(Prisma.sql`wu AS (
       UPDATE "Workflow" AS t SET "status" = r."status", "version" = r."version", "currentTaskId" = r."currentTaskId", "deadlineAt" = r."deadlineAt",
-        "sessionState" = r."sessionState", "revision" = t."revision" + 1, "updatedAt" = r."now"
-      FROM ${rowsOf(rows, `"orgId" uuid, "id" uuid, "expectedRevision" int, "status" text, "version" int, "currentTaskId" uuid, "deadlineAt" timestamp(3), "sessionState" text, "now" timestamp(3)`)}
+        "sessionState" = r."sessionState", ${Prisma.raw(processUpdates)}, "revision" = t."revision" + 1, "updatedAt" = r."now"
+      FROM ${rowsOf(rows, `"orgId" uuid, "id" uuid, "expectedRevision" int, "status" text, "version" int, "currentTaskId" uuid, "deadlineAt" timestamp(3), "sessionState" text, ${processColumnTypes}, "now" timestamp(3)`)}
       WHERE t."orgId" = r."orgId" AND t."id" = r."id" AND t."revision" = r."expectedRevision"
       RETURNING t."orgId", t."id", t."revision", t."updatedAt")`);
     wParts.push(`SELECT * FROM wu`);
@@ -208,9 +226,9 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
   const taskInserts = changes.flatMap((c) => c.outcome.tasks.filter((t) => t.kind === "insert").map((t) => taskRecord(c.orgId, c.workflowId, t, c.now)));
   if (taskInserts.length > 0) {
     ctes.push(Prisma.sql`ti AS (
-      INSERT INTO "Task" ("id", "orgId", "workflowId", "type", "payload", "status", "dispatch", "timeoutSeconds", "heartbeatTimeoutSeconds", "deadlineAt", "callbackVersion", "createdAt", "updatedAt")
-      SELECT r."id", r."orgId", r."workflowId", r."type", r."payload", r."status", r."dispatch", r."timeoutSeconds", r."heartbeatTimeoutSeconds", r."deadlineAt", r."callbackVersion", r."now", r."now"
-      FROM ${rowsOf(taskInserts, `"id" uuid, "orgId" uuid, "workflowId" uuid, "type" text, "payload" jsonb, "status" text, "dispatch" boolean, "timeoutSeconds" int, "heartbeatTimeoutSeconds" int, "deadlineAt" timestamp(3), "callbackVersion" int, "now" timestamp(3)`)}
+      INSERT INTO "Task" ("id", "orgId", "workflowId", "type", "payload", "status", "dispatch", "timeoutSeconds", "heartbeatTimeoutSeconds", "deadlineAt", "callbackVersion", "step", "attempt", "createdAt", "updatedAt")
+      SELECT r."id", r."orgId", r."workflowId", r."type", r."payload", r."status", r."dispatch", r."timeoutSeconds", r."heartbeatTimeoutSeconds", r."deadlineAt", r."callbackVersion", r."step", r."attempt", r."now", r."now"
+      FROM ${rowsOf(taskInserts, `"id" uuid, "orgId" uuid, "workflowId" uuid, "type" text, "payload" jsonb, "status" text, "dispatch" boolean, "timeoutSeconds" int, "heartbeatTimeoutSeconds" int, "deadlineAt" timestamp(3), "callbackVersion" int, "step" text, "attempt" int, "now" timestamp(3)`)}
       ${appliedTo("r")})`);
   }
   const taskUpdates = changes.flatMap((c) => c.outcome.tasks.filter((t) => t.kind === "update").map((t) => taskRecord(c.orgId, c.workflowId, t, c.now)));
@@ -315,6 +333,24 @@ export function claimOverdueTasksPlan(now: Date, batchSize: number): Prisma.Sql 
 
 export function claimOverdueTasks(tx: Tx, now: Date, batchSize: number): Promise<ClaimedTask[]> {
   return tx.$queryRaw<ClaimedTask[]>(claimOverdueTasksPlan(now, batchSize));
+}
+
+/**
+ * Process workflows whose RETRY or WAIT is due, oldest first, locked for this
+ * transaction (other sweeps skip them). A range scan on the "wakeAt" index: the
+ * cost follows the due rows, not the table. Only waking phases set "wakeAt".
+ */
+export function claimDueProcessWakesPlan(now: Date, batchSize: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT "orgId"::text AS "orgId", "id"::text AS "id" FROM "Workflow"
+    WHERE "wakeAt" <= ${now}
+    ORDER BY "wakeAt"
+    LIMIT ${batchSize}
+    FOR UPDATE SKIP LOCKED`;
+}
+
+export function claimDueProcessWakes(tx: Tx, now: Date, batchSize: number): Promise<Array<{ orgId: string; id: string }>> {
+  return tx.$queryRaw<Array<{ orgId: string; id: string }>>(claimDueProcessWakesPlan(now, batchSize));
 }
 
 // ---------------------------------------------------------------------------

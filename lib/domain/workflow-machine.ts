@@ -6,6 +6,18 @@
 // guarded by a compare-and-swap. No status list, success rule or deadline
 // rule lives anywhere else.
 import type { Effect, EscalationPath } from "./effects";
+import {
+  newProcessState,
+  startProcessChange,
+  taskOutcomeChange,
+  wakeChange,
+  wakingPhases,
+  type ProcessChange,
+  type ProcessContext,
+  type ProcessInputs,
+  type ProcessState,
+} from "./process-machine";
+import { stepReasons, type StepOutcome } from "./process-steps";
 
 export type { Effect, EffectKind, EscalationPath } from "./effects";
 
@@ -51,6 +63,9 @@ export interface TaskState {
   lateResult: boolean;
   completedAt: Date | null;
   timedOutAt: Date | null;
+  /** The process step this task runs (null for a task a flow dispatched) and which attempt of it. */
+  step: string | null;
+  attempt: number;
 }
 
 export interface WorkflowState {
@@ -64,6 +79,8 @@ export interface WorkflowState {
   deadlineAt: Date | null;
   /** The workflow's current task, if any. */
   task: TaskState | null;
+  /** The process Longrun runs for this workflow (lib/domain/process-machine.ts); null for a single task. */
+  process: ProcessState | null;
 }
 
 export interface TaskResult {
@@ -80,6 +97,8 @@ export type WorkflowCommand =
       type: "INITIATE";
       conversationId: string | null;
       initiatedAt: Date;
+      /** Start this process: its first step is dispatched (or its timer set) in the same change. */
+      process?: { name: string; version: number; inputs: ProcessInputs; firstTaskId: string };
     }
   | {
       type: "DISPATCH_TASK";
@@ -91,14 +110,17 @@ export type WorkflowCommand =
       dispatch: boolean;
     }
   | { type: "TASK_DELIVERED"; taskId: string }
-  | { type: "RECORD_RESULT"; taskId: string; expectedVersion: number; result: TaskResult }
+  /** `nextTaskId`: the id of the task a process's next step gets, should the result lead to one. */
+  | { type: "RECORD_RESULT"; taskId: string; expectedVersion: number; result: TaskResult; nextTaskId?: string }
   | { type: "HEARTBEAT"; taskId: string }
   /** The external system says it is still working (e.g. "PROCESSING"): a heartbeat that is recorded with its word. */
   | { type: "PROGRESS"; taskId: string; expectedVersion: number; word: string; message: string | null }
   /** Genesys reported that the customer left the conversation (customer.end trigger). */
   | { type: "CUSTOMER_ENDED"; endedAt: Date }
   /** The deadline passed; `sessionLimitSeconds` is the flow session limit of the task's type (rule 4). */
-  | { type: "TIME_OUT"; taskId: string; sessionLimitSeconds: number }
+  | { type: "TIME_OUT"; taskId: string; sessionLimitSeconds: number; nextTaskId?: string }
+  /** A process's RETRY or WAIT is due (the process sweep); `taskId` is for the task it may dispatch. */
+  | { type: "WAKE"; taskId: string }
   /** An active task that is no longer its workflow's current one can never time out or complete. */
   | { type: "RETIRE_TASK"; task: TaskState }
   | { type: "ESCALATION_DELIVERED"; taskId: string; path: EscalationPath; detail?: Record<string, string> }
@@ -120,7 +142,11 @@ export type DomainEventType =
   | "LATE_RESULT"
   | "ESCALATED"
   | "RESULT_FOLLOWED_UP"
-  | "WORKFLOW_CANCELLED";
+  | "WORKFLOW_CANCELLED"
+  | "STEP_RETRY_SCHEDULED"
+  | "STEP_WAITING"
+  | "STEP_ESCALATED"
+  | "PROCESS_ENDED";
 
 export interface DomainEvent {
   type: DomainEventType;
@@ -138,7 +164,7 @@ export interface TaskWrite {
   payload?: unknown;
 }
 
-export type DomainErrorCode = "INVALID_TRANSITION" | "STALE_VERSION" | "TASK_NOT_FOUND" | "TASK_IN_PROGRESS" | "WORKFLOW_EXISTS";
+export type DomainErrorCode = "INVALID_TRANSITION" | "STALE_VERSION" | "TASK_NOT_FOUND" | "TASK_IN_PROGRESS" | "WORKFLOW_EXISTS" | "INPUT_MISSING";
 
 export interface DomainError {
   code: DomainErrorCode;
@@ -200,8 +226,10 @@ export function needsDispatch(task: Pick<TaskState, "status">): boolean {
 }
 
 /** Whether an ESCALATE delivery for `taskId` still has work to do: nothing settled or cancelled the workflow since it timed out. */
-export function escalationStillDue(state: Pick<WorkflowState, "status" | "task">, taskId: string): boolean {
-  return state.status === "TIMED_OUT" && state.task?.id === taskId;
+export function escalationStillDue(state: Pick<WorkflowState, "status" | "task" | "process">, taskId: string): boolean {
+  // A process step that failed into `escalate` stays FAILED while its escalation goes out.
+  const due = state.status === "TIMED_OUT" || (state.status === "FAILED" && state.process?.phase === "ESCALATING");
+  return due && state.task?.id === taskId;
 }
 
 /**
@@ -258,6 +286,56 @@ function ok(state: WorkflowState, parts: Partial<Omit<TransitionOk, "ok" | "stat
   return { ok: true, state, workflowWrite: "update", tasks: [], events: [], effects: [], supersedeEscalationsOf: [], ...parts };
 }
 
+/** The process of a workflow ended (settled, cancelled, escalated): no timer, nothing more to drive. */
+function endProcess(process: ProcessState | null): ProcessState | null {
+  return process && { ...process, phase: "ENDED", wakeAt: null };
+}
+
+/** Whether `task` is the attempt a running process waits for: its result or timeout decides the next step. */
+function drivesProcess(state: WorkflowState, task: TaskState): state is WorkflowState & { process: ProcessState } {
+  return state.process !== null && state.process.phase === "RUNNING" && task.step === state.process.step;
+}
+
+/**
+ * Lets the process take its next step in the same change as what caused it:
+ * `after` is the workflow with the result (or timeout, or wake-up) applied and
+ * `parts` that change's rows; the step's decision adds the next task, timer,
+ * end or escalation. Results of process steps reach the customer once, at the end.
+ */
+function driveProcess(
+  before: WorkflowState,
+  after: WorkflowState,
+  parts: Pick<TransitionOk, "tasks" | "events" | "effects"> & Partial<Pick<TransitionOk, "workflowWrite">>,
+  decide: (process: ProcessState, inputs: ProcessInputs, ctx: ProcessContext) => ProcessChange,
+  nextTaskId: string | undefined,
+  now: Date,
+): Transition {
+  const process = after.process;
+  if (!process || !process.inputs) return refuse("INVALID_TRANSITION", "the workflow's process definition was not loaded");
+  if (!nextTaskId) return refuse("INVALID_TRANSITION", "a process step needs the id of its next task");
+  const change = decide(process, process.inputs, {
+    from: after.status,
+    version: after.version,
+    nextTaskId,
+    lastTaskId: after.task?.id ?? null,
+    conversationId: after.conversationId,
+    escalationPath: plannedEscalationPath(before, process.inputs.sessionLimitSeconds, now),
+    now,
+  });
+  const task = change.task ?? after.task;
+  const state: WorkflowState = { ...withTask(after, change.status, task, false), process: change.process };
+  return ok(state, {
+    workflowWrite: parts.workflowWrite ?? "update",
+    tasks: [...parts.tasks, ...(change.task ? [{ kind: "insert" as const, task: change.task, payload: change.payload }] : [])],
+    events: [...parts.events, ...change.events],
+    effects: [...parts.effects.filter((e) => e.kind !== "RESULT_FOLLOW_UP"), ...change.effects],
+  });
+}
+
+function stepOutcomeOf(result: TaskResult): StepOutcome {
+  return result.success ? { type: "succeeded", result: result.data ?? null } : { type: "failed", reason: result.reason };
+}
+
 export function transition(state: WorkflowState | null, command: WorkflowCommand, now: Date): Transition {
   if (command.type === "INITIATE") {
     if (state) return refuse("WORKFLOW_EXISTS", "the workflow exists already");
@@ -270,8 +348,26 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
       initiatedAt: command.initiatedAt,
       deadlineAt: null,
       task: null,
+      process: null,
     };
-    return ok(created, { workflowWrite: "insert", events: [{ type: "WORKFLOW_INITIATED", from: null, to: "INITIATED", taskId: null }] });
+    const initiated: DomainEvent = { type: "WORKFLOW_INITIATED", from: null, to: "INITIATED", taskId: null };
+    if (!command.process) return ok(created, { workflowWrite: "insert", events: [initiated] });
+    const { name, version, inputs, firstTaskId } = command.process;
+    const started = driveProcess(
+      created,
+      { ...created, version: 2, process: newProcessState(name, version, inputs) },
+      { workflowWrite: "insert", tasks: [], events: [{ ...initiated, data: { process: name, process_version: version } }], effects: [] },
+      startProcessChange,
+      firstTaskId,
+      now,
+    );
+    // A first step whose input the context lacks is the caller's mistake: refuse to start rather than start failed.
+    if (started.ok && started.state.process?.phase === "ENDED") {
+      const ended = started.events.find((e) => e.type === "PROCESS_ENDED");
+      const reason = typeof ended?.data?.reason === "string" ? ended.data.reason : "";
+      if (reason.startsWith(stepReasons.missingInput)) return refuse("INPUT_MISSING", `the context lacks what the first step needs: ${reason.slice(stepReasons.missingInput.length + 2)}`);
+    }
+    return started;
   }
   if (!state) return refuse("TASK_NOT_FOUND", "the workflow does not exist");
   if (finalWorkflowStatuses.includes(state.status)) {
@@ -305,6 +401,8 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
         lateResult: false,
         completedAt: null,
         timedOutAt: null,
+        step: null,
+        attempt: 1,
       };
       return ok(withTask(state, "PENDING", task, true), {
         tasks: [{ kind: "insert", task, payload: command.payload }],
@@ -347,11 +445,20 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
       };
       const eventData = { status: result.status, reason: resultFields.failureReason };
 
+      if (task.status === "TIMED_OUT" && !task.lateResult && state.process?.phase === "RETRY" && task.step === state.process.step) {
+        // A process step that timed out is waiting out its backoff: a late success is the step's success and
+        // the process goes on; a late failure changes nothing but is kept, and the retry still comes.
+        const late: TaskState = { ...task, ...resultFields, lateResult: true };
+        const lateEvent: DomainEvent = { type: "LATE_RESULT", from: state.status, to: result.success ? to : state.status, taskId: task.id, data: { ...eventData, success: result.success } };
+        if (!result.success) return ok(withTask(state, state.status, late, true), { tasks: [{ kind: "update", task: late }], events: [lateEvent] });
+        const running: WorkflowState = { ...withTask(state, to, late, true), process: { ...state.process, phase: "RUNNING", wakeAt: null } };
+        return driveProcess(state, running, { tasks: [{ kind: "update", task: late }], events: [lateEvent], effects: [] }, (p, i, ctx) => taskOutcomeChange(p, i, stepOutcomeOf(result), ctx), command.nextTaskId, now);
+      }
       if (task.status === "TIMED_OUT" && !task.lateResult) {
-        // Never lost: a late result is kept and settles the workflow.
+        // Never lost: a late result is kept and settles the workflow (and ends its process).
         const escalationSent = state.status !== "TIMED_OUT";
         const late: TaskState = { ...task, ...resultFields, lateResult: true };
-        return ok(withTask(state, to, late, true), {
+        return ok({ ...withTask(state, to, late, true), process: endProcess(state.process) }, {
           tasks: [{ kind: "update", task: late }],
           events: [{ type: "LATE_RESULT", from: state.status, to, taskId: task.id, data: { ...eventData, success: result.success } }],
           effects: escalationSent ? [{ kind: "LATE_RESULT", taskId: task.id, escalatedAs: state.status }] : [],
@@ -366,11 +473,16 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
         return refuse("INVALID_TRANSITION", `task already has its result (${task.status})`);
       }
       const settled: TaskState = { ...task, ...resultFields, status: result.success ? "SUCCEEDED" : "FAILED" };
-      return ok(withTask(state, to, settled, true), {
-        tasks: [{ kind: "update", task: settled }],
-        events: [{ type: result.success ? "TASK_SUCCEEDED" : "TASK_FAILED", from: state.status, to, taskId: task.id, data: eventData }],
-        effects: state.conversationId ? [{ kind: "RESULT_FOLLOW_UP", taskId: task.id }] : [],
-      });
+      const parts = {
+        tasks: [{ kind: "update" as const, task: settled }],
+        events: [{ type: result.success ? ("TASK_SUCCEEDED" as const) : ("TASK_FAILED" as const), from: state.status, to, taskId: task.id, data: { ...eventData, ...(task.step ? { step: task.step, attempt: task.attempt } : {}) } }],
+        effects: state.conversationId ? [{ kind: "RESULT_FOLLOW_UP" as const, taskId: task.id }] : [],
+      };
+      // A process step's result decides the next step in this same change.
+      if (drivesProcess(state, task)) {
+        return driveProcess(state, withTask(state, to, settled, true), parts, (p, i, ctx) => taskOutcomeChange(p, i, stepOutcomeOf(result), ctx), command.nextTaskId, now);
+      }
+      return ok(withTask(state, to, settled, true), parts);
     }
 
     case "HEARTBEAT": {
@@ -445,11 +557,25 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
       }
       const path = plannedEscalationPath(state, command.sessionLimitSeconds, now);
       const timedOut: TaskState = { ...task, status: "TIMED_OUT", timedOutAt: now };
+      // A process step's timeout is retried or followed by its on_timeout (escalate by default) in this same change.
+      if (drivesProcess(state, task)) {
+        const event: DomainEvent = { type: "TASK_TIMED_OUT", from: state.status, to: "TIMED_OUT", taskId: task.id, data: { step: task.step, attempt: task.attempt } };
+        return driveProcess(state, withTask(state, "TIMED_OUT", timedOut, true), { tasks: [{ kind: "update", task: timedOut }], events: [event], effects: [] }, (p, i, ctx) => taskOutcomeChange(p, i, { type: "timed_out" }, ctx), command.nextTaskId, now);
+      }
       return ok(withTask(state, "TIMED_OUT", timedOut, true), {
         tasks: [{ kind: "update", task: timedOut }],
         events: [{ type: "TASK_TIMED_OUT", from: state.status, to: "TIMED_OUT", taskId: task.id, data: { path } }],
         effects: [{ kind: "ESCALATE", taskId: task.id, path }],
       });
+    }
+
+    case "WAKE": {
+      const process = state.process;
+      if (!process || !(wakingPhases as readonly string[]).includes(process.phase) || !process.wakeAt) {
+        return refuse("INVALID_TRANSITION", "the workflow has no retry or wait to wake");
+      }
+      if (process.wakeAt > now) return refuse("INVALID_TRANSITION", "the retry or wait is not due yet");
+      return driveProcess(state, { ...state, version: state.version + 1 }, { tasks: [], events: [], effects: [] }, wakeChange, command.taskId, now);
     }
 
     case "RETIRE_TASK": {
@@ -467,9 +593,9 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
       const task = currentTask(state, command.taskId);
       if (isError(task)) return { ok: false, error: task };
       // A late result may have settled the workflow first; the escalation then changes nothing.
-      if (state.status !== "TIMED_OUT") return ok(state, {});
+      if (!escalationStillDue(state, task.id)) return ok(state, {});
       const to = escalatedStatus[command.path];
-      return ok(withTask(state, to, task, true), {
+      return ok({ ...withTask(state, to, task, true), process: endProcess(state.process) }, {
         events: [{ type: "ESCALATED", from: state.status, to, taskId: task.id, data: { path: command.path, ...command.detail } }],
       });
     }
@@ -488,7 +614,7 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
       }
       const running = state.task && isTaskActive(state.task) ? state.task : null;
       const task = running ? { ...running, status: "CANCELLED" as const } : state.task;
-      return ok(withTask(state, "CANCELLED", task, true), {
+      return ok({ ...withTask(state, "CANCELLED", task, true), process: endProcess(state.process) }, {
         tasks: running && task ? [{ kind: "update", task }] : [],
         events: [{ type: "WORKFLOW_CANCELLED", from: state.status, to: "CANCELLED", taskId: task?.id ?? null, data: { reason: command.reason } }],
       });

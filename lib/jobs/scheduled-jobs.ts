@@ -7,6 +7,7 @@ import { rateLimiter } from "@/lib/security/rate-limiter";
 import { pruneWebhookReceipts } from "@/lib/security/webhook-receipts";
 import { metrics } from "@/lib/metrics/metrics-registry";
 import { sweepTimeouts } from "@/lib/timeouts/sweep-timeouts";
+import { sweepProcessWakes } from "@/lib/processes/process-sweep";
 
 /** The sweep, counted and timed for GET /api/metrics. */
 async function measuredSweep(): Promise<Awaited<ReturnType<typeof sweepTimeouts>>> {
@@ -27,11 +28,13 @@ async function measuredSweep(): Promise<Awaited<ReturnType<typeof sweepTimeouts>
 
 export async function runTimeoutJob() {
   const sweep = await measuredSweep();
+  // Process retries whose backoff passed and wait steps whose time came (their dispatches go out below).
+  const wakes = await sweepProcessWakes({ deliver: false });
   // Dispatch retries and anything else that came due since the last run.
   const outbox = await processOutbox();
   // Housekeeping here rather than on a request: rows nobody can read any more.
   const pruned = { webhook_receipts: await pruneWebhookReceipts(), rate_limit_windows: await rateLimiter().prune() };
-  return { timed_out: sweep.timedOut, skipped: sweep.skipped, escalations: sweep.escalations, outbox, pruned };
+  return { timed_out: sweep.timedOut, skipped: sweep.skipped, process_wakes: wakes.woken, escalations: sweep.escalations, outbox, pruned };
 }
 
 export async function runDeadLetterJob() {
@@ -41,6 +44,8 @@ export async function runDeadLetterJob() {
 
 /** Between the five-minute sweeps, deliveries (dispatch retries) should not wait long. */
 export async function runOutboxJob() {
+  // A process step's retry backoff is seconds long: wake due ones as often as deliveries go out.
+  await sweepProcessWakes({ deliver: false });
   return processOutbox();
 }
 

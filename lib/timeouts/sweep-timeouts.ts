@@ -6,6 +6,7 @@
 // the claim; then delivers the escalations. Overlapping sweeps skip each
 // other's rows, and a sweep that dies leaves either nothing (rolled back) or
 // pending outbox rows that the next run delivers.
+import { randomUUID } from "node:crypto";
 import { clock } from "@/lib/clock";
 import { db, transactionOptions, type Tx } from "@/lib/db/client";
 import { claimOverdueTasks, writeChanges, type ClaimedTask, type WorkflowChange } from "@/lib/db/workflow-writes";
@@ -14,6 +15,7 @@ import type { Task, Workflow } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { readOrgSettings, settingsForTaskType } from "@/lib/orgs/org-settings";
 import { processOutbox, type OutboxRun } from "@/lib/outbox/process-outbox";
+import { pinnedDefinition, processInputsOf } from "@/lib/processes/process-inputs";
 import { loadedTask, loadedWorkflow, toState, toTaskState } from "@/lib/workflows/workflow-store";
 
 export interface SweepResult {
@@ -55,10 +57,14 @@ async function timeOutBatch(tx: Tx, claimed: ClaimedTask[], now: Date): Promise<
   for (const { claimed: task, workflow, current, settings } of await loadClaimed(tx, claimed)) {
     const key = `${workflow.orgId}:${workflow.id}`;
     if (seen.has(key)) continue;
-    const state = toState(workflow, current);
+    // A process step's timeout may retry it or start the next step: the machine needs the pinned definition.
+    const inputs = workflow.processName && workflow.processVersion !== null
+      ? processInputsOf(await pinnedDefinition(tx, workflow.orgId, workflow.processName, workflow.processVersion), workflow.context, settings)
+      : null;
+    const state = toState(workflow, current, inputs);
     const command: WorkflowCommand =
       workflow.currentTaskId === task.id
-        ? { type: "TIME_OUT", taskId: task.id, sessionLimitSeconds: settingsForTaskType(readOrgSettings(settings), task.type).flowSessionLimitSeconds }
+        ? { type: "TIME_OUT", taskId: task.id, sessionLimitSeconds: settingsForTaskType(readOrgSettings(settings), task.type).flowSessionLimitSeconds, nextTaskId: randomUUID() }
         : { type: "RETIRE_TASK", task: toTaskState(task) };
     const outcome = transition(state, command, now);
     if (!outcome.ok) {

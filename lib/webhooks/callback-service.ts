@@ -1,6 +1,7 @@
 // Results and heartbeats from external systems. Every answer to a webhook-id
 // is stored with the change it made, so a redelivery gets the first answer and
 // changes nothing (rule 3).
+import { randomUUID } from "node:crypto";
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
 import { storeReceiptPlan } from "@/lib/db/workflow-writes";
@@ -114,11 +115,13 @@ export async function applyCallback(verified: VerifiedRequest, workflowId: strin
     const applied = await applyCommand(
       verified.orgId,
       workflowId,
-      (state) => ({ type: "RECORD_RESULT", taskId: taskId ?? state.task?.id ?? "(none)", expectedVersion: version, result }),
+      // nextTaskId: a process's next step, if this result leads to one, is created in the same write.
+      (state) => ({ type: "RECORD_RESULT", taskId: taskId ?? state.task?.id ?? "(none)", expectedVersion: version, result, nextTaskId: randomUUID() }),
       { actor: "callback", requestId },
       {
         receipt: (applied) => receipt(200, callbackAnswer(applied)),
         loaded: verified.loaded,
+        orgSettings: verified.orgSettings,
       },
     );
     return { status: 200, body: callbackAnswer(applied) };

@@ -6,9 +6,13 @@ import { db } from "@/lib/db/client";
 import { writeChanges } from "@/lib/db/workflow-writes";
 import type { Task, Workflow } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors/app-error";
-import type { CreateWorkflowBody, DispatchTaskBody, WorkflowView } from "@/lib/api/schemas";
+import { processAndContextOf, type CreateWorkflowBody, type DispatchTaskBody, type WorkflowView } from "@/lib/api/schemas";
 import { readOrgSettings, settingsForTaskType } from "@/lib/orgs/org-settings";
 import { transition, type TaskStatus, type WorkflowStatus } from "@/lib/domain/workflow-machine";
+import { getProcess } from "@/lib/processes/process-store";
+import { pinnedDefinition, processInputsOf } from "@/lib/processes/process-inputs";
+import type { ProcessDefinition } from "@/lib/domain/process-definition";
+import { processViewFields } from "@/lib/processes/process-views";
 import { appliedRows, applyCommand, domainErrorToAppError, loadWorkflow, type CommandMeta } from "@/lib/workflows/workflow-store";
 
 function canonicalJson(value: unknown): string {
@@ -33,19 +37,35 @@ export function callbackUrl(baseUrl: string, workflowId: string, taskId: string,
   return url.toString();
 }
 
-export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, meta: CommandMeta): Promise<{ created: boolean; workflow: Workflow }> {
+/** The process a new workflow runs: the version asked for (or the latest), with what its first step needs. */
+async function processToStart(orgId: string, body: CreateWorkflowBody) {
+  const { process, context, problems } = processAndContextOf(body);
+  if (problems.length > 0) throw new AppError("VALIDATION_FAILED", `request body is invalid: ${problems[0]!.path} ${problems[0]!.message}`, { details: problems });
+  if (!process) return undefined;
+  const prisma = await db();
+  const org = await prisma.org.findUnique({ where: { id: orgId }, select: { orchestratorUrl: true, settings: true } });
+  if (!org?.orchestratorUrl) throw new AppError("UNPROCESSABLE", "this org has no orchestrator URL configured; a process dispatches its steps there");
+  const stored = await getProcess(orgId, process.name, process.version);
+  return { name: stored.name, version: stored.version, inputs: processInputsOf(stored.definition, context ?? null, org.settings), firstTaskId: randomUUID() };
+}
+
+export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, meta: CommandMeta, baseUrl?: string): Promise<{ created: boolean; workflow: Workflow }> {
   const prisma = await db();
   const hash = requestHash(body);
   const now = clock.now();
-  const outcome = transition(null, { type: "INITIATE", conversationId: body.conversation_id ?? null, initiatedAt: new Date(body.timestamp) }, now);
+  const process = await processToStart(orgId, body);
+  const outcome = transition(null, { type: "INITIATE", conversationId: body.conversation_id ?? null, initiatedAt: new Date(body.timestamp), process }, now);
   if (!outcome.ok) throw new AppError(domainErrorToAppError[outcome.error.code], outcome.error.message);
-  // The row, its first event and the NOTIFY in one statement: all or nothing, one round trip.
+  // The row, its first event, a process's first step (task, outbox row) and the NOTIFY in one statement: all or nothing, one round trip.
   const [written] = await writeChanges(prisma, [
-    { orgId, workflowId: body.workflow_id, expectedRevision: null, created: { customerId: body.customer_id, context: body.context ?? null, requestHash: hash }, outcome, meta, now },
+    {
+      orgId, workflowId: body.workflow_id, expectedRevision: null, created: { customerId: body.customer_id, context: processAndContextOf(body).context ?? null, requestHash: hash }, outcome, meta, now,
+      ...(baseUrl ? { deliveryPayload: { baseUrl } } : {}),
+    },
   ]);
   if (written) {
     const { workflow } = appliedRows(null, null, outcome, written, orgId, body.workflow_id, now);
-    return { created: true, workflow: { ...workflow, customerId: body.customer_id, context: (body.context ?? null) as Workflow["context"], requestHash: hash } };
+    return { created: true, workflow: { ...workflow, customerId: body.customer_id, context: (processAndContextOf(body).context ?? null) as Workflow["context"], requestHash: hash } };
   }
   // The id is taken: the same body again is the same workflow; another body is a mistake.
   const existing = await prisma.workflow.findUnique({ where: { orgId_id: { orgId, id: body.workflow_id } } });
@@ -56,7 +76,7 @@ export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, 
   return { created: false, workflow: existing };
 }
 
-export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: string): WorkflowView {
+export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: string, definition: ProcessDefinition | null = null): WorkflowView {
   return {
     workflow_id: workflow.id,
     customer_id: workflow.customerId,
@@ -78,12 +98,15 @@ export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: s
     task_result_json: task?.resultData === null || task?.resultData === undefined ? null : JSON.stringify(task.resultData),
     task_result_data: task?.resultData ?? null,
     callback_url: task ? callbackUrl(baseUrl, workflow.id, task.id, task.callbackVersion) : null,
+    ...processViewFields(workflow, definition),
   };
 }
 
 export async function getWorkflowView(orgId: string, workflowId: string, baseUrl: string): Promise<WorkflowView> {
-  const { workflow, task } = await loadWorkflow(await db(), orgId, workflowId);
-  return toWorkflowView(workflow, task, baseUrl);
+  const prisma = await db();
+  const { workflow, task } = await loadWorkflow(prisma, orgId, workflowId);
+  const definition = workflow.processName && workflow.processVersion !== null ? await pinnedDefinition(prisma, orgId, workflow.processName, workflow.processVersion) : null;
+  return toWorkflowView(workflow, task, baseUrl, definition);
 }
 
 export async function listWorkflowEvents(orgId: string, workflowId: string) {

@@ -16,6 +16,8 @@ import {
   type WorkflowState,
   type WorkflowStatus,
 } from "@/lib/domain/workflow-machine";
+import type { ProcessInputs, ProcessPhase, ProcessState } from "@/lib/domain/process-machine";
+import { loadProcessInputs } from "@/lib/processes/process-inputs";
 import { writeChanges, type AppliedRow, type CommandMeta, type ReceiptRow, type WorkflowChange } from "@/lib/db/workflow-writes";
 
 export { workflowChangedChannel, type Actor, type CommandMeta, type ReceiptRow } from "@/lib/db/workflow-writes";
@@ -32,6 +34,7 @@ export const domainErrorToAppError: Record<DomainErrorCode, ErrorCode> = {
   TASK_NOT_FOUND: "CONFLICT",
   TASK_IN_PROGRESS: "TASK_IN_PROGRESS",
   WORKFLOW_EXISTS: "IDEMPOTENCY_CONFLICT",
+  INPUT_MISSING: "UNPROCESSABLE",
 };
 
 /** Raised when a concurrent writer changed the workflow between our read and our write. */
@@ -59,10 +62,29 @@ export function toTaskState(task: Task): TaskState {
     lateResult: task.lateResult,
     completedAt: task.completedAt,
     timedOutAt: task.timedOutAt,
+    step: task.step,
+    attempt: task.attempt,
   };
 }
 
-export function toState(workflow: Workflow, task: Task | null): WorkflowState {
+/** The process fields of a workflow row; `inputs` (definition, context, timeouts) when the command may take a step. */
+export function toProcessState(workflow: Workflow, inputs: ProcessInputs | null): ProcessState | null {
+  if (!workflow.processName || workflow.processVersion === null) return null;
+  return {
+    name: workflow.processName,
+    version: workflow.processVersion,
+    step: workflow.currentStep ?? "",
+    stepIndex: workflow.stepIndex ?? 0,
+    stepCount: workflow.stepCount ?? 0,
+    attempt: workflow.attempt ?? 1,
+    phase: (workflow.processPhase ?? "RUNNING") as ProcessPhase,
+    wakeAt: workflow.wakeAt,
+    results: (workflow.stepResults ?? {}) as Record<string, unknown>,
+    inputs,
+  };
+}
+
+export function toState(workflow: Workflow, task: Task | null, processInputs: ProcessInputs | null = null): WorkflowState {
   return {
     status: workflow.status as WorkflowStatus,
     version: workflow.version,
@@ -71,6 +93,7 @@ export function toState(workflow: Workflow, task: Task | null): WorkflowState {
     initiatedAt: workflow.initiatedAt,
     deadlineAt: workflow.deadlineAt,
     task: task && toTaskState(task),
+    process: toProcessState(workflow, processInputs),
   };
 }
 
@@ -87,6 +110,7 @@ export function appliedRows(workflow: Workflow | null, task: Task | null, outcom
     initiatedAt: s.initiatedAt,
     deadlineAt: s.deadlineAt,
     currentTaskId: s.task?.id ?? null,
+    ...processColumns(s.process),
     revision: written.revision,
     updatedAt: written.updatedAt,
   };
@@ -104,7 +128,22 @@ export function appliedRows(workflow: Workflow | null, task: Task | null, outcom
   return { workflow: updated, task: taskRow, events: outcome.events.length };
 }
 
-const workflowDates = ["initiatedAt", "deadlineAt", "createdAt", "updatedAt"] as const;
+/** The workflow row's process columns for a process state (all null without one). */
+export function processColumns(process: ProcessState | null): Pick<Workflow, "processName" | "processVersion" | "currentStep" | "stepIndex" | "stepCount" | "attempt" | "processPhase" | "wakeAt" | "stepResults"> {
+  return {
+    processName: process?.name ?? null,
+    processVersion: process?.version ?? null,
+    currentStep: process?.step ?? null,
+    stepIndex: process?.stepIndex ?? null,
+    stepCount: process?.stepCount ?? null,
+    attempt: process?.attempt ?? null,
+    processPhase: process?.phase ?? null,
+    wakeAt: process?.wakeAt ?? null,
+    stepResults: (process?.results ?? null) as Workflow["stepResults"],
+  };
+}
+
+const workflowDates = ["initiatedAt", "deadlineAt", "wakeAt", "createdAt", "updatedAt"] as const;
 const taskDates = ["deadlineAt", "lastHeartbeatAt", "completedAt", "timedOutAt", "createdAt", "updatedAt"] as const;
 
 // to_jsonb renders timestamp(3) columns, which hold UTC, without a zone.
@@ -154,6 +193,8 @@ export interface CommandOptions {
    * write fails as a conflict, exactly as if it had moved after a fresh read.
    */
   loaded?: LoadedWorkflow;
+  /** The org's settings as stored, when the caller read them already (a process step's timeouts come from them). */
+  orgSettings?: unknown;
 }
 
 type CommandInput = WorkflowCommand | ((state: WorkflowState, workflow: Workflow) => WorkflowCommand);
@@ -161,7 +202,8 @@ type CommandInput = WorkflowCommand | ((state: WorkflowState, workflow: Workflow
 async function applyOnce(client: Tx, orgId: string, workflowId: string, command: CommandInput, meta: CommandMeta, options: CommandOptions, loaded?: LoadedWorkflow): Promise<Applied> {
   const { workflow, task } = loaded ?? (await loadWorkflow(client, orgId, workflowId));
   const now = clock.now();
-  const before = toState(workflow, task);
+  // A process workflow's next step is decided from its pinned definition (cached: versions never change).
+  const before = toState(workflow, task, await loadProcessInputs(client, workflow, options.orgSettings));
   const cmd = typeof command === "function" ? command(before, workflow) : command;
   const outcome = transition(before, cmd, now);
   if (!outcome.ok) throw new AppError(domainErrorToAppError[outcome.error.code], outcome.error.message);

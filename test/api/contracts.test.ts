@@ -158,8 +158,20 @@ describe("each data action on its example input", () => {
     const input = { ...action.example, workflow_id: randomUUID() };
     const run = await runAction(action, input);
     expect(run.status).toBe(201);
-    expect(run.sent).toEqual({ ...input, status: "INITIATED" });
+    // The optional process inputs, left out, are sent as empty strings (quiet references): no process.
+    expect(run.sent).toEqual({ ...input, status: "INITIATED", process_name: "", context_json: "" });
     expect(run.output).toEqual({ workflow_id: input.workflow_id, status: "INITIATED", version: 1, created_at: expect.any(String) });
+  });
+
+  it("Initiate Workflow with process_name and context_json: the first step is dispatched in the same change (PENDING, version 2)", async () => {
+    const { PUT: putProcess } = await import("@/app/api/v1/processes/[name]/route");
+    const definition = { steps: [{ name: "check", kind: "task", task_type: "FRAUD_VERIFICATION", input: { amount: "$.context.amount" } }] };
+    expect((await call(putProcess, "/x", { method: "PUT", params: { name: "contract-check" }, body: definition, token: org.token })).status).toBe(201);
+    const action = byOperation("initiateWorkflow");
+    const input = { ...action.example, workflow_id: randomUUID(), process_name: "contract-check", context_json: "{\"amount\": 99}" };
+    const run = await runAction(action, input);
+    expect(run.status).toBe(201);
+    expect(run.output).toMatchObject({ workflow_id: input.workflow_id, status: "PENDING", version: 2 });
   });
 
   it("Get Workflow Status: before any task the task outputs are empty defaults, never null", async () => {

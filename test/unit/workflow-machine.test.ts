@@ -21,6 +21,7 @@ function task(status: TaskStatus, overrides: Partial<TaskState> = {}): TaskState
   return {
     id: "t1", type: "FRAUD_VERIFICATION", status, dispatch: true, timeoutSeconds: 600, heartbeatTimeoutSeconds: 120, deadlineAt: future, lastHeartbeatAt: null, lateResult: false,
     callbackVersion: 3, resultStatus: null, resultData: null, failureReason: null, resultSuccess: null, completedAt: null, timedOutAt: null,
+    step: null, attempt: 1,
     ...overrides,
   };
 }
@@ -29,7 +30,7 @@ const initiatedAt = new Date(now.getTime() - 120_000);
 
 function state(status: WorkflowStatus, t: TaskState | null = null, version = 3, conversationId: string | null = null, overrides: Partial<WorkflowState> = {}): WorkflowState {
   const deadlineAt = t && (t.status === "QUEUED" || t.status === "ACCEPTED") ? t.deadlineAt : null;
-  return { status, version, task: t, conversationId, sessionState: conversationId ? "ACTIVE" : "NONE", initiatedAt, deadlineAt, ...overrides };
+  return { status, version, task: t, conversationId, sessionState: conversationId ? "ACTIVE" : "NONE", initiatedAt, deadlineAt, process: null, ...overrides };
 }
 
 const dispatch: WorkflowCommand = { type: "DISPATCH_TASK", taskId: "t2", taskType: "CREDIT_CHECK", payload: { amount: 12 }, timeoutSeconds: 300, heartbeatTimeoutSeconds: null, dispatch: true };
