@@ -9,13 +9,10 @@ export interface DeadLetterContext {
   process: string | null;
 }
 
-function processOf(context: unknown): string | null {
-  if (context === null || typeof context !== "object" || Array.isArray(context)) return null;
-  const c = context as Record<string, unknown>;
-  const name = c.process ?? c.process_name ?? c.processName;
-  const version = c.process_version ?? c.processVersion;
-  if (typeof name !== "string" || name.trim() === "") return null;
-  return typeof version === "number" ? `${name} v${version}` : name;
+/** The pinned process of the workflow ("card-dispute v3"); null for a single-task workflow. */
+function processOf(name: string | null, version: number | null): string | null {
+  if (!name) return null;
+  return version !== null ? `${name} v${version}` : name;
 }
 
 export async function deadLetterContexts(orgId: string, rows: { workflow_id: string | null; task_id: string | null }[]): Promise<Map<string, DeadLetterContext>> {
@@ -23,7 +20,7 @@ export async function deadLetterContexts(orgId: string, rows: { workflow_id: str
   if (workflowIds.length === 0) return new Map();
   const prisma = await db();
   const [workflows, tasks] = await Promise.all([
-    prisma.workflow.findMany({ where: { orgId, id: { in: workflowIds } }, select: { id: true, customerId: true, context: true, currentTaskId: true } }),
+    prisma.workflow.findMany({ where: { orgId, id: { in: workflowIds } }, select: { id: true, customerId: true, processName: true, processVersion: true, currentTaskId: true } }),
     prisma.task.findMany({ where: { orgId, workflowId: { in: workflowIds } }, select: { id: true, workflowId: true, type: true } }),
   ]);
   const taskType = new Map(tasks.map((t) => [t.id, t.type]));
@@ -32,7 +29,7 @@ export async function deadLetterContexts(orgId: string, rows: { workflow_id: str
     const workflow = workflows.find((w) => w.id === row.workflow_id);
     if (!workflow || !row.workflow_id) continue;
     const type = (row.task_id ? taskType.get(row.task_id) : undefined) ?? (workflow.currentTaskId ? taskType.get(workflow.currentTaskId) : undefined) ?? null;
-    contexts.set(`${row.workflow_id}:${row.task_id ?? ""}`, { customerId: workflow.customerId, taskType: type, process: processOf(workflow.context) });
+    contexts.set(`${row.workflow_id}:${row.task_id ?? ""}`, { customerId: workflow.customerId, taskType: type, process: processOf(workflow.processName, workflow.processVersion) });
   }
   return contexts;
 }
