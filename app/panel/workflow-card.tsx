@@ -114,6 +114,11 @@ export function WorkflowCard({ workflow, now, speech, t, names, collapsed = fals
         <gux-badge accent={badgeAccent[tone]} data-testid="status">{status.label}</gux-badge>
       </header>
       <p className="lr-headline" data-testid="headline">{headline(workflow, t, names)}</p>
+      {workflow.came_from ? (
+        <p className="lr-came-from" data-testid="came-from">
+          {t("card.cameFromCallback", { conversation: workflow.came_from.conversation_id ? `${workflow.came_from.conversation_id.slice(0, 8)}…` : "—" })}
+        </p>
+      ) : null}
       {error?.shortened ? (
         <details className="lr-full-error">
           <summary>{t("card.fullError")}</summary>

@@ -3,7 +3,11 @@
 // Genesys sign-in at /admin, never a data-action token.
 import { z } from "zod";
 import type { JsonSchema, OperationAuth, PathItemSpec } from "@/lib/http/operation-spec";
-import { workflowStatuses } from "@/lib/domain/workflow-machine";
+import { adminAuditQuerySchema, adminDeadLettersQuerySchema, adminUninstallBodySchema, deadLetterRetriedSchema, deadLettersSchema, deliveryIdParamsSchema, workflowIdParamsSchema } from "@/lib/api/schemas";
+import { adminSettingsBodySchema } from "@/lib/admin/admin-settings";
+import { slaQuerySchema } from "@/lib/admin/sla-report";
+import { workflowSearchSchema } from "@/lib/admin/workflow-search";
+import { taskStatuses, workflowStatuses } from "@/lib/domain/workflow-machine";
 import { installSteps } from "@/lib/genesys/install-steps";
 import { orgSettingsSchema } from "@/lib/orgs/org-settings";
 import { noticeIdParamsSchema, noticesQuerySchema, resolveNoticeBodySchema } from "@/lib/notices/customer-notices";
@@ -19,9 +23,14 @@ export const adminSecuritySchemes: Record<string, JsonSchema> = {
 
 const admin: OperationAuth = { kind: "scheme", requirement: { adminSession: [] } };
 const uuid = z.uuid();
-const iso = z.string().describe("ISO 8601 date-time");
+const iso = z.iso.datetime();
 
-const stepResultSchema = z.looseObject({
+// Requests are described by the very validators the admin routes run
+// (lib/admin/*, lib/api/schemas.ts); responses by strict shapes of what the
+// routes return, which test/api/openapi-admin.test.ts checks against real
+// answers — an added or renamed field fails there.
+
+const stepResultSchema = z.object({
   step: z.enum(installSteps),
   status: z.enum(["created", "found", "updated", "failed"]),
   summary: z.string(),
@@ -31,31 +40,30 @@ const stepResultSchema = z.looseObject({
   secret: z.string().optional().describe("The webhook signing secret, only in the answer of the run that created it"),
 });
 
-const settingsViewSchema = z.looseObject({
+const settingsViewSchema = z.object({
   orchestratorUrl: z.string().nullable(),
   settings: orgSettingsSchema,
   sourceCidrs: z.array(z.string()),
   warnings: z.array(z.string()),
-  signingSecrets: z.array(z.looseObject({ id: uuid, createdAt: iso, revokedAt: iso.nullable(), keyId: z.string().nullable() })),
+  signingSecrets: z.array(z.object({ id: uuid, createdAt: iso, revokedAt: iso.nullable(), keyId: z.string().nullable() })),
   genesysClientId: z.string().nullable(),
 });
 
-const settingsBodySchema = z.strictObject({
-  orchestratorUrl: z.string().nullable().describe("http(s) URL, or null/empty to clear"),
-  settings: orgSettingsSchema,
-  sourceCidrs: z.array(z.string()).max(100).describe("IPv4/IPv6 CIDR blocks; empty turns the allowlist off"),
+const workflowRowSchema = z.object({
+  id: uuid,
+  customerId: z.string(),
+  conversationId: z.string().nullable(),
+  status: z.enum(workflowStatuses),
+  version: z.int(),
+  deadlineAt: iso.nullable(),
+  createdAt: iso,
+  updatedAt: iso,
+  taskType: z.string().nullable(),
+  taskStatus: z.enum(taskStatuses).nullable(),
 });
 
-const workflowSearchQuerySchema = z.object({
-  status: z.enum(workflowStatuses).optional(),
-  taskType: z.string().optional(),
-  customerId: z.string().optional(),
-  conversationId: z.string().optional(),
-  from: z.string().optional().describe("ISO 8601; without a zone, UTC"),
-  to: z.string().optional().describe("ISO 8601; without a zone, UTC"),
-  cursor: z.string().optional().describe("nextCursor of the previous page"),
-  limit: z.string().optional().describe("1–100, default 25"),
-});
+// The detail page reads stored rows as they are; the keys it relies on are required, new columns may appear.
+const storedRow = (shape: Record<string, z.ZodType>) => z.looseObject({ id: z.string(), orgId: uuid, createdAt: iso, ...shape });
 
 export const adminApiOperations: Record<string, PathItemSpec> = {
   "/api/auth/{nextauth}": {
@@ -106,7 +114,7 @@ export const adminApiOperations: Record<string, PathItemSpec> = {
       summary: "Remove what the wizard created in Genesys, then delete all of the org's data",
       tags: ["admin"],
       auth: admin,
-      body: { schema: z.strictObject({ confirm: z.string().describe("The organization's name, typed by the admin") }), required: true },
+      body: { schema: adminUninstallBodySchema, required: true },
       responses: { 200: { description: "Uninstalled", schema: z.object({ removed: z.array(z.string()), failed: z.array(z.string()), dataDeleted: z.boolean() }) } },
       errors: [400, 409, 415],
     },
@@ -125,7 +133,7 @@ export const adminApiOperations: Record<string, PathItemSpec> = {
       summary: "Replace the org's settings; audited",
       tags: ["admin"],
       auth: admin,
-      body: { schema: settingsBodySchema, required: true },
+      body: { schema: adminSettingsBodySchema, required: true },
       responses: { 200: { description: "Saved, with warnings (e.g. a task timeout past the flow session limit)", schema: settingsViewSchema } },
       errors: [400, 413, 415],
     },
@@ -157,8 +165,8 @@ export const adminApiOperations: Record<string, PathItemSpec> = {
       summary: "The org's audit log, newest first",
       tags: ["admin"],
       auth: admin,
-      query: z.object({ before: z.string().optional().describe("nextBefore of the previous page") }),
-      responses: { 200: { description: "Entries", schema: z.object({ entries: z.array(z.looseObject({ id: z.string(), actor: z.string(), action: z.string(), createdAt: iso })), nextBefore: z.string().nullable() }) } },
+      query: adminAuditQuerySchema,
+      responses: { 200: { description: "Entries", schema: z.object({ entries: z.array(z.object({ id: z.string(), actor: z.string(), action: z.string(), data: z.unknown(), createdAt: iso })), nextBefore: z.string().nullable() }) } },
       errors: [],
     },
   },
@@ -168,8 +176,8 @@ export const adminApiOperations: Record<string, PathItemSpec> = {
       summary: "Search workflows by status, task type, customer, conversation and time; keyset pages",
       tags: ["admin"],
       auth: admin,
-      query: workflowSearchQuerySchema,
-      responses: { 200: { description: "A page", schema: z.object({ workflows: z.array(z.looseObject({ id: uuid, status: z.string(), customerId: z.string() })), nextCursor: z.string().nullable() }) } },
+      query: workflowSearchSchema,
+      responses: { 200: { description: "A page", schema: z.object({ workflows: z.array(workflowRowSchema), nextCursor: z.string().nullable() }) } },
       errors: [400],
     },
   },
@@ -179,8 +187,18 @@ export const adminApiOperations: Record<string, PathItemSpec> = {
       summary: "A workflow with its tasks, full event history and deliveries",
       tags: ["admin"],
       auth: admin,
-      pathParams: z.object({ id: uuid }),
-      responses: { 200: { description: "The workflow", schema: z.looseObject({ workflow: z.looseObject({ id: uuid }), tasks: z.array(z.unknown()), events: z.array(z.unknown()), deliveries: z.array(z.unknown()) }) } },
+      pathParams: workflowIdParamsSchema,
+      responses: {
+        200: {
+          description: "The workflow",
+          schema: z.object({
+            workflow: storedRow({ status: z.enum(workflowStatuses), version: z.int(), customerId: z.string() }),
+            tasks: z.array(storedRow({ workflowId: uuid, type: z.string(), status: z.enum(taskStatuses) })),
+            events: z.array(storedRow({ workflowId: uuid, type: z.string(), version: z.int(), actor: z.string() })),
+            deliveries: z.array(storedRow({ kind: z.string(), status: z.string(), attempts: z.int() })),
+          }),
+        },
+      },
       errors: [404],
     },
   },
@@ -190,8 +208,8 @@ export const adminApiOperations: Record<string, PathItemSpec> = {
       summary: "The org's dead letters with their errors",
       tags: ["admin"],
       auth: admin,
-      query: z.object({ before: z.string().optional() }),
-      responses: { 200: { description: "A page", schema: z.object({ dead_letters: z.array(z.looseObject({ id: uuid, kind: z.string() })), next_cursor: z.string().nullable() }) } },
+      query: adminDeadLettersQuerySchema,
+      responses: { 200: { description: "A page", schema: deadLettersSchema } },
       errors: [],
     },
   },
@@ -201,8 +219,8 @@ export const adminApiOperations: Record<string, PathItemSpec> = {
       summary: "Re-drive a dead letter now; audited",
       tags: ["admin"],
       auth: admin,
-      pathParams: z.object({ id: uuid }),
-      responses: { 200: { description: "The delivery after the new attempt", schema: z.looseObject({ id: uuid, status: z.string() }) } },
+      pathParams: deliveryIdParamsSchema,
+      responses: { 200: { description: "The delivery after the new attempt", schema: deadLetterRetriedSchema } },
       errors: [404, 409],
     },
   },
@@ -237,7 +255,7 @@ export const adminApiOperations: Record<string, PathItemSpec> = {
         "Every figure counts the events that happened in the range: tasks dispatched in it, results that arrived in it (whatever the dispatch time) with their time to result, timeouts and late results that happened in it. p50/p95 are read from a log-scale histogram: within 9 % of the exact percentile_cont. Live: what the SLA rollup job has not added yet is read from the event log.",
       tags: ["admin"],
       auth: admin,
-      query: z.object({ from: z.string().optional().describe("default: 24 hours before `to`"), to: z.string().optional().describe("default: now; at most 90 days after `from`") }),
+      query: slaQuerySchema,
       responses: {
         200: {
           description: "The report",

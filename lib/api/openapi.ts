@@ -12,7 +12,7 @@ import {
   conversationEndedParamsSchema,
   conversationEndedSchema,
   createWorkflowBodySchema,
-  deadLetterSchema,
+  deadLetterRetriedSchema,
   deadLettersQuerySchema,
   deadLettersSchema,
   deliveryIdParamsSchema,
@@ -72,7 +72,6 @@ const slaRollupJobRunSchema = z
     failed: z.int().describe("Orgs whose rollup failed (logged)"),
   })
   .meta({ id: "SlaRollupJobRun" });
-const deadLetterRetriedSchema = deadLetterSchema.extend({ status: z.string().describe("The delivery's status now (PENDING: queued again).") }).meta({ id: "DeadLetterRetried" });
 
 const initiateWorkflowOperation: OperationSpec = {
   operationId: "initiateWorkflow",

@@ -109,6 +109,11 @@ const workflowRecordViewSchema = z.object({
   attempt: z.int().nullable().describe("The current step's attempt (1 for the first)."),
   process_phase: z.enum(processPhases).nullable().describe("RUNNING, RETRY (backing off), WAIT (a wait step), ESCALATING or ENDED."),
   wake_at: z.iso.datetime().nullable().describe("When a retry's next attempt starts or a wait step wakes."),
+  /** What became of the current task's dispatch or escalation: DEAD is a failure, with the error and the next step in words. */
+  delivery_state: z.enum(["PENDING", "DELIVERED", "DEAD"]).nullable(),
+  delivery_kind: z.string().nullable(),
+  delivery_error: z.string().nullable(),
+  delivery_next_step: z.string().nullable(),
 });
 export type WorkflowView = z.infer<typeof workflowRecordViewSchema>;
 
@@ -290,3 +295,22 @@ export const conversationEndedSchema = z
     open_workflows: z.int().describe("Open workflows of the conversation, which now take the session-ended path."),
   })
   .meta({ id: "ConversationEnded" });
+
+/** A dead letter queued again (API and admin re-drive answer with it). */
+export const deadLetterRetriedSchema = deadLetterSchema
+  .extend({ status: z.string().describe("The delivery's status now (PENDING: queued again).") })
+  .meta({ id: "DeadLetterRetried" });
+
+// --- admin routes' validators (lib/admin/admin-openapi.ts documents them) -------------
+
+const blankToUndefined = (v: unknown) => (v === "" ? undefined : v);
+
+export const adminUninstallBodySchema = z.strictObject({ confirm: z.string().max(300).describe("The organization's name, typed by the admin") });
+
+export const adminAuditQuerySchema = z.object({
+  before: z.preprocess(blankToUndefined, z.string().regex(/^\d{1,19}$/, "must be nextBefore of the previous page").optional()).describe("nextBefore of the previous page"),
+});
+
+export const adminDeadLettersQuerySchema = z.object({
+  before: z.preprocess(blankToUndefined, z.iso.datetime({ offset: true }).optional()).describe("next_cursor of the previous page"),
+});

@@ -6,6 +6,7 @@ import { db } from "@/lib/db/client";
 import type { Delivery, Org, Task, Workflow } from "@/lib/generated/prisma/client";
 import { escalationStillDue, resultSignal, type EscalationPath } from "@/lib/domain/workflow-machine";
 import { conversationStateFor } from "@/lib/conversations/conversation-state";
+import { linkCallbackConversation } from "@/lib/conversations/workflow-conversations";
 import { createCallback, launchFlow, type ConversationState } from "@/lib/genesys/genesys-client";
 import { GenesysError } from "@/lib/genesys/genesys-error";
 import { deliverNotice, noticeDetail, noticeKindOf } from "@/lib/notices/customer-notices";
@@ -80,6 +81,8 @@ async function reachCustomer(subject: Subject, preferFlow: boolean, deliveryId: 
       ...(conversation?.customerName ? { callbackUserName: conversation.customerName } : {}),
       data: { workflow_id: workflow.id, customer_id: workflow.customerId, task_type: task.type, timeout_status: status, ...(workflow.conversationId ? { original_conversation_id: workflow.conversationId } : {}) },
     });
+    // The callback is a new conversation: its panel finds the workflow through this link.
+    if (created.conversationId) await linkCallbackConversation(org.id, workflow.id, created.conversationId, workflow.conversationId);
     return { path: "CALLBACK", detail: { callback_conversation_id: created.conversationId ?? "", queue_id: settings.callbackQueueId, timeout_status: status } };
   }
 

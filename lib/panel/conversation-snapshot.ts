@@ -5,6 +5,7 @@ import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
 import type { Event, Notice, Task, Workflow } from "@/lib/generated/prisma/client";
 import { latestNoticesOf } from "@/lib/notices/customer-notices";
+import { linkedWorkflows, type LinkedWorkflow } from "@/lib/conversations/workflow-conversations";
 import type { EscalationPath, TaskStatus, WorkflowStatus } from "@/lib/domain/workflow-machine";
 import type { PanelEvent, PanelNotice, PanelSnapshot, PanelTask, PanelWorkflow } from "@/lib/panel/panel-types";
 
@@ -54,7 +55,7 @@ export function toPanelNotice(notice: Notice | null | undefined): PanelNotice | 
   };
 }
 
-export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFirstEvents: Event[], truncated: boolean, notice: Notice | null = null): PanelWorkflow {
+export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFirstEvents: Event[], truncated: boolean, notice: Notice | null = null, link: LinkedWorkflow | null = null): PanelWorkflow {
   const events = [...newestFirstEvents].reverse().map(toPanelEvent);
   const forTask = (e: PanelEvent) => task !== null && newestFirstEvents.some((raw) => raw.id.toString() === e.id && raw.taskId === task.id);
   const escalated = [...events].reverse().find((e) => e.type === "ESCALATED" && forTask(e) && isPath(e.data?.path));
@@ -71,6 +72,7 @@ export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFir
     escalation: escalated ? { path: escalated.data!.path as EscalationPath, at: escalated.created_at } : null,
     escalation_planned: timedOut ? (timedOut.data!.path as EscalationPath) : null,
     notice: toPanelNotice(notice),
+    came_from: link ? { kind: "callback", conversation_id: link.fromConversationId } : null,
     events,
     events_truncated: truncated,
   };
@@ -78,11 +80,14 @@ export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFir
 
 export async function loadConversationSnapshot(orgId: string, conversationId: string): Promise<PanelSnapshot> {
   const prisma = await db();
-  const workflows = await prisma.workflow.findMany({
-    where: { orgId, conversationId },
-    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
-    take: maxWorkflowsPerConversation,
-  });
+  // Its own workflows, and those it carries as a callback Longrun created (read side by side).
+  const [own, links] = await Promise.all([
+    prisma.workflow.findMany({ where: { orgId, conversationId }, orderBy: [{ createdAt: "desc" }, { id: "asc" }], take: maxWorkflowsPerConversation }),
+    linkedWorkflows(orgId, conversationId),
+  ]);
+  const linkOf = new Map(links.map((l) => [l.workflowId, l]));
+  const carried = links.length > 0 ? await prisma.workflow.findMany({ where: { orgId, id: { in: links.map((l) => l.workflowId) } } }) : [];
+  const workflows = [...carried.filter((w) => !own.some((o) => o.id === w.id)), ...own].slice(0, maxWorkflowsPerConversation);
   const taskIds = workflows.map((w) => w.currentTaskId).filter((id): id is string => id !== null);
   const [tasks, eventLists, notices] = await Promise.all([
     taskIds.length > 0 ? prisma.task.findMany({ where: { orgId, id: { in: taskIds } } }) : Promise.resolve([] as Task[]),
@@ -99,7 +104,7 @@ export async function loadConversationSnapshot(orgId: string, conversationId: st
     generated_at: clock.now().toISOString(),
     workflows: workflows.map((w, i) => {
       const events = eventLists[i] ?? [];
-      return toPanelWorkflow(w, w.currentTaskId ? (taskById.get(w.currentTaskId) ?? null) : null, events.slice(0, maxEventsPerWorkflow), events.length > maxEventsPerWorkflow, notices.get(w.id) ?? null);
+      return toPanelWorkflow(w, w.currentTaskId ? (taskById.get(w.currentTaskId) ?? null) : null, events.slice(0, maxEventsPerWorkflow), events.length > maxEventsPerWorkflow, notices.get(w.id) ?? null, linkOf.get(w.id) ?? null);
     }),
   };
 }

@@ -50,6 +50,7 @@ export const panelSnapshotSchema = z
             at: z.iso.datetime(),
           })
           .nullable(),
+        came_from: z.object({ kind: z.literal("callback"), conversation_id: z.string().nullable() }).nullable(),
         events: z.array(
           z.object({
             id: z.string(),

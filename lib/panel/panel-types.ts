@@ -66,6 +66,8 @@ export interface PanelWorkflow {
   escalation_planned: EscalationPath | null;
   /** The latest notice for the customer, if Longrun fell back to one. */
   notice: PanelNotice | null;
+  /** Set on the panel of a callback Longrun created: the conversation the workflow came from. */
+  came_from: { kind: "callback"; conversation_id: string | null } | null;
   events: PanelEvent[];
   /** True when older events were left out of `events`. */
   events_truncated: boolean;

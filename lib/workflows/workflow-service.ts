@@ -1,6 +1,7 @@
 // Use cases behind the data-action API. Each takes the org from the caller's
 // principal; nothing here reads another org's rows.
 import { createHash, randomUUID } from "node:crypto";
+import { currentDeliveryFacts, type DeliveryFacts } from "@/lib/outbox/delivery-state";
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
 import { writeChanges } from "@/lib/db/workflow-writes";
@@ -76,7 +77,7 @@ export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, 
   return { created: false, workflow: existing };
 }
 
-export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: string, definition: ProcessDefinition | null = null): WorkflowView {
+export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: string, definition: ProcessDefinition | null = null, delivery: DeliveryFacts | null = null): WorkflowView {
   return {
     workflow_id: workflow.id,
     customer_id: workflow.customerId,
@@ -99,14 +100,19 @@ export function toWorkflowView(workflow: Workflow, task: Task | null, baseUrl: s
     task_result_data: task?.resultData ?? null,
     callback_url: task ? callbackUrl(baseUrl, workflow.id, task.id, task.callbackVersion) : null,
     ...processViewFields(workflow, definition),
+    delivery_state: delivery?.delivery_state ?? null,
+    delivery_kind: delivery?.delivery_kind ?? null,
+    delivery_error: delivery?.delivery_error ?? null,
+    delivery_next_step: delivery?.delivery_next_step ?? null,
   };
 }
 
 export async function getWorkflowView(orgId: string, workflowId: string, baseUrl: string): Promise<WorkflowView> {
   const prisma = await db();
-  const { workflow, task } = await loadWorkflow(prisma, orgId, workflowId);
+  // Side by side: the delivery query finds the current task through the workflow row itself.
+  const [{ workflow, task }, delivery] = await Promise.all([loadWorkflow(prisma, orgId, workflowId), currentDeliveryFacts(orgId, workflowId)]);
   const definition = workflow.processName && workflow.processVersion !== null ? await pinnedDefinition(prisma, orgId, workflow.processName, workflow.processVersion) : null;
-  return toWorkflowView(workflow, task, baseUrl, definition);
+  return toWorkflowView(workflow, task, baseUrl, definition, delivery);
 }
 
 export async function listWorkflowEvents(orgId: string, workflowId: string) {

@@ -3,7 +3,7 @@
 // action, and escalations that use the recorded end instead of reading the
 // conversation from Genesys.
 import { randomUUID } from "node:crypto";
-import { http, HttpResponse } from "msw";
+import { http, HttpResponse, passthrough } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as initiate } from "@/app/api/v1/workflows/route";
@@ -22,6 +22,7 @@ import type { OrgSettings } from "@/lib/orgs/org-settings";
 import { processOutbox } from "@/lib/outbox/process-outbox";
 import "@/lib/outbox/handlers";
 import { sweepTimeouts } from "@/lib/timeouts/sweep-timeouts";
+import { loadConversationSnapshot } from "@/lib/panel/conversation-snapshot";
 import { call, jsonOf, newOrg, workflowBody, type TestOrg } from "@/test/support/api";
 import { createPlatformFake, type PlatformFake } from "@/test/support/genesys-stand-in";
 import { renderVelocity } from "@/test/support/velocity";
@@ -33,6 +34,8 @@ const conversations = new Map<string, Record<string, unknown>>();
 
 // One msw server: the install platform fake on /api/v2, plus the escalation calls (login, conversations, callbacks).
 const server = setupServer(
+  // The orchestrator stand-in is a real loopback server.
+  http.all(/^http:\/\/127\.0\.0\.1[:/]/, () => passthrough()),
   http.post("https://login.mypurecloud.com/oauth/token", () => HttpResponse.json({ access_token: "org-token", token_type: "bearer", expires_in: 86400 })),
   http.all(/^https:\/\/api\.mypurecloud\.com\/api\/v2\/.*/, async ({ request }) => {
     const url = new URL(request.url);
@@ -202,5 +205,67 @@ describe("POST /api/v1/conversations/{conversationId}/ended", () => {
     const callback = seen.find((r) => r.path === "/api/v2/conversations/callbacks")!;
     expect(callback.body).toMatchObject({ queueId, callbackNumbers: ["+15557654321"] });
     expect((await log()).find((e) => e.type === "TASK_TIMED_OUT")?.data).toMatchObject({ path: "CALLBACK" });
+
+    // The callback is a new conversation: its panel shows the workflow, and where it came from.
+    const callbackConversationId = (await log()).find((e) => e.type === "ESCALATED")!.data!.callback_conversation_id!;
+    expect(callbackConversationId).toMatch(/^[0-9a-f-]{36}$/);
+    const panel = await loadConversationSnapshot(org.orgId, callbackConversationId);
+    expect(panel.workflows.map((w) => [w.workflow_id, w.status, w.session_state])).toEqual([[body.workflow_id, "CALLBACK_SCHEDULED", "ENDED"]]);
+    expect(panel.workflows[0]!.came_from).toEqual({ kind: "callback", conversation_id: body.conversation_id });
+    // The original conversation's panel shows it too, without the line.
+    expect((await loadConversationSnapshot(org.orgId, body.conversation_id)).workflows[0]!.came_from).toBeNull();
+    // A retried escalation does not link it twice.
+    const prisma = await db();
+    expect(await prisma.workflowConversation.count({ where: { orgId: org.orgId, workflowId: body.workflow_id } })).toBe(1);
+  });
+});
+
+describe("delivery_state in GET /api/v1/workflows/{id}", () => {
+  it("shows a dead-lettered dispatch and escalation as failures, with the error in words and the next step", async () => {
+    const { startOrchestrator } = await import("@/test/support/orchestrator");
+    const orchestrator = await startOrchestrator();
+    try {
+      orchestrator.respondWith(400);
+      const org = await newOrg({ orchestratorUrl: orchestrator.url });
+      const body = workflowBody();
+      await call(initiate, "/x", { body, token: org.token });
+      await call(dispatch, "/x", { params: { id: body.workflow_id }, body: { task_type: "FRAUD_VERIFICATION", payload: {} }, token: org.token });
+      const view = async () => jsonOf<Record<string, unknown>>(await call(getWorkflow, "/x", { params: { id: body.workflow_id }, token: org.token }));
+      expect(await view()).toMatchObject({ delivery_state: "PENDING", delivery_kind: "DISPATCH_TASK" });
+      expect((await view()).delivery_error).toBeUndefined();
+      await processOutbox();
+      const dead = await view();
+      expect(dead).toMatchObject({ status: "PENDING", delivery_state: "DEAD", delivery_kind: "DISPATCH_TASK" });
+      expect(dead.delivery_error).toMatch(/^the external system refused the request: HTTP 400/);
+      expect(dead.delivery_next_step).toContain("the task never started");
+    } finally {
+      await orchestrator.close();
+    }
+  });
+
+  it("says so when Genesys refused the escalation", async () => {
+    const created = await newOrg({ orchestratorUrl: "http://127.0.0.1:9/unused" });
+    await configureOrg(created.orgId, { genesysClientId: `gc-${randomUUID().slice(0, 8)}`, genesysClientSecret: "s3cret", settings: { taskTimeoutSeconds: 300, taskTypes: {}, timeoutHandlerFlowId: randomUUID() } as OrgSettings }, "test");
+    let now = new Date("2026-11-27T12:00:00.000Z");
+    const restore = clock.set(() => now);
+    try {
+      const body = workflowBody({ timestamp: now.toISOString() });
+      await call(initiate, "/x", { body, token: created.token });
+      await call(dispatch, "/x", { params: { id: body.workflow_id }, body: { task_type: "FRAUD_VERIFICATION", payload: {}, dispatch: false, timeout: 60 }, token: created.token });
+      conversations.set(body.conversation_id, { id: body.conversation_id, participants: [{ purpose: "customer", ani: "tel:+15550000000", calls: [{ state: "connected" }] }] });
+      // The flow launch is refused (400): no retry can fix it.
+      server.use(http.post("https://api.mypurecloud.com/api/v2/flows/executions", () => HttpResponse.json({ message: "flow is not published" }, { status: 400 })));
+      now = new Date(now.getTime() + 61_000);
+      await sweepTimeouts();
+      await processOutbox();
+      const view = await jsonOf<Record<string, string>>(await call(getWorkflow, "/x", { params: { id: body.workflow_id }, token: created.token }));
+      expect(view).toMatchObject({ status: "TIMED_OUT", delivery_state: "DEAD", delivery_kind: "ESCALATE" });
+      expect(view.delivery_error).toContain("Genesys refused the escalation");
+      expect(view.delivery_error).toContain("flow is not published");
+      expect(view.delivery_next_step).toContain("transfer the call to the specialists yourself");
+    } finally {
+      restore();
+      server.resetHandlers();
+    }
   });
 });

@@ -46,6 +46,7 @@ function workflow(status: WorkflowStatus, extra: Partial<PanelWorkflow>): PanelW
     escalation: null,
     escalation_planned: null,
     notice: null,
+    came_from: null,
     events: [started()],
     events_truncated: false,
     ...extra,

@@ -52,6 +52,7 @@ export const de: Catalogue = {
     result: "Ergebnis",
     customer: "Kunde",
     customerLeft: "{customer} · hat das Gespräch verlassen",
+    cameFromCallback: "Dieser Rückruf setzt einen Workflow aus dem früheren Gespräch {conversation} fort: Status, Ergebnis und Verlauf unten gehören zu diesem Workflow.",
     started: "Gestartet",
     details: "Details",
     lateResultArrived: "ein verspätetes Ergebnis ist eingetroffen",

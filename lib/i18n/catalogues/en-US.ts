@@ -54,6 +54,7 @@ export const enUS = {
     result: "Result",
     customer: "Customer",
     customerLeft: "{customer} · has left the conversation",
+    cameFromCallback: "This callback continues a workflow from the earlier conversation {conversation}: the status, result and history below are that workflow's.",
     started: "Started",
     details: "Details",
     lateResultArrived: "a late result arrived",

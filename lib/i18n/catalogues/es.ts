@@ -52,6 +52,7 @@ export const es: Catalogue = {
     result: "Resultado",
     customer: "Cliente",
     customerLeft: "{customer} · ha dejado la conversación",
+    cameFromCallback: "Esta devolución de llamada continúa un workflow de la conversación anterior {conversation}: el estado, el resultado y el historial de abajo son de ese workflow.",
     started: "Inicio",
     details: "Detalles",
     lateResultArrived: "llegó un resultado tardío",

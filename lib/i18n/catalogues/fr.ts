@@ -52,6 +52,7 @@ export const fr: Catalogue = {
     result: "Résultat",
     customer: "Client",
     customerLeft: "{customer} · a quitté la conversation",
+    cameFromCallback: "Ce rappel poursuit un workflow de la conversation précédente {conversation} : l’état, le résultat et l’historique ci-dessous sont les siens.",
     started: "Démarré",
     details: "Détails",
     lateResultArrived: "un résultat tardif est arrivé",

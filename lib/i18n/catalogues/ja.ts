@@ -52,6 +52,7 @@ export const ja: Catalogue = {
     result: "結果",
     customer: "顧客",
     customerLeft: "{customer} · 会話から退出済み",
+    cameFromCallback: "このコールバックは以前の会話 {conversation} のワークフローの続きです。以下の状態・結果・履歴はそのワークフローのものです。",
     started: "開始",
     details: "詳細",
     lateResultArrived: "遅れて結果が届きました",

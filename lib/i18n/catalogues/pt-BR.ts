@@ -52,6 +52,7 @@ export const ptBR: Catalogue = {
     result: "Resultado",
     customer: "Cliente",
     customerLeft: "{customer} · saiu da conversa",
+    cameFromCallback: "Este retorno de chamada continua um workflow da conversa anterior {conversation}: o status, o resultado e o histórico abaixo são desse workflow.",
     started: "Início",
     details: "Detalhes",
     lateResultArrived: "chegou um resultado atrasado",
