@@ -35,7 +35,7 @@ describe("install wizard naming", () => {
 
   it("points the interaction widget at /panel with the desktop's URL parameters", () => {
     expect(widgetUrl("https://longrun.example.com/")).toBe(
-      "https://longrun.example.com/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}",
+      "https://longrun.example.com/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}&usePopupAuth={{gcUsePopupAuth}}",
     );
   });
 });

@@ -37,13 +37,16 @@ describe("jsonPath and translateResponse", () => {
     expect(() => jsonPath(doc, "$..b")).toThrow(/unsupported/);
   });
 
-  it("passes found values as JSON into the success template and uses the defaults for missing or null ones", () => {
+  // Defaults apply when the path finds nothing; a present JSON null is passed through as Genesys does
+  // (developer forum thread 24440, ../shared/GENESYS.md §0), which is why Longrun leaves empty fields out.
+  it("passes found values as JSON into the success template, a present null as null, and uses the defaults for missing ones", () => {
     const config = {
       translationMap: { status: "$.status", reason: "$.reason", late: "$.late" },
       translationMapDefaults: { reason: "\"\"", late: "false" },
       successTemplate: "{\"status\": ${status}, \"reason\": ${reason}, \"late\": ${late}}",
     };
-    expect(translateResponse(config, JSON.stringify({ status: "A \"quoted\" one", reason: null }))).toEqual({ status: "A \"quoted\" one", reason: "", late: false });
+    expect(translateResponse(config, JSON.stringify({ status: "A \"quoted\" one", reason: null }))).toEqual({ status: "A \"quoted\" one", reason: null, late: false });
+    expect(translateResponse(config, JSON.stringify({ status: "A \"quoted\" one" }))).toEqual({ status: "A \"quoted\" one", reason: "", late: false });
     expect(() => translateResponse(config, JSON.stringify({ reason: "x" }))).toThrow(/no default/);
   });
 });
