@@ -20,6 +20,8 @@ const envSchema = z.object({
   CRON_SECRET: z.string().min(16).optional(),
   /** Bearer secret of GET /api/metrics (Prometheus); unset, the route refuses every scrape. */
   METRICS_SECRET: z.string().min(16).optional(),
+  /** How long an outbox run holds a claimed delivery before another run may take it over (a run that died, rule 6). */
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   TRUSTED_PROXY_CIDRS: z.string().optional(),
   GENESYS_API_BASE_URL: z.url().optional(),
   GENESYS_LOGIN_BASE_URL: z.url().optional(),

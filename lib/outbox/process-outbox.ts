@@ -4,6 +4,7 @@
 // the lease expires (rule 6).
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { claimDeliveriesPlan, settleDeliveryPlan, type DeliveryFilter, type DeliverySettlement } from "@/lib/db/workflow-writes";
 import type { EffectKind } from "@/lib/domain/effects";
 import type { Delivery } from "@/lib/generated/prisma/client";
@@ -12,11 +13,9 @@ import { backoffSeconds } from "@/lib/outbox/backoff";
 import type { DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
 import { deliveryHandlers } from "@/lib/outbox/handlers";
 
-const leaseSeconds = 120;
-
 export async function claimDeliveries(limit: number, now: Date, only: DeliveryFilter = {}): Promise<Delivery[]> {
   const prisma = await db();
-  return prisma.$queryRaw<Delivery[]>(claimDeliveriesPlan(limit, now, leaseSeconds, only));
+  return prisma.$queryRaw<Delivery[]>(claimDeliveriesPlan(limit, now, env().OUTBOX_LEASE_SECONDS, only));
 }
 
 async function settle(delivery: Delivery, outcome: DeliveryOutcome): Promise<"delivered" | "retry" | "dead"> {

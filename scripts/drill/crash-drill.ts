@@ -26,7 +26,7 @@ export interface DrillOptions {
   clients: number;
   /** Next build folder the server runs (NEXT_DIST_DIR). */
   distDir: string;
-  /** Longest wait for dispatches left claimed by the killed server (their lease is 120 s). */
+  /** Longest wait for dispatches left claimed by the killed server (the drill's server leases them for 15 s). */
   drainSeconds: number;
   log?: (line: string) => void;
 }
@@ -126,6 +126,8 @@ export async function runCrashDrill(options: DrillOptions): Promise<DrillReport>
     PUBLIC_BASE_URL: base,
     LOG_LEVEL: "warn",
     NEXT_TELEMETRY_DISABLED: "1",
+    // A dispatch the killed server had claimed is taken over once its lease runs out (default 120 s).
+    OUTBOX_LEASE_SECONDS: "15",
     // The drill measures durability, not the limits.
     RATE_LIMIT_CLIENT_PER_MINUTE: "1000000",
     RATE_LIMIT_ORG_PER_MINUTE: "1000000",

@@ -50,7 +50,7 @@ try {
     killAfterSeconds: Number(values["kill-after"] ?? 12),
     clients: Number(values.clients ?? 8),
     distDir,
-    drainSeconds: 180,
+    drainSeconds: 120,
     log: (line) => console.log(line),
   });
   console.log(JSON.stringify(report, null, 2));

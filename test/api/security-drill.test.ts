@@ -24,7 +24,7 @@ describe("crash drill", () => {
   it("keeps every acknowledged write, records no event twice and dispatches each task under one webhook-id across a SIGKILL of the server", async () => {
     buildForBrowserTests();
     ensureCompiledServer();
-    const report = await runCrashDrill({ serverUrl: process.env.DATABASE_URL!, loadSeconds: 6, killAfterSeconds: 3, clients: 4, distDir: browserDistDir, drainSeconds: 170 });
+    const report = await runCrashDrill({ serverUrl: process.env.DATABASE_URL!, loadSeconds: 6, killAfterSeconds: 3, clients: 4, distDir: browserDistDir, drainSeconds: 90 });
     const summary = JSON.stringify(report, null, 2);
     expect(report.acknowledged.initiates, summary).toBeGreaterThan(0);
     expect(report.acknowledged.dispatches, summary).toBeGreaterThan(0);
