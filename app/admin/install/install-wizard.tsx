@@ -63,7 +63,8 @@ export function InstallWizard({ initial, installed, confirmName }: { initial: St
       setUninstallResult(`Removed from Genesys: ${(json.removed as string[]).join(", ") || "nothing"}. Longrun deleted the organization's data.`);
       setSteps((all) => all.map((s) => ({ ...s, result: null })));
     } else if (status === 409) {
-      setError(`Some objects could not be removed, so no data was deleted: ${(json.failed as string[]).join("; ")}`);
+      const failed = ((json.error as { details?: { failed?: string[] } } | undefined)?.details?.failed ?? []).join("; ");
+      setError(`Some objects could not be removed, so no data was deleted: ${failed}`);
     } else {
       setError((json.error as { message?: string } | undefined)?.message ?? `HTTP ${status}`);
     }

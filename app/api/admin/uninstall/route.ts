@@ -12,8 +12,11 @@ const post = adminRoute(async (ctx) => {
   if (body.confirm.trim() !== expected) throw new AppError("VALIDATION_FAILED", `type the organization's name ("${expected}") to confirm`);
   if (!ctx.admin.canInstall) throw new AppError("FORBIDDEN", "uninstalling needs the same permissions as installing");
   const result = await uninstall(installContextFor(ctx));
-  // 409 while a Genesys object could not be removed: nothing was deleted here, retry after fixing it.
-  return json(result, result.dataDeleted ? 200 : 409);
+  // 409 (the usual error body, with what was and was not removed) while a Genesys object could not be removed: nothing was deleted here.
+  if (!result.dataDeleted) {
+    throw new AppError("CONFLICT", `could not remove from Genesys: ${result.failed.join("; ")}; no data was deleted — fix it and uninstall again`, { details: result });
+  }
+  return json(result, 200);
 });
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ POST: post });
