@@ -76,7 +76,8 @@ const slaRollupJobRunSchema = z
 const initiateWorkflowOperation: OperationSpec = {
   operationId: "initiateWorkflow",
   summary: "Start a workflow",
-  description: "Idempotent on workflow_id: the same body again answers 200 with the stored workflow; another body for the same id is a 409.",
+  description:
+    "Idempotent on workflow_id: the same body again answers 200 with the stored workflow; another body for the same id is a 409. With `process`, a 404 for an unknown process or version and a 422 when it cannot start (the context lacks what its first step needs, or no orchestrator URL to dispatch its steps to).",
   tags: ["workflows"],
   auth: { kind: "client" },
   body: { schema: createWorkflowBodySchema, required: true },
@@ -84,7 +85,7 @@ const initiateWorkflowOperation: OperationSpec = {
     201: { description: "Created", schema: workflowCreatedSchema },
     200: { description: "Already created with this very body", schema: workflowCreatedSchema },
   },
-  errors: [400, 409, 413, 415, 429],
+  errors: [400, 404, 409, 413, 415, 422, 429],
 };
 
 export const apiOperations: Record<string, PathItemSpec> = {
