@@ -258,7 +258,8 @@ export async function runCrashDrill(options: DrillOptions): Promise<DrillReport>
         acknowledgedInitiates.add(workflowId);
         const task = await post(`/api/v1/workflows/${workflowId}/tasks`, { task_type: "DRILL", payload: { n: 1 } });
         // A retried dispatch whose first try did land answers 409 (a task is waiting): the first one counts.
-        if (task?.status === 202) acknowledgedDispatches.set(workflowId, String(task.json.task_id));
+        // A 202 whose body the kill cut off is acknowledged all the same; its task is found by workflow in the checks.
+        if (task?.status === 202) acknowledgedDispatches.set(workflowId, typeof task.json.task_id === "string" ? task.json.task_id : "");
       }
     }
 
@@ -294,7 +295,13 @@ export async function runCrashDrill(options: DrillOptions): Promise<DrillReport>
     const workflows = new Set((await sql.query<{ id: string }>(`SELECT id::text FROM "Workflow"`)).rows.map((r) => r.id));
     for (const id of acknowledgedInitiates) if (!workflows.has(id)) report.missing.push(`workflow ${id} (initiate acknowledged)`);
     const tasks = new Map((await sql.query<{ id: string; workflowId: string; status: string }>(`SELECT id::text, "workflowId"::text AS "workflowId", status FROM "Task"`)).rows.map((r) => [r.id, r]));
-    for (const [workflowId, taskId] of acknowledgedDispatches) if (tasks.get(taskId)?.workflowId !== workflowId) report.missing.push(`task ${taskId} (dispatch acknowledged)`);
+    for (const [workflowId, taskId] of acknowledgedDispatches) {
+      if (taskId === "") {
+        const found = [...tasks.values()].find((t) => t.workflowId === workflowId);
+        if (found) acknowledgedDispatches.set(workflowId, found.id);
+        else report.missing.push(`a task of workflow ${workflowId} (dispatch acknowledged, body cut off by the kill)`);
+      } else if (tasks.get(taskId)?.workflowId !== workflowId) report.missing.push(`task ${taskId} (dispatch acknowledged)`);
+    }
     for (const [taskId, { result }] of acknowledgedCallbacks) {
       const status = tasks.get(taskId)?.status;
       const expected = result === "SUCCESS" ? "SUCCEEDED" : "FAILED";

@@ -214,7 +214,7 @@ describe("admin console", () => {
     await page.locator('input[name="taskHeartbeat-0"]').fill("300");
     // The pickers list the org's Architect workflows (not its call flows) and queues, by name, from Genesys.
     const flowPicker = page.getByTestId("picker-timeoutHandlerFlowId").locator("select");
-    expect(await flowPicker.locator("option").allTextContents()).toEqual(["None", "Address change", "Longrun timeout handler"]);
+    expect(await flowPicker.locator("option").allTextContents()).toEqual(["None", "Address change", "Longrun Customer Ended", "Longrun timeout handler"]);
     await flowPicker.selectOption({ label: "Longrun timeout handler" });
     expect(await page.locator('input[name="timeoutHandlerFlowId"]').inputValue()).toBe(timeoutFlow.id);
     await page.getByTestId("picker-callbackQueueId").locator("select").selectOption({ label: "Card services callbacks" });

@@ -10,7 +10,7 @@ export interface StandInFlow {
   id: string;
   name: string;
   type: string;
-  publishedVersion: { id: string } | null;
+  publishedVersion?: { id: string } | null;
 }
 
 export interface StandInTrigger {
@@ -66,12 +66,15 @@ const patterns = [
   ["DELETE", /^\/api\/v2\/processautomation\/triggers\/([^/]+)$/],
 ] as const;
 
-/** A published "Longrun Customer Ended" workflow is there, as if the admin had published genesys/flows/longrun-customer-ended.yaml. */
-export function createProcessAutomationFake() {
-  const records: ProcessAutomationRecords = {
-    flows: [{ id: randomUUID(), name: "Longrun Customer Ended", type: "workflow", publishedVersion: { id: "1.0" } }],
-    triggers: [],
-  };
+/**
+ * A published "Longrun Customer Ended" workflow is there, as if the admin had
+ * published genesys/flows/longrun-customer-ended.yaml. `flows` is the org's
+ * flow list when another fake keeps one (the platform fake's, which the
+ * settings pickers read): one list of Architect flows per org, as in Genesys.
+ */
+export function createProcessAutomationFake(flows: StandInFlow[] = []) {
+  flows.push({ id: randomUUID(), name: "Longrun Customer Ended", type: "workflow", publishedVersion: { id: "1.0" } });
+  const records: ProcessAutomationRecords = { flows, triggers: [] };
   return {
     records,
     handles(method: string, path: string): boolean {

@@ -343,7 +343,7 @@ export interface PlatformRecords {
   /** Every body Genesys refused, with why: tests assert a refusal happened for the right reason. */
   refusals: Array<{ route: string; status: number; message: string }>;
   /** Architect flows of the org (GET /api/v2/flows lists them by type). */
-  flows: Array<{ id: string; name: string; type: string; description?: string }>;
+  flows: Array<{ id: string; name: string; type: string; description?: string; publishedVersion?: { id: string } | null }>;
   /** Routing queues of the org (GET /api/v2/routing/queues). */
   queues: Array<{ id: string; name: string }>;
 }
@@ -489,7 +489,7 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
   };
   const failures: Array<{ method: string; pattern: string; status: number }> = [];
   const homeDivision = { id: randomUUID(), name: "Home", homeDivision: true };
-  const processAutomation = createProcessAutomationFake();
+  const processAutomation = createProcessAutomationFake(records.flows);
   const notFound = (what: string) => genesysError(404, "not.found", `${what} not found`);
   const listing = <T>(entities: T[]) => ({ status: 200, body: { entities, pageSize: 100, pageNumber: 1, total: entities.length, pageCount: 1 } });
   const parse = (body: string): Record<string, unknown> => {
