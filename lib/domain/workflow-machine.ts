@@ -252,6 +252,12 @@ export function resultSignal(task: Pick<TaskState, "status" | "lateResult" | "re
   return task.resultSuccess ? "RESULT_SUCCESS" : "RESULT_FAILURE";
 }
 
+/** A sign of life (a heartbeat, a progress word): the deadline moves to now + the heartbeat timeout, never earlier. */
+function heartbeat(task: TaskState, now: Date): TaskState {
+  const extended = addSeconds(now, task.heartbeatTimeoutSeconds ?? task.timeoutSeconds);
+  return { ...task, deadlineAt: extended > task.deadlineAt ? extended : task.deadlineAt, lastHeartbeatAt: now };
+}
+
 function refuse(code: DomainErrorCode, message: string): Transition {
   return { ok: false, error: { code, message } };
 }
@@ -491,9 +497,8 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
       if (!isTaskActive(task)) {
         return refuse("INVALID_TRANSITION", `task is ${task.status}; heartbeats are for tasks still running`);
       }
-      const extended = addSeconds(now, task.heartbeatTimeoutSeconds ?? task.timeoutSeconds);
-      const deadlineAt = extended > task.deadlineAt ? extended : task.deadlineAt;
-      const beat: TaskState = { ...task, deadlineAt, lastHeartbeatAt: now };
+      const beat = heartbeat(task, now);
+      const { deadlineAt } = beat;
       // The workflow's version is untouched so that a callback holding it still applies.
       return ok(withTask(state, state.status, beat, false), {
         tasks: [{ kind: "update", task: beat }],
@@ -519,9 +524,8 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
       if (!isTaskActive(task)) {
         return refuse("INVALID_TRANSITION", `task is ${task.status}; progress is for tasks still running`);
       }
-      const extended = addSeconds(now, task.heartbeatTimeoutSeconds ?? task.timeoutSeconds);
-      const deadlineAt = extended > task.deadlineAt ? extended : task.deadlineAt;
-      const beat: TaskState = { ...task, deadlineAt, lastHeartbeatAt: now };
+      const beat = heartbeat(task, now);
+      const { deadlineAt } = beat;
       // Like a heartbeat: never completes or fails the task, and keeps the callback URL's version valid.
       return ok(withTask(state, state.status, beat, false), {
         tasks: [{ kind: "update", task: beat }],

@@ -8,6 +8,7 @@ import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/unique-violation";
 import { AppError } from "@/lib/errors/app-error";
 import { checkProcessDefinition, processNamePattern, type ProcessDefinition } from "@/lib/domain/process-definition";
+import { canonicalJson } from "@/lib/json/canonical-json";
 
 export interface StoredProcess {
   name: string;
@@ -24,15 +25,6 @@ export interface ProcessSummary {
   stepCount: number;
   description: string | null;
   updatedAt: Date;
-}
-
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
 export function definitionHash(definition: ProcessDefinition): string {

@@ -15,15 +15,7 @@ import { pinnedDefinition, processInputsOf } from "@/lib/processes/process-input
 import type { ProcessDefinition } from "@/lib/domain/process-definition";
 import { processViewFields } from "@/lib/processes/process-views";
 import { appliedRows, applyCommand, domainErrorToAppError, loadWorkflow, type CommandMeta } from "@/lib/workflows/workflow-store";
-
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
+import { canonicalJson } from "@/lib/json/canonical-json";
 
 export function requestHash(body: CreateWorkflowBody): string {
   // The status field is a constant; leaving it out lets a flow omit it on a retry.
