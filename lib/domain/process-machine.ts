@@ -7,6 +7,7 @@
 import type { Effect, EscalationPath } from "./effects";
 import type { ProcessDefinition } from "./process-definition";
 import { stepTitle } from "./process-definition";
+import { newTask } from "./new-task";
 import { afterTaskOutcome, retryDue, startProcess, waitWoke, type ProcessRun, type StepAction, type StepOutcome } from "./process-steps";
 import type { DomainEvent, TaskState, WorkflowStatus } from "./workflow-machine";
 
@@ -80,10 +81,6 @@ function runOf(process: ProcessState, inputs: ProcessInputs): ProcessRun {
   return { context: inputs.context, results: process.results };
 }
 
-function addSeconds(date: Date, seconds: number): Date {
-  return new Date(date.getTime() + seconds * 1000);
-}
-
 /** Turns a step action into the change: the one place a process's action becomes statuses, tasks and effects. */
 export function applyStepAction(process: ProcessState, inputs: ProcessInputs, action: StepAction, results: Record<string, unknown>, ctx: ProcessContext): ProcessChange {
   const base: ProcessState = { ...process, results, wakeAt: null };
@@ -99,26 +96,20 @@ export function applyStepAction(process: ProcessState, inputs: ProcessInputs, ac
     case "dispatch": {
       const defaults = inputs.taskDefaults[action.taskType] ?? { timeoutSeconds: 900, heartbeatTimeoutSeconds: null };
       const timeoutSeconds = action.timeoutSeconds ?? defaults.timeoutSeconds;
-      const task: TaskState = {
-        id: ctx.nextTaskId,
-        type: action.taskType,
-        status: "QUEUED",
-        dispatch: true,
-        timeoutSeconds,
-        heartbeatTimeoutSeconds: action.heartbeatTimeoutSeconds ?? defaults.heartbeatTimeoutSeconds,
-        deadlineAt: addSeconds(ctx.now, timeoutSeconds),
-        lastHeartbeatAt: null,
-        callbackVersion: ctx.version,
-        resultStatus: null,
-        resultData: null,
-        failureReason: null,
-        resultSuccess: null,
-        lateResult: false,
-        completedAt: null,
-        timedOutAt: null,
-        step: action.step,
-        attempt: action.attempt,
-      };
+      const task = newTask(
+        {
+          id: ctx.nextTaskId,
+          type: action.taskType,
+          status: "QUEUED",
+          dispatch: true,
+          timeoutSeconds,
+          heartbeatTimeoutSeconds: action.heartbeatTimeoutSeconds ?? defaults.heartbeatTimeoutSeconds,
+          callbackVersion: ctx.version,
+          step: action.step,
+          attempt: action.attempt,
+        },
+        ctx.now,
+      );
       const next: ProcessState = { ...base, step: action.step, stepIndex: action.stepIndex, attempt: action.attempt, phase: "RUNNING" };
       return pending(
         next,

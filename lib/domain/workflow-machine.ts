@@ -6,6 +6,7 @@
 // guarded by a compare-and-swap. No status list, success rule or deadline
 // rule lives anywhere else.
 import type { Effect, EscalationPath } from "./effects";
+import { newTask } from "./new-task";
 import {
   newProcessState,
   startProcessChange,
@@ -389,27 +390,21 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
         return refuse("INVALID_TRANSITION", `cannot dispatch a task from ${state.status}`);
       }
       const version = state.version + 1;
-      const task: TaskState = {
-        id: command.taskId,
-        type: command.taskType,
-        // A flow that calls the orchestrator itself has handed the task off already.
-        status: command.dispatch ? "QUEUED" : "ACCEPTED",
-        dispatch: command.dispatch,
-        timeoutSeconds: command.timeoutSeconds,
-        heartbeatTimeoutSeconds: command.heartbeatTimeoutSeconds,
-        deadlineAt: addSeconds(now, command.timeoutSeconds),
-        lastHeartbeatAt: null,
-        callbackVersion: version,
-        resultStatus: null,
-        resultData: null,
-        failureReason: null,
-        resultSuccess: null,
-        lateResult: false,
-        completedAt: null,
-        timedOutAt: null,
-        step: null,
-        attempt: 1,
-      };
+      const task = newTask(
+        {
+          id: command.taskId,
+          type: command.taskType,
+          // A flow that calls the orchestrator itself has handed the task off already.
+          status: command.dispatch ? "QUEUED" : "ACCEPTED",
+          dispatch: command.dispatch,
+          timeoutSeconds: command.timeoutSeconds,
+          heartbeatTimeoutSeconds: command.heartbeatTimeoutSeconds,
+          callbackVersion: version,
+          step: null,
+          attempt: 1,
+        },
+        now,
+      );
       return ok(withTask(state, "PENDING", task, true), {
         tasks: [{ kind: "insert", task, payload: command.payload }],
         events: [
