@@ -15,11 +15,14 @@
 //   BENCH_OPEN_RATES=50,200,400, BENCH_OPEN_SECONDS=30   open-loop: arrival rates per second, seconds each
 //   BENCH_SKIP_NPM_CI=1       footprint: leave out the fresh `npm ci` (it downloads every package)
 //   BENCH_GOAL_ROUNDS=2, BENCH_GOAL_OPS=1000   callback-goals: interleaved rounds, operations per cell
+//   BENCH_COMPARE_REF=d67cad2, BENCH_COMPARE_ROUNDS=3, BENCH_COMPARE_OPS=1500   engine-compare: the older commit, rounds, operations per cell at the most clients
+//   BENCH_COMPARE_DIR         engine-compare: where the older commit is unpacked, installed and built (default $TMPDIR/longrun-bench-compare)
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { callbackGoals } from "./callback-goals";
 import dashboardSla from "./dashboard-sla";
+import { engineCompare } from "./engine-compare";
 import { engineThroughput } from "./engine-throughput";
 import { footprint } from "./footprint";
 import { panelLatency } from "./panel-latency";
@@ -34,7 +37,7 @@ import { machineInfo, machineMarkdown } from "./support/machine-info";
 import { writeReadmeSection } from "./support/readme-section";
 
 /** Every benchmark, in the order they run. Add new files here. */
-const modules: BenchModule[] = [callbackGoals, openLoop, footprint, engineThroughput, panelLatency, timeoutSweep, dashboardSla];
+const modules: BenchModule[] = [callbackGoals, engineCompare, openLoop, footprint, engineThroughput, panelLatency, timeoutSweep, dashboardSla];
 
 const distDir = ".next-bench";
 const benchDir = import.meta.dirname;

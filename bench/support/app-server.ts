@@ -26,6 +26,11 @@ export interface AppServerOptions {
   nodeArgs?: string[];
   /** What `npm start` runs (default), or `next start` on the same build. */
   entry?: ServerEntry;
+  /**
+   * Another checkout's server instead (engine-compare: an older commit's
+   * build): its folder and the node arguments that start it there.
+   */
+  checkout?: { cwd: string; nodeArgs: string[] };
 }
 
 export type ServerEntry = "npm-start" | "next-start";
@@ -66,12 +71,13 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const log = createWriteStream(options.logFile, { flags: "a" });
   // `node …/next start` rather than `npx next start`: the same server without
   // an npx process in between, so that the pid measured is the server's.
-  const entry =
-    (options.entry ?? "npm-start") === "npm-start"
+  const entry = options.checkout
+    ? options.checkout.nodeArgs
+    : (options.entry ?? "npm-start") === "npm-start"
       ? npmStartNodeArgs()
       : [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"];
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
-    cwd: process.cwd(),
+    cwd: options.checkout?.cwd ?? process.cwd(),
     env: {
       ...process.env,
       NEXT_DIST_DIR: options.distDir,

@@ -35,9 +35,10 @@ export function databaseUrlFor(serverUrl: string, name: string): string {
   return url.toString();
 }
 
-export async function migrate(databaseUrl: string): Promise<void> {
+/** Applies the migrations of the checkout in `cwd` (default: this one) with its own scripts/migrate.mjs. */
+export async function migrate(databaseUrl: string, cwd = process.cwd()): Promise<void> {
   await run(process.execPath, ["scripts/migrate.mjs", "deploy"], {
-    cwd: process.cwd(),
+    cwd,
     env: { ...process.env, DATABASE_URL: databaseUrl },
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -58,7 +59,8 @@ function embeddedServerUrl(): Promise<string> {
   return embeddedServer;
 }
 
-export async function createBenchDatabase(kind: DatabaseKind, externalServerUrl: string): Promise<BenchDatabase> {
+/** A fresh database; `migrationsFrom` names another checkout whose migrations to apply (engine-compare). */
+export async function createBenchDatabase(kind: DatabaseKind, externalServerUrl: string, migrationsFrom?: string): Promise<BenchDatabase> {
   const postgresServerUrl = kind === "postgres" ? externalServerUrl : await embeddedServerUrl();
   {
     assertLoopback(postgresServerUrl);
@@ -80,7 +82,7 @@ export async function createBenchDatabase(kind: DatabaseKind, externalServerUrl:
       }
     });
     const url = databaseUrlFor(postgresServerUrl, name);
-    await migrate(url);
+    await migrate(url, migrationsFrom);
     return { kind, url, name, serverUrl: postgresServerUrl, drop };
   }
 }
