@@ -12,12 +12,12 @@
 // Each cell reports the CPU per operation of each process taking part.
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import pg from "pg";
 import { PgBoss } from "pg-boss";
 import { Webhook } from "standardwebhooks";
 import { accessToken, benchEncryptionKey, callbackBody, prepareCallbackTargets, signatureHeaders, unreachableLimits } from "./support/app-requests";
 import { serverEntryLabel, startAppServer, type AppServer, type ServerEntry } from "./support/app-server";
 import { createBenchDatabase, postgresVersion } from "./support/bench-database";
+import { databaseBackends } from "./support/database-backends";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
 import { startCpuProbe, type CpuProbeTargets, type CpuShares } from "./support/cpu-usage";
 import { expectStatus, LoopbackClient } from "./support/http-client";
@@ -26,6 +26,7 @@ import { runLoad, WorkQueue, type LoadResult } from "./support/load-loop";
 import { formatMs, formatPct, formatRate, formatRatio, markdownTable } from "./support/markdown-table";
 import { prepareRawCallbackRows, rawCallbackCollapsed } from "./support/raw-callback-writes";
 import { seedOrg } from "./support/seed-org";
+import { mean, median } from "./support/statistics";
 import { postgresDriver } from "./support/sql-driver";
 
 type CellKind = "npm-start" | "next-start" | "lean" | "floor" | "pg-boss";
@@ -50,16 +51,6 @@ function settingsNumber(name: string, fallback: number): number {
   return value;
 }
 
-async function backendPids(url: string): Promise<{ pids: () => Promise<number[]>; close: () => Promise<void> }> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  return {
-    pids: async () =>
-      (await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")).rows.map((r) => r.pid),
-    close: () => client.end(),
-  };
-}
-
 async function measured(kind: CellKind, round: number, probe: CpuProbeTargets, load: () => Promise<LoadResult>): Promise<Cell> {
   const stop = await startCpuProbe(probe);
   const result = await load();
@@ -79,16 +70,6 @@ function totalMsPerOp(cell: Cell): number {
   return (cell.cpu.appServerMsPerOp ?? 0) + (cell.cpu.databaseMsPerOp ?? 0) + (cell.cpu.benchMsPerOp ?? 0);
 }
 
-function mean(values: number[]): number {
-  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 export const callbackGoals: BenchModule = {
   name: "callback-goals",
   async run(settings: BenchSettings) {
@@ -104,7 +85,7 @@ export const callbackGoals: BenchModule = {
     const stops: Array<() => Promise<void>> = [];
     try {
       const org = await seedOrg(database.url, benchEncryptionKey);
-      const backends = await backendPids(database.url);
+      const backends = await databaseBackends(database.url);
       stops.push(backends.close);
       const servers = {} as Record<"npm-start" | "next-start", AppServer>;
       for (const entry of ["npm-start", "next-start"] as ServerEntry[]) {

@@ -24,17 +24,18 @@ import os from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
-import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { accessToken, benchEncryptionKey, callbackBody, initiateBody, prepareCallbackTargets, signatureHeaders, unreachableLimits } from "./support/app-requests";
 import { npmStartNodeArgs, startAppServer, type AppServer } from "./support/app-server";
 import { createBenchDatabase, postgresVersion, type BenchDatabase, type DatabaseKind } from "./support/bench-database";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
+import { databaseBackends, type DatabaseBackends } from "./support/database-backends";
 import { startCpuProbe, type CpuShares } from "./support/cpu-usage";
 import { expectStatus, LoopbackClient } from "./support/http-client";
 import { runLoad, WorkQueue, type LoadResult } from "./support/load-loop";
 import { formatMs, formatRate, formatRatio, markdownTable } from "./support/markdown-table";
 import { seedOrg } from "./support/seed-org";
+import { median } from "./support/statistics";
 
 const exec = promisify(execFile);
 
@@ -81,23 +82,13 @@ async function prepareCheckout(ref: string, log: (message: string) => void): Pro
   return { dir, sha };
 }
 
-async function backendPids(url: string): Promise<{ pids: () => Promise<number[]>; close: () => Promise<void> }> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  return {
-    pids: async () =>
-      (await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")).rows.map((r) => r.pid),
-    close: () => client.end(),
-  };
-}
-
 interface Running {
   kind: ServerKind;
   server: AppServer;
   token: string;
   webhook: Webhook;
   targets: WorkQueue<string>;
-  backends: Awaited<ReturnType<typeof backendPids>>;
+  backends: DatabaseBackends;
 }
 
 export const engineCompare: BenchModule = {
@@ -140,7 +131,7 @@ export const engineCompare: BenchModule = {
                 : { entry: "npm-start" as const }),
           });
           stops.push(app.stop);
-          const backends = await backendPids(database.url);
+          const backends = await databaseBackends(database.url);
           stops.push(backends.close);
           running.push({ kind: server, server: app, token: await accessToken(app.baseUrl, org), webhook: new Webhook(org.signingSecret), targets: new WorkQueue([]), backends });
         }
@@ -196,13 +187,6 @@ export const engineCompare: BenchModule = {
     return { data, markdown: compareMarkdown(data) };
   },
 };
-
-function median(values: number[]): number {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function compareMarkdown(data: { ref: string; sha: string; rounds: number; concurrencies: number[]; opsHigh: number; versions: Record<string, string>; cells: Cell[] }): string {
   const rows: string[][] = [];

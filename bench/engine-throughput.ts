@@ -9,13 +9,13 @@
 import { randomUUID } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import type { CreatedOrg } from "@/lib/orgs/create-org";
 import { accessToken, benchEncryptionKey as encryptionKey, callbackBody, initiateBody, signatureHeaders, taskBody, unreachableLimits } from "./support/app-requests";
 import { serverEntryLabel, startAppServer, type AppServer } from "./support/app-server";
 import { createBenchDatabase, type BenchDatabase, type DatabaseKind } from "./support/bench-database";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
+import { databaseBackends } from "./support/database-backends";
 import { monotonicMicros, summarizeCpuProfile, type ProfileSummary } from "./support/cpu-profile-summary";
 import { startCpuProbe, type CpuProbeTargets, type CpuShares } from "./support/cpu-usage";
 import { expectStatus, LoopbackClient } from "./support/http-client";
@@ -218,16 +218,6 @@ function logCell(settings: BenchSettings, kind: DatabaseKind, cell: Cell): void 
   );
 }
 
-async function postgresBackends(url: string): Promise<{ pids: () => Promise<number[]>; close: () => Promise<void> }> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  return {
-    pids: async () =>
-      (await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")).rows.map((r) => r.pid),
-    close: () => client.end(),
-  };
-}
-
 async function withServer<T>(
   settings: BenchSettings,
   database: BenchDatabase,
@@ -329,7 +319,7 @@ async function runOnDatabase(kind: DatabaseKind, settings: BenchSettings): Promi
   const record = (cell: Cell) => logCell(settings, kind, cell);
   try {
     const org = await seedOrg(database.url, encryptionKey);
-    const backends = await postgresBackends(database.url);
+    const backends = await databaseBackends(database.url);
     // PostgreSQL: the ceiling runs right after the app's cells at the same concurrency (server
     // up and idle), so that both see the same machine load.
     const pgDriver = postgresDriver(database.url, settings.poolSize, postgresCeilingNote(settings.poolSize));
