@@ -259,6 +259,26 @@ function heartbeat(task: TaskState, now: Date): TaskState {
   return { ...task, deadlineAt: extended > task.deadlineAt ? extended : task.deadlineAt, lastHeartbeatAt: now };
 }
 
+/**
+ * A heartbeat or a progress word: the deadline moves on (never back), the
+ * status and version stay, and the event says whether the deadline moved.
+ */
+function signOfLife(state: WorkflowState, task: TaskState, now: Date, type: "TASK_HEARTBEAT" | "TASK_PROGRESS", data: Record<string, unknown>): Transition {
+  const beat = heartbeat(task, now);
+  return ok(withTask(state, state.status, beat, false), {
+    tasks: [{ kind: "update", task: beat }],
+    events: [
+      {
+        type,
+        from: state.status,
+        to: state.status,
+        taskId: task.id,
+        data: { ...data, deadline_at: beat.deadlineAt.toISOString(), extended: beat.deadlineAt > task.deadlineAt },
+      },
+    ],
+  });
+}
+
 function refuse(code: DomainErrorCode, message: string): Transition {
   return { ok: false, error: { code, message } };
 }
@@ -492,21 +512,8 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
       if (!isTaskActive(task)) {
         return refuse("INVALID_TRANSITION", `task is ${task.status}; heartbeats are for tasks still running`);
       }
-      const beat = heartbeat(task, now);
-      const { deadlineAt } = beat;
       // The workflow's version is untouched so that a callback holding it still applies.
-      return ok(withTask(state, state.status, beat, false), {
-        tasks: [{ kind: "update", task: beat }],
-        events: [
-          {
-            type: "TASK_HEARTBEAT",
-            from: state.status,
-            to: state.status,
-            taskId: task.id,
-            data: { deadline_at: deadlineAt.toISOString(), extended: deadlineAt > task.deadlineAt },
-          },
-        ],
-      });
+      return signOfLife(state, task, now, "TASK_HEARTBEAT", {});
     }
 
     case "PROGRESS": {
@@ -519,21 +526,8 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
       if (!isTaskActive(task)) {
         return refuse("INVALID_TRANSITION", `task is ${task.status}; progress is for tasks still running`);
       }
-      const beat = heartbeat(task, now);
-      const { deadlineAt } = beat;
       // Like a heartbeat: never completes or fails the task, and keeps the callback URL's version valid.
-      return ok(withTask(state, state.status, beat, false), {
-        tasks: [{ kind: "update", task: beat }],
-        events: [
-          {
-            type: "TASK_PROGRESS",
-            from: state.status,
-            to: state.status,
-            taskId: task.id,
-            data: { word: command.word, message: command.message, deadline_at: deadlineAt.toISOString(), extended: deadlineAt > task.deadlineAt },
-          },
-        ],
-      });
+      return signOfLife(state, task, now, "TASK_PROGRESS", { word: command.word, message: command.message });
     }
 
     case "CUSTOMER_ENDED": {
