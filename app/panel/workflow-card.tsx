@@ -6,6 +6,7 @@ import { countdownFor } from "@/lib/panel/countdown";
 import { resultFields, shortError } from "@/lib/panel/panel-glance";
 import { badgeAccent, escalationPathOf, headline, noticeWords, statusOf, workflowTitle, type TaskTypeNames } from "@/lib/panel/status-words";
 import { WorkflowTimeline } from "@/app/panel/workflow-timeline";
+import { ProcessSteps } from "@/app/panel/process-steps";
 
 /** Fields shown before "n more fields": enough for a decision, short enough for a 360 px column. */
 const shownResultFields = 6;
@@ -114,6 +115,7 @@ export function WorkflowCard({ workflow, now, speech, t, names, collapsed = fals
         <gux-badge accent={badgeAccent[tone]} data-testid="status">{status.label}</gux-badge>
       </header>
       <p className="lr-headline" data-testid="headline">{headline(workflow, t, names)}</p>
+      {workflow.process ? <ProcessSteps process={workflow.process} now={now} speech={speech} t={t} /> : null}
       {workflow.came_from ? (
         <p className="lr-came-from" data-testid="came-from">
           {t("card.cameFromCallback", { conversation: workflow.came_from.conversation_id ? `${workflow.came_from.conversation_id.slice(0, 8)}…` : "—" })}

@@ -7,7 +7,10 @@ import type { Event, Notice, Task, Workflow } from "@/lib/generated/prisma/clien
 import { latestNoticesOf } from "@/lib/notices/customer-notices";
 import { linkedWorkflows, type LinkedWorkflow } from "@/lib/conversations/workflow-conversations";
 import type { EscalationPath, TaskStatus, WorkflowStatus } from "@/lib/domain/workflow-machine";
-import type { PanelEvent, PanelNotice, PanelSnapshot, PanelTask, PanelWorkflow } from "@/lib/panel/panel-types";
+import type { PanelEvent, PanelNotice, PanelProcess, PanelSnapshot, PanelTask, PanelWorkflow } from "@/lib/panel/panel-types";
+import type { ProcessDefinition } from "@/lib/domain/process-definition";
+import { pinnedDefinition } from "@/lib/processes/process-inputs";
+import { processHistory, processHistoryEventTypes } from "@/lib/panel/process-history";
 
 /** A conversation rarely has more than a handful; the newest are the ones an agent cares about. */
 export const maxWorkflowsPerConversation = 20;
@@ -55,7 +58,15 @@ export function toPanelNotice(notice: Notice | null | undefined): PanelNotice | 
   };
 }
 
-export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFirstEvents: Event[], truncated: boolean, notice: Notice | null = null, link: LinkedWorkflow | null = null): PanelWorkflow {
+export function toPanelWorkflow(
+  workflow: Workflow,
+  task: Task | null,
+  newestFirstEvents: Event[],
+  truncated: boolean,
+  notice: Notice | null = null,
+  link: LinkedWorkflow | null = null,
+  process: PanelProcess | null = null,
+): PanelWorkflow {
   const events = [...newestFirstEvents].reverse().map(toPanelEvent);
   const forTask = (e: PanelEvent) => task !== null && newestFirstEvents.some((raw) => raw.id.toString() === e.id && raw.taskId === task.id);
   const escalated = [...events].reverse().find((e) => e.type === "ESCALATED" && forTask(e) && isPath(e.data?.path));
@@ -73,6 +84,7 @@ export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFir
     escalation_planned: timedOut ? (timedOut.data!.path as EscalationPath) : null,
     notice: toPanelNotice(notice),
     came_from: link ? { kind: "callback", conversation_id: link.fromConversationId } : null,
+    process,
     events,
     events_truncated: truncated,
   };
@@ -99,14 +111,38 @@ export async function loadConversationSnapshot(orgId: string, conversationId: st
     latestNoticesOf(orgId, workflows.filter((w) => w.status === "NOTIFIED" || w.status === "COMPLETED" || w.status === "FAILED").map((w) => w.id)),
   ]);
   const taskById = new Map(tasks.map((t) => [t.id, t]));
+  const processes = await processHistories(orgId, workflows);
   return {
     conversation_id: conversationId,
     generated_at: clock.now().toISOString(),
     workflows: workflows.map((w, i) => {
       const events = eventLists[i] ?? [];
-      return toPanelWorkflow(w, w.currentTaskId ? (taskById.get(w.currentTaskId) ?? null) : null, events.slice(0, maxEventsPerWorkflow), events.length > maxEventsPerWorkflow, notices.get(w.id) ?? null, linkOf.get(w.id) ?? null);
+      return toPanelWorkflow(w, w.currentTaskId ? (taskById.get(w.currentTaskId) ?? null) : null, events.slice(0, maxEventsPerWorkflow), events.length > maxEventsPerWorkflow, notices.get(w.id) ?? null, linkOf.get(w.id) ?? null, processes.get(w.id) ?? null);
     }),
   };
+}
+
+/**
+ * The step history of the workflows that run a process: every step task and
+ * process event of theirs (a process has at most 50 steps and their retries,
+ * so these stay small), whatever the timeline's limit left out.
+ */
+async function processHistories(orgId: string, workflows: Workflow[]): Promise<Map<string, PanelProcess>> {
+  const running = workflows.filter((w) => w.processName !== null && w.processVersion !== null);
+  const histories = new Map<string, PanelProcess>();
+  if (running.length === 0) return histories;
+  const prisma = await db();
+  const ids = running.map((w) => w.id);
+  const [tasks, events, definitions] = await Promise.all([
+    prisma.task.findMany({ where: { orgId, workflowId: { in: ids }, step: { not: null } } }),
+    prisma.event.findMany({ where: { orgId, workflowId: { in: ids }, type: { in: [...processHistoryEventTypes] } }, orderBy: { id: "asc" } }),
+    Promise.all(running.map((w) => pinnedDefinition(prisma, orgId, w.processName!, w.processVersion!).catch((): ProcessDefinition | null => null))),
+  ]);
+  running.forEach((w, i) => {
+    const history = processHistory(w, definitions[i] ?? null, tasks.filter((t) => t.workflowId === w.id), events.filter((e) => e.workflowId === w.id));
+    if (history) histories.set(w.id, history);
+  });
+  return histories;
 }
 
 /** The conversation a workflow belongs to (immutable, so callers may cache it). */

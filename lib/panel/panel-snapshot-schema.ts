@@ -2,10 +2,51 @@
 // lib/panel/panel-types.ts (which the browser bundle imports without zod); the
 // compile-time check below fails if the two drift apart.
 import { z } from "zod";
+import { processPhases } from "@/lib/domain/process-machine";
 import { taskStatuses, workflowStatuses } from "@/lib/domain/workflow-machine";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
 
 const escalationPath = z.enum(["FLOW", "CALLBACK", "NOTICE"]);
+
+const processSchema = z.object({
+  name: z.string(),
+  version: z.int(),
+  step: z.string(),
+  step_title: z.string(),
+  step_position: z.int(),
+  step_count: z.int(),
+  attempt: z.int(),
+  phase: z.enum(processPhases),
+  wake_at: z.iso.datetime().nullable(),
+  ended: z.object({ outcome: z.string(), reason: z.string().nullable() }).nullable(),
+  steps: z.array(
+    z.object({
+      step: z.string(),
+      title: z.string(),
+      position: z.int(),
+      kind: z.enum(["task", "wait"]),
+      outcome: z.enum(["running", "retrying", "succeeded", "failed", "timed_out", "escalated", "waiting", "woke", "cancelled"]),
+      attempts: z.array(
+        z.object({
+          attempt: z.int(),
+          task_id: z.string(),
+          status: z.enum(taskStatuses),
+          reason: z.string().nullable(),
+          started_at: z.iso.datetime(),
+          ended_at: z.iso.datetime().nullable(),
+          retry_at: z.iso.datetime().nullable(),
+        }),
+      ),
+      next_attempt: z.object({ attempt: z.int(), at: z.iso.datetime(), reason: z.string() }).nullable(),
+      max_attempts: z.int(),
+      wake_at: z.iso.datetime().nullable(),
+      woke_at: z.iso.datetime().nullable(),
+      escalated: z.object({ cause: z.string(), reason: z.string().nullable() }).nullable(),
+      started_at: z.iso.datetime(),
+      ended_at: z.iso.datetime().nullable(),
+    }),
+  ),
+});
 
 export const panelSnapshotSchema = z
   .object({
@@ -51,6 +92,7 @@ export const panelSnapshotSchema = z
           })
           .nullable(),
         came_from: z.object({ kind: z.literal("callback"), conversation_id: z.string().nullable() }).nullable(),
+        process: processSchema.nullable(),
         events: z.array(
           z.object({
             id: z.string(),

@@ -51,6 +51,64 @@ export interface PanelNotice {
   at: string;
 }
 
+/** How one visit of a step went: running, waiting out a retry's backoff, done one way or another, or (a wait) asleep or woken. */
+export type PanelStepOutcome = "running" | "retrying" | "succeeded" | "failed" | "timed_out" | "escalated" | "waiting" | "woke" | "cancelled";
+
+/** One attempt of a task step (one task). */
+export interface PanelStepAttempt {
+  attempt: number;
+  task_id: string;
+  status: TaskStatus;
+  /** The reason the external system gave for a failure, or TIMEOUT. */
+  reason: string | null;
+  started_at: string;
+  ended_at: string | null;
+  /** When Longrun scheduled the next attempt after this one failed (its backoff), if it did. */
+  retry_at: string | null;
+}
+
+/** One visit of a step, in the order the process went (a branch skips steps; a step may be visited again after a wait). */
+export interface PanelStep {
+  step: string;
+  /** Human-readable: the definition's title, or its task type in words. */
+  title: string;
+  /** 1-based position in the definition ("Step 2 of 3"). */
+  position: number;
+  kind: "task" | "wait";
+  outcome: PanelStepOutcome;
+  attempts: PanelStepAttempt[];
+  /** The attempt waiting out its backoff, while the process is in RETRY on this step. */
+  next_attempt: { attempt: number; at: string; reason: string } | null;
+  /** Max attempts of the step's retry policy (1 without one). */
+  max_attempts: number;
+  /** A wait step: when it wakes up, and when it did. */
+  wake_at: string | null;
+  woke_at: string | null;
+  /** Why the step escalated (failure or timeout, with the reason). */
+  escalated: { cause: string; reason: string | null } | null;
+  started_at: string;
+  ended_at: string | null;
+}
+
+/** A workflow that runs a process: where it is and how each step went. */
+export interface PanelProcess {
+  name: string;
+  version: number;
+  /** The current step (the last one once ended). */
+  step: string;
+  step_title: string;
+  /** 1-based. */
+  step_position: number;
+  step_count: number;
+  attempt: number;
+  phase: "RUNNING" | "RETRY" | "WAIT" | "ESCALATING" | "ENDED";
+  /** When a RETRY or WAIT is due. */
+  wake_at: string | null;
+  /** How the process ended, once it did. */
+  ended: { outcome: string; reason: string | null } | null;
+  steps: PanelStep[];
+}
+
 export interface PanelWorkflow {
   workflow_id: string;
   customer_id: string;
@@ -68,6 +126,8 @@ export interface PanelWorkflow {
   notice: PanelNotice | null;
   /** Set on the panel of a callback Longrun created: the conversation the workflow came from. */
   came_from: { kind: "callback"; conversation_id: string | null } | null;
+  /** Set for a workflow that runs a process. */
+  process: PanelProcess | null;
   events: PanelEvent[];
   /** True when older events were left out of `events`. */
   events_truncated: boolean;

@@ -84,8 +84,37 @@ export function taskTypeWords(type: string, names: TaskTypeNames = {}): string {
   return [first.charAt(0).toUpperCase() + first.slice(1), ...rest].join(" ");
 }
 
+/** A process workflow is named after its process (card-fraud → "Card fraud"); a single task after its task type. */
 export function workflowTitle(workflow: PanelWorkflow, t: Translator, names: TaskTypeNames = {}): string {
+  if (workflow.process) return taskTypeWords(workflow.process.name);
   return workflow.task ? taskTypeWords(workflow.task.type, names) : t("taskType.unnamed");
+}
+
+/** "Step 2 of 3 · Credit check". */
+export function processStepLine(workflow: PanelWorkflow, t: Translator): string | null {
+  const process = workflow.process;
+  if (!process) return null;
+  return t("process.stepOf", { position: process.step_position, count: process.step_count, title: process.step_title });
+}
+
+/** While a process runs, the headline says what its current step is doing. */
+function processHeadline(workflow: PanelWorkflow, t: Translator): string | null {
+  const process = workflow.process;
+  if (!process || workflow.status !== "PENDING") return null;
+  const step = process.step_title;
+  switch (process.phase) {
+    case "RETRY": {
+      const visit = process.steps.findLast((s) => s.step === process.step);
+      const reason = visit?.next_attempt?.reason ?? visit?.attempts.at(-1)?.reason ?? "FAILED";
+      return t("process.headlineRetry", { step, reason: shortError(reason).short });
+    }
+    case "WAIT":
+      return t("process.headlineWait", { step });
+    case "RUNNING":
+      return workflow.task?.status === "QUEUED" ? t("process.headlineSending", { step }) : t("process.headlineRunning", { step });
+    default:
+      return null;
+  }
 }
 
 function isEscalationPath(value: unknown): value is EscalationPath {
@@ -111,7 +140,7 @@ export function headline(workflow: PanelWorkflow, t: Translator, names: TaskType
     case "INITIATED":
       return t("headline.started");
     case "PENDING":
-      return task?.status === "QUEUED" ? t("headline.sending", { task: what }) : t("headline.waiting", { task: what });
+      return processHeadline(workflow, t) ?? (task?.status === "QUEUED" ? t("headline.sending", { task: what }) : t("headline.waiting", { task: what }));
     case "COMPLETED":
       return task?.late_result ? t("headline.succeededLate", { task: what }) : t("headline.succeeded", { task: what });
     case "FAILED": {
@@ -143,6 +172,8 @@ export function eventWords(event: PanelEvent, t: Translator, names: TaskTypeName
     case "WORKFLOW_INITIATED":
       return t("event.WORKFLOW_INITIATED");
     case "TASK_DISPATCHED": {
+      const step = text(data.step_title) ?? text(data.step);
+      if (step) return t("process.eventStepDispatched", { step, attempt: typeof data.attempt === "number" ? data.attempt : 1 });
       const type = text(data.task_type);
       return type ? t("event.TASK_DISPATCHED", { task: taskTypeWords(type, names) }) : t("event.TASK_DISPATCHED_UNNAMED");
     }
@@ -181,6 +212,14 @@ export function eventWords(event: PanelEvent, t: Translator, names: TaskTypeName
       const reason = text(data.reason);
       return reason ? t("event.WORKFLOW_CANCELLED_REASON", { reason }) : t("event.WORKFLOW_CANCELLED");
     }
+    case "STEP_RETRY_SCHEDULED":
+      return t("process.eventRetry", { step: taskTypeWords(text(data.step) ?? "…"), reason: text(data.reason) ?? "FAILED" });
+    case "STEP_WAITING":
+      return t("process.eventWaiting", { step: text(data.step_title) ?? text(data.step) ?? "…" });
+    case "STEP_ESCALATED":
+      return t("process.eventEscalated", { step: taskTypeWords(text(data.step) ?? "…"), reason: text(data.reason) ?? text(data.cause) ?? "—" });
+    case "PROCESS_ENDED":
+      return t("process.eventEnded", { outcome: data.outcome === "COMPLETED" ? t("status.workflow.COMPLETED") : data.outcome === "FAILED" ? t("status.workflow.FAILED") : (text(data.outcome) ?? "—") });
     default:
       return t("event.other", { type: taskTypeWords(event.type.toLowerCase()) });
   }

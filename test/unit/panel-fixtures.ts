@@ -47,6 +47,7 @@ function workflow(status: WorkflowStatus, extra: Partial<PanelWorkflow>): PanelW
     escalation_planned: null,
     notice: null,
     came_from: null,
+    process: null,
     events: [started()],
     events_truncated: false,
     ...extra,

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors/app-error";
 import { AdminShell } from "@/app/admin/admin-shell";
 import { seconds, utc } from "@/app/admin/format";
 import { OverTimeChart, PercentileChart } from "@/app/admin/sla/sla-charts";
+import { ProcessSla } from "@/app/admin/sla/sla-processes";
 
 export const dynamic = "force-dynamic";
 
@@ -84,6 +85,7 @@ export default async function SlaPage({ searchParams }: { searchParams: Promise<
           <h2>Timeout rate and late results over time</h2>
           <p className="muted">Red line: timeouts per dispatch in each {report.bucket}. Yellow bars: late results (results that arrived after the timeout).</p>
           <OverTimeChart buckets={report.overTime} bucket={report.bucket} />
+          <ProcessSla orgId={session.orgId} from={report.from} to={report.to} />
         </>
       )}
     </AdminShell>

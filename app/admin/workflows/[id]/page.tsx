@@ -10,6 +10,8 @@ import type { Translator } from "@/lib/i18n/messages";
 import { deliveryStatusWords, kindWords } from "@/lib/admin/admin-words";
 import { AdminShell } from "@/app/admin/admin-shell";
 import { LocalTime } from "@/app/admin/local-time";
+import { workflowStepHistory } from "@/lib/admin/step-history";
+import { StepHistory } from "@/app/admin/workflows/[id]/step-history";
 
 export const dynamic = "force-dynamic";
 
@@ -32,6 +34,7 @@ export default async function WorkflowPage({ params, searchParams }: { params: P
     throw error;
   }
   const { workflow, tasks, events, deliveries } = detail;
+  const process = await workflowStepHistory(workflow, tasks, events);
   const status = workflow.status as WorkflowStatus;
   const shown = onlyChanges ? events.filter((e) => e.fromStatus !== e.toStatus) : events;
   return (
@@ -50,6 +53,7 @@ export default async function WorkflowPage({ params, searchParams }: { params: P
         <span className="muted">{t("admin.version", { version: workflow.version })}</span>
       </p>
       <p className="muted"><code>{workflow.id}</code></p>
+      {process ? <StepHistory process={process} speech={speech} t={t} /> : null}
 
       <h2>{t("admin.tasksTitle")}</h2>
       <table>
