@@ -73,7 +73,7 @@ async function start(conversationId: string | undefined): Promise<string> {
   const body = workflowBody({ timestamp: now.toISOString(), conversation_id: conversationId, context: { amount: 900, card_last4: "1881", customer_ref: "C-5" }, process: { name: "card-fraud" } });
   const res = await call(initiate, "/api/v1/workflows", { body, token: org.token });
   expect(res.status, await res.clone().text()).toBe(201);
-  return body.workflow_id as string;
+  return body.workflow_id;
 }
 
 async function report(task: Dispatched | undefined, body: Record<string, unknown>): Promise<void> {
