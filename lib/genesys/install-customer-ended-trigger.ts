@@ -122,7 +122,7 @@ export async function installCustomerEndedTrigger(platform: ProcessAutomationPla
     throw new InstallApiError(
       "find workflow",
       null,
-      `the Architect workflow "${customerEndedNames.workflow}" is not published yet: publish ${customerEndedFlowFile} (archy publish --file longrun-customer-ended.yaml, after the data actions step), then retry this step. Until then Longrun reads the conversation from Genesys when a task times out.`,
+      `the Architect workflow "${customerEndedNames.workflow}" is not published yet: run the "flows" step (or publish ${customerEndedFlowFile} with archy publish --file longrun-customer-ended.yaml, after the data actions step), then retry this step. Until then Longrun reads the conversation from Genesys when a task times out.`,
     );
   }
   const body = customerEndedTrigger(workflow.id);

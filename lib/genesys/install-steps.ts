@@ -11,6 +11,7 @@ import { appFoundry } from "@/lib/genesys/app-foundry";
 import { AppError } from "@/lib/errors/app-error";
 import { forgetGenesysClient } from "@/lib/genesys/genesys-client";
 import { InstallApiError, type Entity, type InstallPlatform, type PermissionPolicy } from "@/lib/genesys/install-platform";
+import { architectJobsPlatform, flowsInstallPermissions, installFlows, publishedFlows } from "@/lib/genesys/install-flows";
 import { customerEndedInstallPermissions, customerEndedNames, customerEndedTopic, installCustomerEndedTrigger, processAutomationPlatform } from "@/lib/genesys/install-customer-ended-trigger";
 import { configureOrg } from "@/lib/orgs/org-configuration";
 import { writeAudit } from "@/lib/security/security-audit";
@@ -54,10 +55,11 @@ export const installPermissions = [
   "oauth:client:edit",
   "integrations:action:add",
   "integrations:action:edit",
+  ...flowsInstallPermissions,
   ...customerEndedInstallPermissions,
 ] as const;
 
-export const installSteps = ["register", "role", "oauth-client", "panel-client", "widget", "data-actions", "signing-secret", "customer-ended"] as const;
+export const installSteps = ["register", "role", "oauth-client", "panel-client", "widget", "data-actions", "signing-secret", "flows", "customer-ended"] as const;
 export type InstallStep = (typeof installSteps)[number];
 
 export const stepTitles: Record<InstallStep, string> = {
@@ -68,6 +70,7 @@ export const stepTitles: Record<InstallStep, string> = {
   widget: "Interaction widget (agent panel)",
   "data-actions": "Web Services Data Actions integration and data actions",
   "signing-secret": "Webhook signing secret",
+  flows: "Publish the Architect flows (timeout handler, customer-ended workflow) without archy",
   "customer-ended": "Process Automation trigger: tell Longrun when the customer leaves",
 };
 
@@ -100,8 +103,10 @@ export interface InstallContext {
   platform: InstallPlatform;
   /** How often the oauth-client step asks users/me whether the role grant shows yet (tests shorten it). */
   grantPollMs?: number;
-  /** The admin's Genesys token, for steps with their own Platform API module (customer-ended). */
+  /** The admin's Genesys token, for steps with their own Platform API module (flows, customer-ended). */
   accessToken?: string;
+  /** How often the flows step asks whether an Architect job has finished (tests shorten it). */
+  flowJobPollMs?: number;
 }
 
 /**
@@ -443,6 +448,16 @@ const run: Record<InstallStep, (ctx: InstallContext) => Promise<Outcome>> = {
     const secret = await addSigningSecret(ctx.orgId);
     await writeAudit({ orgId: ctx.orgId, actor: ctx.actor, action: "signing_secret.created", data: { secretId: secret.id } });
     return { status: "created", summary: "created the webhook signing secret: copy it now, it is not shown again", details: { secretId: secret.id }, secret: secret.secret };
+  },
+
+  async flows(ctx) {
+    if (!ctx.accessToken) throw new InstallApiError("publish flows", 401, "no Genesys token in this session");
+    const published: Record<string, string> = {};
+    for (const flow of publishedFlows) {
+      const hash = await previousDetail(ctx.orgId, "flows", `${flow.name} hash`);
+      if (hash) published[flow.name] = hash;
+    }
+    return installFlows(architectJobsPlatform(ctx.region, ctx.accessToken), { published, ...(ctx.flowJobPollMs ? { pollMs: ctx.flowJobPollMs } : {}) });
   },
 
   "customer-ended": (ctx) => installCustomerEndedTrigger(customerEndedPlatform(ctx)),

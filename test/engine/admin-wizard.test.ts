@@ -3,6 +3,8 @@
 // grant type, integration types and config), idempotent re-runs, one failed
 // step retried alone, and uninstall.
 import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -43,6 +45,12 @@ const server = setupServer(
     const reply = fake.handle(request.method, url.pathname, url.searchParams, text);
     return reply.status === 204 ? new HttpResponse(null, { status: 204 }) : HttpResponse.json(reply.body as Record<string, unknown>, { status: reply.status });
   }),
+  // An Architect job's upload URL (presigned storage, not the Platform API).
+  http.put(/^https:\/\/api\.mypurecloud\.com\/stand-in-s3\/.*/, async ({ request }) => {
+    const url = new URL(request.url);
+    const reply = fake.architectJobs.upload(url.pathname, url.searchParams, Object.fromEntries(request.headers), await request.text());
+    return HttpResponse.json(reply.body as Record<string, unknown>, { status: reply.status });
+  }),
 );
 
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
@@ -61,6 +69,7 @@ function context(orgId: string): InstallContext {
     publicBaseUrl: base,
     platform: installPlatform("mypurecloud.com", adminToken),
     grantPollMs: 5,
+    flowJobPollMs: 5,
     accessToken: adminToken,
   };
 }
@@ -287,6 +296,75 @@ describe("install wizard", () => {
     const second = await uninstall(ctx);
     expect(second.dataDeleted).toBe(true);
     expect(fake.counts().oauthClients).toBe(0);
+  });
+});
+
+describe("install wizard: Architect flows published through the Platform API", () => {
+  it("publishes the shipped flows through Architect jobs, and the customer-ended trigger starts the workflow it published", async () => {
+    fake = createPlatformFake();
+    fake.records.flows.splice(0); // a fresh org: nobody published Longrun's flows with archy
+    const ctx = context(randomUUID());
+    const results = await runAll(ctx);
+    expect(results.map((r) => [r.step, r.status])).toEqual(installSteps.map((s) => [s, "created"]));
+    // One job per flow file, each file uploaded as it is in the repository, without the admin's token.
+    expect(seen.filter((r) => r.method === "POST" && r.path === "/api/v2/flows/jobs")).toHaveLength(2);
+    const files = await Promise.all(["long-running-timeout-handler.yaml", "longrun-customer-ended.yaml"].map((f) => readFile(path.join("genesys", "flows", f), "utf8")));
+    expect(fake.architectJobs.uploads.map((u) => u.body)).toEqual(files);
+    const published = fake.records.flows.filter((f) => f.publishedVersion);
+    expect(published.map((f) => [f.name, f.type])).toEqual([
+      ["Long Running Timeout Handler", "workflow"],
+      ["Longrun Customer Ended", "workflow"],
+    ]);
+    const flowsStep = results.find((r) => r.step === "flows")!;
+    expect(flowsStep.details["Longrun Customer Ended id"]).toBe(published[1]!.id);
+    expect(fake.processAutomation.records.triggers[0]!.target.id).toBe(published[1]!.id);
+
+    // A second run finds them and starts no job.
+    seen.length = 0;
+    const again = await runInstallStep("flows", context(ctx.orgId));
+    expect(again.status).toBe("found");
+    expect(seen.filter((r) => r.path.startsWith("/api/v2/flows/jobs"))).toEqual([]);
+    expect(fake.architectJobs.uploads).toHaveLength(2);
+  });
+
+  it("leaves a flow the admin published with archy alone", async () => {
+    fake = createPlatformFake(); // "Longrun Customer Ended" is already published there
+    const before = fake.records.flows.find((f) => f.name === "Longrun Customer Ended")!;
+    const ctx = context(randomUUID());
+    await runAll(ctx);
+    const result = await runInstallStep("flows", ctx);
+    expect(result.status).toBe("found");
+    expect(result.summary).toContain('"Longrun Customer Ended" is already published (not by this wizard');
+    expect(fake.architectJobs.uploads.map((u) => u.body.includes("name: Longrun Customer Ended"))).toEqual([false]);
+    expect(before.publishedVersion).toEqual({ id: "1.0" });
+  });
+
+  it("fails the step with Architect's own messages when a flow uses data actions the org lacks", async () => {
+    fake = createPlatformFake({ importedDataActions: [] }); // the Genesys Cloud data actions were never imported
+    fake.records.flows.splice(0);
+    const ctx = context(randomUUID());
+    for (const step of installSteps.slice(0, installSteps.indexOf("flows"))) await runInstallStep(step, ctx);
+    const result = await runInstallStep("flows", ctx);
+    expect(result.status).toBe("failed");
+    expect(result.summary).toContain("Unable to find data action 'Longrun - Get IVR Participant' in category 'Genesys Cloud'");
+    expect(fake.records.flows.some((f) => f.name === "Long Running Timeout Handler")).toBe(false);
+    expect(installComplete(await installState(ctx.orgId))).toBe(false);
+  });
+
+  it("the upload URL refuses what presigned storage refuses: a Genesys token, a missing signed header, a reused or forged URL, an empty file", async () => {
+    fake = createPlatformFake();
+    const register = () => fake.handle("POST", "/api/v2/flows/jobs", new URLSearchParams(), "").body as { presignedUrl: string; headers: Record<string, string> };
+    const put = (job: { presignedUrl: string }, headers: Record<string, string>, body = "workflow:\n  name: X\n") => {
+      const url = new URL(job.presignedUrl);
+      return fake.architectJobs.upload(url.pathname, url.searchParams, Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), body).status;
+    };
+    const job = register();
+    expect(put(job, { ...job.headers, Authorization: `Bearer ${adminToken}` })).toBe(400);
+    expect(put(job, { "Content-Type": "application/octet-stream" })).toBe(403);
+    expect(put({ presignedUrl: job.presignedUrl.replace(/Signature=\w+/, "Signature=forged") }, job.headers)).toBe(403);
+    expect(put(job, job.headers, "  ")).toBe(400);
+    expect(put(job, job.headers)).toBe(200);
+    expect(put(job, job.headers)).toBe(403);
   });
 });
 

@@ -8,6 +8,7 @@
 // GET /api/v2/users/me (?expand=organization,authorization). Anything else
 // can be added with `route()`; every request is recorded in `requests`.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createArchitectJobsFake } from "@/test/support/genesys-stand-in-architect-jobs";
 import { createProcessAutomationFake } from "@/test/support/genesys-stand-in-triggers";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -243,6 +244,9 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
     return platform!.handle(request.method, request.path, request.query, request.body, record.userId ?? undefined);
   };
 
+  // An Architect job's upload URL: presigned storage, not the Platform API (no bearer token).
+  const uploadRoute: RouteHandler = (request) => platform!.architectJobs.upload(request.path, request.query, request.headers, request.body);
+
   const builtIn = new Map<string, RouteHandler>([
     ["GET /oauth/authorize", authorize],
     ["POST /oauth/token", token],
@@ -257,7 +261,11 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
       const recorded: RecordedRequest = { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
       requests.push(recorded);
       const key = `${recorded.method} ${recorded.path}`;
-      const handler = custom.get(key) ?? builtIn.get(key) ?? (platform && platform.handles(recorded.method, recorded.path) ? platformRoute : undefined);
+      const handler =
+        custom.get(key) ??
+        builtIn.get(key) ??
+        (platform && platform.handles(recorded.method, recorded.path) ? platformRoute : undefined) ??
+        (platform && platform.architectJobs.handlesUpload(recorded.method, recorded.path) ? uploadRoute : undefined);
       // Browsers may call the API host directly (the Platform SDK does), so answer CORS like Genesys.
       const cors = { "access-control-allow-origin": req.headers.origin ?? "*", "access-control-allow-headers": "authorization, content-type", "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE" };
       if (recorded.method === "OPTIONS") return send(res, { status: 204, headers: cors });
@@ -316,6 +324,7 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
     },
     usePlatform(fake) {
       platform = fake;
+      fake.architectJobs.setUploadOrigin(`http://127.0.0.1:${port}`);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -357,6 +366,12 @@ export interface PlatformFakeOptions {
   grantVisibleAfterReads?: number;
   /** The org's Architect flows and queues, for the settings pickers. */
   flows?: PlatformRecords["flows"];
+  /**
+   * Data actions the admin imported outside the wizard (by category and name), which
+   * Architect jobs resolve callData against besides the wizard's own; default: the
+   * three of genesys/data-actions/genesys-cloud in a "Genesys Cloud" integration.
+   */
+  importedDataActions?: Array<{ category: string; name: string }>;
   queues?: PlatformRecords["queues"];
 }
 
@@ -364,6 +379,8 @@ export interface PlatformFake {
   records: PlatformRecords;
   /** Architect workflows and Process Automation triggers (genesys-stand-in-triggers.ts). */
   processAutomation: ReturnType<typeof createProcessAutomationFake>;
+  /** Architect jobs (genesys-stand-in-architect-jobs.ts): flow files published through the API. */
+  architectJobs: ReturnType<typeof createArchitectJobsFake>;
   /** The next request matching method and path pattern (e.g. "POST", "/api/v2/oauth/clients") answers `status` once. */
   failOnce(method: string, pattern: string, status?: number): void;
   handles(method: string, path: string): boolean;
@@ -490,6 +507,11 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
   const failures: Array<{ method: string; pattern: string; status: number }> = [];
   const homeDivision = { id: randomUUID(), name: "Home", homeDivision: true };
   const processAutomation = createProcessAutomationFake(records.flows);
+  const imported = options.importedDataActions ?? ["Longrun - Find Queue", "Longrun - Get IVR Participant", "Longrun - Transfer Call To Queue"].map((name) => ({ category: "Genesys Cloud", name }));
+  const architectJobs = createArchitectJobsFake({
+    flows: records.flows,
+    dataActions: () => [...imported, ...records.actions.map((a) => ({ category: typeof a.category === "string" ? a.category : "", name: a.name }))],
+  });
   const notFound = (what: string) => genesysError(404, "not.found", `${what} not found`);
   const listing = <T>(entities: T[]) => ({ status: 200, body: { entities, pageSize: 100, pageNumber: 1, total: entities.length, pageCount: 1 } });
   const parse = (body: string): Record<string, unknown> => {
@@ -690,11 +712,12 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
   return {
     records,
     processAutomation,
+    architectJobs,
     failOnce(method, pattern, status = 500) {
       failures.push({ method: method.toUpperCase(), pattern, status });
     },
     handles(method, path) {
-      return platformPatterns.some((p) => patternMatch(p, method, path) !== null) || processAutomation.handles(method, path);
+      return platformPatterns.some((p) => patternMatch(p, method, path) !== null) || processAutomation.handles(method, path) || architectJobs.handles(method, path);
     },
     rolesShownTo,
     handle(method, path, query, body, caller) {
@@ -705,6 +728,7 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
       }
       const automation = processAutomation.handles(method, path) ? processAutomation.handle(method, path, query, body) : null;
       if (automation) return automation;
+      if (architectJobs.handles(method, path)) return architectJobs.handle(method, path, query);
       // Exact paths first ("/integrations/credentials" is not an integration id).
       const ordered = [...platformPatterns].sort((a, b) => Number(a.includes("{id}")) - Number(b.includes("{id}")));
       for (const pattern of ordered) {

@@ -16,7 +16,7 @@ describe("admin permissions", () => {
   });
 
   it("lists the install permissions an admin lacks", () => {
-    expect(missingPermissions(["integrations:*:*", "authorization:*:*", "oauth:client:*", "architect:flow:*", "processautomation:trigger:*"], installPermissions)).toEqual([]);
+    expect(missingPermissions(["integrations:*:*", "authorization:*:*", "oauth:client:*", "architect:flow:*", "architect:job:*", "processautomation:trigger:*"], installPermissions)).toEqual([]);
     expect(missingPermissions(["integrations:*:*"], installPermissions)).toEqual(installPermissions.filter((p) => !p.startsWith("integrations:")));
   });
 });
