@@ -2,7 +2,7 @@ import { requireAdmin } from "@/lib/auth/admin-session";
 import { searchWorkflows, workflowSearchSchema } from "@/lib/admin/workflow-search";
 import { workflowStatuses, type TaskStatus, type WorkflowStatus } from "@/lib/domain/workflow-machine";
 import { requestSpeech } from "@/lib/i18n/request-speech";
-import { badgeAccent, taskTypeWords, workflowTone } from "@/lib/panel/status-words";
+import { badgeAccent, deliveryFailureWords, taskTypeWords, workflowTone } from "@/lib/panel/status-words";
 import { AdminShell } from "@/app/admin/admin-shell";
 import { LocalDateTimeInput, LocalTime } from "@/app/admin/local-time";
 import { fieldProblems } from "@/app/admin/format";
@@ -94,6 +94,12 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
                     <td>{w.conversationId ? <code>{w.conversationId.slice(0, 8)}…</code> : t("admin.none")}</td>
                     <td>
                       <gux-badge accent={badgeAccent[workflowTone[status]]} data-status={status}>{t(`status.workflow.${status}`)}</gux-badge>
+                      {w.deliveryFailure ? (
+                        <p className="delivery-failure" data-testid="delivery-failure">
+                          <gux-badge accent="error">{t(`status.failure.${w.deliveryFailure.kind}`)}</gux-badge> {deliveryFailureWords(w.deliveryFailure, t)}{" "}
+                          <a href="/admin/dead-letters">{t("admin.navDeadLetters")}</a>
+                        </p>
+                      ) : null}
                     </td>
                     <td>{w.taskType ? t("admin.taskWithStatus", { task: taskTypeWords(w.taskType), status: t(`status.task.${w.taskStatus as TaskStatus}`) }) : t("admin.none")}</td>
                     <td>{w.deadlineAt ? <LocalTime iso={w.deadlineAt.toISOString()} locale={speech.formatLocale} /> : t("admin.none")}</td>

@@ -4,7 +4,7 @@ import { clockTime, durationClock, durationWords, utcTitle } from "@/lib/i18n/fo
 import type { PanelWorkflow } from "@/lib/panel/panel-types";
 import { countdownFor } from "@/lib/panel/countdown";
 import { resultFields, shortError } from "@/lib/panel/panel-glance";
-import { badgeAccent, escalationPathOf, headline, noticeWords, statusOf, workflowTitle, type TaskTypeNames } from "@/lib/panel/status-words";
+import { badgeAccent, escalationPathOf, failureWords, guidance, headline, noticeWords, statusOf, workflowTitle, type TaskTypeNames } from "@/lib/panel/status-words";
 import { WorkflowTimeline } from "@/app/panel/workflow-timeline";
 import { ProcessSteps } from "@/app/panel/process-steps";
 
@@ -45,10 +45,25 @@ export function WorkflowCard({ workflow, now, speech, t, names, collapsed = fals
   facts.push([t("card.customer"), workflow.session_state === "ENDED" ? t("card.customerLeft", { customer: workflow.customer_id }) : workflow.customer_id]);
   facts.push([t("card.started"), <Time iso={workflow.created_at} speech={speech} />]);
   const timedOut = task?.status === "TIMED_OUT" || workflow.escalation !== null || workflow.escalation_planned !== null;
+  const failure = failureWords(workflow, t);
+  const advice = guidance(workflow, t, (iso) => clockTime(iso, speech));
   const escalated = workflow.escalation ? { FLOW: "card.escalatedFlow", CALLBACK: "card.escalatedCallback", NOTICE: "card.escalatedNotice" }[escalationPathOf(workflow)] : null;
 
   const details = (
     <>
+      {advice ? (
+        <dl className="lr-facts lr-guidance" data-testid="guidance">
+          <div className="lr-fact">
+            <dt>{t("card.guidanceTitle")}</dt>
+            <dd data-testid="guidance-next">{advice.next}</dd>
+          </div>
+          <div className="lr-fact">
+            <dt>{t("card.tellTitle")}</dt>
+            <dd data-testid="guidance-tell">{advice.tell}</dd>
+          </div>
+        </dl>
+      ) : null}
+
       <dl className="lr-facts">
         {facts.map(([label, value, className], i) => (
           <div key={`${i}-${label}`} className="lr-fact">
@@ -93,7 +108,9 @@ export function WorkflowCard({ workflow, now, speech, t, names, collapsed = fals
               ? t("card.noticeAt", { time: clockTime(workflow.escalation.at, speech), notice: noticeWords(workflow, t) })
               : escalated && workflow.escalation
                 ? t(escalated as "card.escalatedFlow", { time: clockTime(workflow.escalation.at, speech) })
-                : t("card.escalating")}
+                : workflow.delivery_failure?.kind === "ESCALATE"
+                  ? failure
+                  : t("card.escalating")}
             {task?.late_result ? <> {task.success ? t("card.lateSuccess") : t("card.lateFailed")}</> : null}
           </p>
         </section>
@@ -118,8 +135,15 @@ export function WorkflowCard({ workflow, now, speech, t, names, collapsed = fals
       {workflow.process ? <ProcessSteps process={workflow.process} now={now} speech={speech} t={t} /> : null}
       {workflow.came_from ? (
         <p className="lr-came-from" data-testid="came-from">
-          {t("card.cameFromCallback", { conversation: workflow.came_from.conversation_id ? `${workflow.came_from.conversation_id.slice(0, 8)}…` : "—" })}
+          {t(workflow.came_from.kind === "attribute" ? "card.cameFromAttribute" : "card.cameFromCallback", { conversation: workflow.came_from.conversation_id ? `${workflow.came_from.conversation_id.slice(0, 8)}…` : "—" })}
         </p>
+      ) : null}
+      {failure ? (
+        <section className="lr-failure" aria-label={t("card.failureTitle")} data-testid="failure">
+          <h4>{t("card.failureTitle")}</h4>
+          <p>{failure}</p>
+          <p className="lr-muted">{t("card.failureRedrive")}</p>
+        </section>
       ) : null}
       {error?.shortened ? (
         <details className="lr-full-error">

@@ -60,6 +60,10 @@ const workflowRowSchema = z.object({
   updatedAt: iso,
   taskType: z.string().nullable(),
   taskStatus: z.enum(taskStatuses).nullable(),
+  deliveryFailure: z
+    .object({ kind: z.enum(["DISPATCH_TASK", "ESCALATE"]), error: z.string().nullable(), http_status: z.int().nullable(), at: iso })
+    .nullable()
+    .describe("The dispatch or escalation the workflow waits on, when it became a dead letter"),
 });
 
 // The detail page reads stored rows as they are; the keys it relies on are required, new columns may appear.

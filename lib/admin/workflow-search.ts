@@ -7,6 +7,9 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors/app-error";
 import { workflowStatuses } from "@/lib/domain/workflow-machine";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { latestDeliveriesOf } from "@/lib/outbox/delivery-state";
+import { toDeliveryFailure } from "@/lib/panel/conversation-snapshot";
+import type { PanelDeliveryFailure } from "@/lib/panel/panel-types";
 
 const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : typeof value === "string" ? value.trim() : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
@@ -43,6 +46,8 @@ export interface WorkflowRow {
   deadlineAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** A dispatch or escalation the workflow waits on that became a dead letter (the same rule as the panel's). */
+  deliveryFailure: PanelDeliveryFailure | null;
 }
 
 function encodeCursor(row: { createdAt: Date; id: string }): string {
@@ -71,8 +76,8 @@ export async function searchWorkflows(orgId: string, search: WorkflowSearch): Pr
     conditions.push(Prisma.sql`(w."createdAt", w."id") < (${cursor.createdAt}, ${cursor.id}::uuid)`);
   }
   const prisma = await db();
-  const rows = await prisma.$queryRaw<Array<WorkflowRow & { id: string }>>`
-    SELECT w."id"::text AS "id", w."customerId", w."conversationId", w."status", w."version", w."deadlineAt", w."createdAt", w."updatedAt",
+  const rows = await prisma.$queryRaw<Array<Omit<WorkflowRow, "deliveryFailure"> & { currentTaskId: string | null }>>`
+    SELECT w."id"::text AS "id", w."customerId", w."conversationId", w."status", w."version", w."deadlineAt", w."createdAt", w."updatedAt", w."currentTaskId"::text AS "currentTaskId",
            t."type" AS "taskType", t."status" AS "taskStatus"
     FROM "Workflow" w
     LEFT JOIN "Task" t ON t."id" = w."currentTaskId"
@@ -80,7 +85,13 @@ export async function searchWorkflows(orgId: string, search: WorkflowSearch): Pr
     ORDER BY w."createdAt" DESC, w."id" DESC
     LIMIT ${search.limit + 1}`;
   const page = rows.slice(0, search.limit);
-  return { workflows: page, nextCursor: rows.length > search.limit ? encodeCursor(page[page.length - 1]!) : null };
+  // One indexed read for the page's dead letters: an admin sees failures as failures, as the agent does.
+  const deliveries = await latestDeliveriesOf(orgId, page.map((r) => r.currentTaskId).filter((id): id is string => id !== null));
+  const workflows = page.map(({ currentTaskId, ...row }) => ({
+    ...row,
+    deliveryFailure: currentTaskId && row.taskStatus ? toDeliveryFailure(row, { status: row.taskStatus }, deliveries.get(currentTaskId)) : null,
+  }));
+  return { workflows, nextCursor: rows.length > search.limit ? encodeCursor(page[page.length - 1]!) : null };
 }
 
 export async function workflowDetail(orgId: string, workflowId: string) {

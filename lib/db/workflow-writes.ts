@@ -395,8 +395,16 @@ export function settleDeliveryPlan(delivery: { id: string; attempts: number }, s
     case "retry":
       return Prisma.sql`UPDATE "Delivery" SET "nextAttemptAt" = ${settlement.nextAttemptAt}, "lockedUntil" = NULL, "lastError" = ${settlement.error}, "lastStatus" = ${settlement.status}::int, "updatedAt" = ${now} ${guard}`;
     case "dead":
-      return Prisma.sql`UPDATE "Delivery" SET "status" = 'DEAD', "lockedUntil" = NULL, "lastError" = ${settlement.error}, "lastStatus" = ${settlement.status}::int, "updatedAt" = ${now} ${guard}`;
+      // The panel shows a dead letter as a failure: its workflow's panels are woken like for any committed change.
+      return announceDeliveryChange(Prisma.sql`UPDATE "Delivery" SET "status" = 'DEAD', "lockedUntil" = NULL, "lastError" = ${settlement.error}, "lastStatus" = ${settlement.status}::int, "updatedAt" = ${now} ${guard}`);
   }
+}
+
+/** One row per updated delivery (so counts stay what the UPDATE alone would say), notifying its workflow's panels in the same statement. */
+function announceDeliveryChange(update: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    WITH d AS (${update} RETURNING "orgId", "workflowId")
+    SELECT CASE WHEN d."workflowId" IS NOT NULL THEN pg_notify(${workflowChangedChannel}, d."orgId"::text || ':' || d."workflowId"::text) END FROM d`;
 }
 
 /**
@@ -409,9 +417,10 @@ export function requeueDeadLetterPlan(orgId: string | null, id: string, now: Dat
   const payload = options.countAutomaticRedrive
     ? Prisma.sql`, "payload" = "payload" || jsonb_build_object('automaticRedrives', COALESCE(("payload"->>'automaticRedrives')::int, 0) + 1)`
     : Prisma.empty;
-  return Prisma.sql`
+  // Re-driven: the panel stops showing it as a failure.
+  return announceDeliveryChange(Prisma.sql`
     UPDATE "Delivery" SET "status" = 'PENDING', "attempts" = 0, "nextAttemptAt" = ${now}, "lockedUntil" = NULL, "updatedAt" = ${now} ${payload}
-    WHERE "id" = ${id}::uuid AND "status" = 'DEAD' ${org}`;
+    WHERE "id" = ${id}::uuid AND "status" = 'DEAD' ${org}`);
 }
 
 // ---------------------------------------------------------------------------

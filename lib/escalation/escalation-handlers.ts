@@ -83,7 +83,8 @@ async function reachCustomer(subject: Subject, preferFlow: boolean, deliveryId: 
     });
     // The callback is a new conversation: its panel finds the workflow through this link.
     if (created.conversationId) await linkCallbackConversation(org.id, workflow.id, created.conversationId, workflow.conversationId);
-    return { path: "CALLBACK", detail: { callback_conversation_id: created.conversationId ?? "", queue_id: settings.callbackQueueId, timeout_status: status } };
+    // The number goes into the event too: the agent tells the customer which number Genesys will call.
+    return { path: "CALLBACK", detail: { callback_conversation_id: created.conversationId ?? "", queue_id: settings.callbackQueueId, callback_number: number, timeout_status: status } };
   }
 
   const why = !org.genesysClientId ? "Genesys credentials not configured" : !settings.callbackQueueId ? "no callback queue configured" : "no callback number known";

@@ -1,11 +1,18 @@
 // What became of a workflow's dispatch or escalation, in words (issue 14,
 // part 4): a dead letter is a failure the agent and Architect must see, with
-// the error and the next step — never "in progress" forever.
+// the error and the next step — never "in progress" forever. The panel, the
+// flat GET for Architect and the admin dashboard read the same rows.
 import { db } from "@/lib/db/client";
 import type { Delivery } from "@/lib/generated/prisma/client";
+import { readOrgSettings, settingsForTaskType } from "@/lib/orgs/org-settings";
+import { taskTypeWords } from "@/lib/panel/status-words";
 
 export const deliveryStates = ["PENDING", "DELIVERED", "DEAD"] as const;
 export type DeliveryState = (typeof deliveryStates)[number];
+
+/** The deliveries the customer's journey depends on (a follow-up of a result is not). */
+export const watchedDeliveryKinds = ["DISPATCH_TASK", "ESCALATE"] as const;
+export type WatchedDeliveryKind = (typeof watchedDeliveryKinds)[number];
 
 export interface DeliveryFacts {
   delivery_state: DeliveryState;
@@ -15,34 +22,72 @@ export interface DeliveryFacts {
   delivery_next_step: string | null;
 }
 
-/** The deliveries the customer's journey depends on (a follow-up of a result is not). */
-const watchedKinds = ["DISPATCH_TASK", "ESCALATE"];
+export type DeliveryRow = Pick<Delivery, "kind" | "status" | "lastError" | "lastStatus" | "updatedAt">;
 
-export function deliveryFacts(delivery: Pick<Delivery, "kind" | "status" | "lastError" | "lastStatus">): DeliveryFacts | null {
-  if (!watchedKinds.includes(delivery.kind)) return null;
+/** What the words may name: the task and the queue the agent should transfer to (the org's settings for the task type). */
+export interface DeliveryWordsContext {
+  taskType?: string | null;
+  specialistQueue?: string | null;
+}
+
+function isWatched(kind: string): kind is WatchedDeliveryKind {
+  return (watchedDeliveryKinds as readonly string[]).includes(kind);
+}
+
+/** A 4xx is a refusal (the request itself was wrong or unwanted); anything else means the other side could not be reached or broke. */
+export function wasRefused(lastStatus: number | null): boolean {
+  return lastStatus !== null && lastStatus >= 400 && lastStatus < 500;
+}
+
+export function deliveryFacts(delivery: Pick<Delivery, "kind" | "status" | "lastError" | "lastStatus">, context: DeliveryWordsContext = {}): DeliveryFacts | null {
+  if (!isWatched(delivery.kind)) return null;
   const state: DeliveryState = delivery.status === "DEAD" ? "DEAD" : delivery.status === "DELIVERED" ? "DELIVERED" : "PENDING";
   if (state !== "DEAD") return { delivery_state: state, delivery_kind: delivery.kind, delivery_error: null, delivery_next_step: null };
-  const refused = delivery.lastStatus !== null && delivery.lastStatus >= 400 && delivery.lastStatus < 500;
+  const refused = wasRefused(delivery.lastStatus);
+  const system = context.taskType ? `the external system for ${taskTypeWords(context.taskType)}` : "the external system";
   const error =
     delivery.kind === "DISPATCH_TASK"
-      ? `${refused ? "the external system refused the request" : "the external system could not be reached"}${delivery.lastError ? `: ${delivery.lastError}` : ""}`
+      ? `${system} ${refused ? "refused the request" : "could not be reached"}${delivery.lastError ? `: ${delivery.lastError}` : ""}`
       : `Genesys refused the escalation${delivery.lastError ? `: ${delivery.lastError}` : ""}`;
+  const queue = context.specialistQueue?.trim() || null;
   const next =
     delivery.kind === "DISPATCH_TASK"
-      ? "the task never started: transfer the customer to a specialist or retry the request; an admin can re-drive it from Longrun's dead letters"
-      : "nobody has been routed to the customer: transfer the call to the specialists yourself, or schedule a callback; an admin can re-drive it from Longrun's dead letters";
+      ? `the task never started: transfer the customer to ${queue ?? "a specialist"} or retry the request; an admin can re-drive it from Longrun's dead letters`
+      : `nobody has been routed to the customer: transfer the call to ${queue ?? "the specialists"} yourself, or schedule a callback; an admin can re-drive it from Longrun's dead letters`;
   return { delivery_state: "DEAD", delivery_kind: delivery.kind, delivery_error: error.slice(0, 500), delivery_next_step: next };
 }
 
-/** The latest dispatch or escalation of the workflow's current task, by the task index. */
+/** The latest dispatch or escalation of the workflow's current task, by the task index, worded with the org's settings for its type. */
 export async function currentDeliveryFacts(orgId: string, workflowId: string): Promise<DeliveryFacts | null> {
   const prisma = await db();
-  const rows = await prisma.$queryRaw<Array<Pick<Delivery, "kind" | "status" | "lastError" | "lastStatus">>>`
-    SELECT d."kind", d."status", d."lastError", d."lastStatus"
+  const rows = await prisma.$queryRaw<Array<Pick<Delivery, "kind" | "status" | "lastError" | "lastStatus"> & { taskType: string | null; settings: unknown }>>`
+    SELECT d."kind", d."status", d."lastError", d."lastStatus", t."type" AS "taskType", o."settings"
     FROM "Delivery" d
+    LEFT JOIN "Task" t ON t."id" = d."taskId"
+    LEFT JOIN "Org" o ON o."id" = d."orgId"
     WHERE d."taskId" = (SELECT w."currentTaskId" FROM "Workflow" w WHERE w."orgId" = ${orgId}::uuid AND w."id" = ${workflowId}::uuid)
       AND d."orgId" = ${orgId}::uuid AND d."kind" IN ('DISPATCH_TASK', 'ESCALATE') AND d."status" <> 'SUPERSEDED'
     ORDER BY d."createdAt" DESC
     LIMIT 1`;
-  return rows[0] ? deliveryFacts(rows[0]) : null;
+  const row = rows[0];
+  if (!row) return null;
+  const specialistQueue = row.taskType ? settingsForTaskType(readOrgSettings(row.settings), row.taskType).specialistQueueName : null;
+  return deliveryFacts(row, { taskType: row.taskType, specialistQueue });
+}
+
+/** The latest watched delivery of each task (one indexed read for a whole panel or dashboard page). */
+export async function latestDeliveriesOf(orgId: string, taskIds: readonly string[]): Promise<Map<string, DeliveryRow & { kind: WatchedDeliveryKind }>> {
+  const latest = new Map<string, DeliveryRow & { kind: WatchedDeliveryKind }>();
+  if (taskIds.length === 0) return latest;
+  const prisma = await db();
+  const rows = await prisma.delivery.findMany({
+    where: { orgId, taskId: { in: [...taskIds] }, kind: { in: [...watchedDeliveryKinds] }, status: { not: "SUPERSEDED" } },
+    orderBy: { createdAt: "desc" },
+    select: { taskId: true, kind: true, status: true, lastError: true, lastStatus: true, updatedAt: true },
+  });
+  for (const row of rows) {
+    if (!row.taskId || latest.has(row.taskId) || !isWatched(row.kind)) continue;
+    latest.set(row.taskId, { ...row, kind: row.kind });
+  }
+  return latest;
 }

@@ -1,16 +1,21 @@
 // Reads everything the panel shows for one conversation of one org, in a few
-// indexed queries: workflows by (orgId, conversationId), their current tasks,
-// and their latest events.
+// indexed queries: workflows by (orgId, conversationId), those the
+// conversation carries (a callback Longrun created, or a participant
+// attribute `workflow_id` read from Genesys by the caller), their current
+// tasks, their latest events, and the dispatch or escalation that became a
+// dead letter.
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
-import type { Event, Notice, Task, Workflow } from "@/lib/generated/prisma/client";
+import type { Delivery, Event, Notice, Task, Workflow } from "@/lib/generated/prisma/client";
 import { latestNoticesOf } from "@/lib/notices/customer-notices";
 import { linkedWorkflows, type LinkedWorkflow } from "@/lib/conversations/workflow-conversations";
 import type { EscalationPath, TaskStatus, WorkflowStatus } from "@/lib/domain/workflow-machine";
-import type { PanelEvent, PanelNotice, PanelProcess, PanelSnapshot, PanelTask, PanelWorkflow } from "@/lib/panel/panel-types";
+import type { PanelDeliveryFailure, PanelEvent, PanelNotice, PanelProcess, PanelSnapshot, PanelTask, PanelWorkflow } from "@/lib/panel/panel-types";
 import type { ProcessDefinition } from "@/lib/domain/process-definition";
 import { pinnedDefinition } from "@/lib/processes/process-inputs";
 import { processHistory, processHistoryEventTypes } from "@/lib/panel/process-history";
+import { readOrgSettings, settingsForTaskType, type OrgSettings } from "@/lib/orgs/org-settings";
+import { latestDeliveriesOf, type WatchedDeliveryKind } from "@/lib/outbox/delivery-state";
 
 /** A conversation rarely has more than a handful; the newest are the ones an agent cares about. */
 export const maxWorkflowsPerConversation = 20;
@@ -58,15 +63,38 @@ export function toPanelNotice(notice: Notice | null | undefined): PanelNotice | 
   };
 }
 
-export function toPanelWorkflow(
-  workflow: Workflow,
-  task: Task | null,
-  newestFirstEvents: Event[],
-  truncated: boolean,
-  notice: Notice | null = null,
-  link: LinkedWorkflow | null = null,
-  process: PanelProcess | null = null,
-): PanelWorkflow {
+/**
+ * Only a dead letter the workflow still waits on is shown: a dispatch that
+ * never reached the external system while the task is still queued, or an
+ * escalation Genesys refused while the workflow is timed out. Once a result,
+ * a re-drive or a cancel moved the workflow on, its status says it all.
+ */
+export function toDeliveryFailure(
+  workflow: Pick<Workflow, "status">,
+  task: Pick<Task, "status"> | null,
+  delivery: (Pick<Delivery, "status" | "lastError" | "lastStatus" | "updatedAt"> & { kind: WatchedDeliveryKind }) | null | undefined,
+): PanelDeliveryFailure | null {
+  if (!delivery || delivery.status !== "DEAD" || !task) return null;
+  const waitsOnIt = delivery.kind === "DISPATCH_TASK" ? workflow.status === "PENDING" && task.status === "QUEUED" : workflow.status === "TIMED_OUT";
+  if (!waitsOnIt) return null;
+  return { kind: delivery.kind, error: delivery.lastError, http_status: delivery.lastStatus, at: delivery.updatedAt.toISOString() };
+}
+
+/** How the panel came to show a workflow of another conversation. */
+export interface CarriedBy {
+  kind: "callback" | "attribute";
+  fromConversationId: string | null;
+}
+
+export interface PanelWorkflowExtras {
+  notice?: Notice | null;
+  process?: PanelProcess | null;
+  carriedBy?: CarriedBy | null;
+  deliveryFailure?: PanelDeliveryFailure | null;
+  specialistQueue?: string | null;
+}
+
+export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFirstEvents: Event[], truncated: boolean, extras: PanelWorkflowExtras = {}): PanelWorkflow {
   const events = [...newestFirstEvents].reverse().map(toPanelEvent);
   const forTask = (e: PanelEvent) => task !== null && newestFirstEvents.some((raw) => raw.id.toString() === e.id && raw.taskId === task.id);
   const escalated = [...events].reverse().find((e) => e.type === "ESCALATED" && forTask(e) && isPath(e.data?.path));
@@ -80,28 +108,47 @@ export function toPanelWorkflow(
     updated_at: workflow.updatedAt.toISOString(),
     session_state: workflow.sessionState,
     task: task ? toPanelTask(task) : null,
-    escalation: escalated ? { path: escalated.data!.path as EscalationPath, at: escalated.created_at } : null,
+    escalation: escalated
+      ? { path: escalated.data!.path as EscalationPath, at: escalated.created_at, callback_number: typeof escalated.data!.callback_number === "string" && escalated.data!.callback_number !== "" ? escalated.data!.callback_number : null }
+      : null,
     escalation_planned: timedOut ? (timedOut.data!.path as EscalationPath) : null,
-    notice: toPanelNotice(notice),
-    came_from: link ? { kind: "callback", conversation_id: link.fromConversationId } : null,
-    process,
+    notice: toPanelNotice(extras.notice),
+    came_from: extras.carriedBy ? { kind: extras.carriedBy.kind, conversation_id: extras.carriedBy.fromConversationId } : null,
+    process: extras.process ?? null,
+    delivery_failure: extras.deliveryFailure ?? null,
+    specialist_queue: extras.specialistQueue ?? null,
     events,
     events_truncated: truncated,
   };
 }
 
-export async function loadConversationSnapshot(orgId: string, conversationId: string): Promise<PanelSnapshot> {
+export interface SnapshotOptions {
+  /**
+   * Workflow ids the conversation's participant attribute `workflow_id` names
+   * (read from Genesys with the agent's token). Only the org's own are shown:
+   * every query below filters by orgId.
+   */
+  attributeWorkflowIds?: readonly string[];
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function loadConversationSnapshot(orgId: string, conversationId: string, options: SnapshotOptions = {}): Promise<PanelSnapshot> {
   const prisma = await db();
+  const named = (options.attributeWorkflowIds ?? []).filter((id) => uuidPattern.test(id)).slice(0, maxWorkflowsPerConversation);
   // Its own workflows, and those it carries as a callback Longrun created (read side by side).
   const [own, links] = await Promise.all([
     prisma.workflow.findMany({ where: { orgId, conversationId }, orderBy: [{ createdAt: "desc" }, { id: "asc" }], take: maxWorkflowsPerConversation }),
     linkedWorkflows(orgId, conversationId),
   ]);
-  const linkOf = new Map(links.map((l) => [l.workflowId, l]));
-  const carried = links.length > 0 ? await prisma.workflow.findMany({ where: { orgId, id: { in: links.map((l) => l.workflowId) } } }) : [];
-  const workflows = [...carried.filter((w) => !own.some((o) => o.id === w.id)), ...own].slice(0, maxWorkflowsPerConversation);
+  const carriedBy = new Map<string, CarriedBy>(links.map((l: LinkedWorkflow) => [l.workflowId, { kind: "callback", fromConversationId: l.fromConversationId }]));
+  const foreignIds = [...new Set([...links.map((l) => l.workflowId), ...named])].filter((id) => !own.some((o) => o.id === id));
+  const carried = foreignIds.length > 0 ? await prisma.workflow.findMany({ where: { orgId, id: { in: foreignIds } } }) : [];
+  // Named by the attribute only: it came from the conversation that started it.
+  for (const w of carried) if (!carriedBy.has(w.id)) carriedBy.set(w.id, { kind: "attribute", fromConversationId: w.conversationId });
+  const workflows = [...carried, ...own].slice(0, maxWorkflowsPerConversation);
   const taskIds = workflows.map((w) => w.currentTaskId).filter((id): id is string => id !== null);
-  const [tasks, eventLists, notices] = await Promise.all([
+  const [tasks, eventLists, notices, deliveries, org] = await Promise.all([
     taskIds.length > 0 ? prisma.task.findMany({ where: { orgId, id: { in: taskIds } } }) : Promise.resolve([] as Task[]),
     Promise.all(
       workflows.map((w) =>
@@ -109,7 +156,10 @@ export async function loadConversationSnapshot(orgId: string, conversationId: st
       ),
     ),
     latestNoticesOf(orgId, workflows.filter((w) => w.status === "NOTIFIED" || w.status === "COMPLETED" || w.status === "FAILED").map((w) => w.id)),
+    latestDeliveriesOf(orgId, taskIds),
+    workflows.length > 0 ? prisma.org.findUnique({ where: { id: orgId }, select: { settings: true } }) : Promise.resolve(null),
   ]);
+  const settings: OrgSettings | null = org ? readOrgSettings(org.settings) : null;
   const taskById = new Map(tasks.map((t) => [t.id, t]));
   const processes = await processHistories(orgId, workflows);
   return {
@@ -117,7 +167,14 @@ export async function loadConversationSnapshot(orgId: string, conversationId: st
     generated_at: clock.now().toISOString(),
     workflows: workflows.map((w, i) => {
       const events = eventLists[i] ?? [];
-      return toPanelWorkflow(w, w.currentTaskId ? (taskById.get(w.currentTaskId) ?? null) : null, events.slice(0, maxEventsPerWorkflow), events.length > maxEventsPerWorkflow, notices.get(w.id) ?? null, linkOf.get(w.id) ?? null, processes.get(w.id) ?? null);
+      const task = w.currentTaskId ? (taskById.get(w.currentTaskId) ?? null) : null;
+      return toPanelWorkflow(w, task, events.slice(0, maxEventsPerWorkflow), events.length > maxEventsPerWorkflow, {
+        notice: notices.get(w.id) ?? null,
+        process: processes.get(w.id) ?? null,
+        carriedBy: carriedBy.get(w.id) ?? null,
+        deliveryFailure: task ? toDeliveryFailure(w, task, deliveries.get(task.id)) : null,
+        specialistQueue: task && settings ? settingsForTaskType(settings, task.type).specialistQueueName : null,
+      });
     }),
   };
 }

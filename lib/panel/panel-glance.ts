@@ -13,7 +13,8 @@ export type Attention = "needs-you" | "in-progress" | "done";
  * running ones are in progress; completed in time and cancelled are done.
  */
 export function attentionOf(workflow: PanelWorkflow): Attention {
-  if (workflow.task?.late_result) return "needs-you";
+  // A dispatch or escalation that became a dead letter: nothing will happen unless someone acts.
+  if (workflow.task?.late_result || workflow.delivery_failure) return "needs-you";
   switch (workflow.status) {
     case "FAILED":
     case "TIMED_OUT":

@@ -78,7 +78,7 @@ export const panelSnapshotSchema = z
             result_data: z.unknown(),
           })
           .nullable(),
-        escalation: z.object({ path: escalationPath, at: z.iso.datetime() }).nullable(),
+        escalation: z.object({ path: escalationPath, at: z.iso.datetime(), callback_number: z.string().nullable() }).nullable(),
         escalation_planned: escalationPath.nullable(),
         notice: z
           .object({
@@ -91,7 +91,11 @@ export const panelSnapshotSchema = z
             at: z.iso.datetime(),
           })
           .nullable(),
-        came_from: z.object({ kind: z.literal("callback"), conversation_id: z.string().nullable() }).nullable(),
+        came_from: z.object({ kind: z.enum(["callback", "attribute"]), conversation_id: z.string().nullable() }).nullable(),
+        delivery_failure: z
+          .object({ kind: z.enum(["DISPATCH_TASK", "ESCALATE"]), error: z.string().nullable(), http_status: z.int().nullable(), at: z.iso.datetime() })
+          .nullable(),
+        specialist_queue: z.string().nullable(),
         process: processSchema.nullable(),
         events: z.array(
           z.object({

@@ -33,6 +33,22 @@ export interface PanelTask {
 export interface PanelEscalation {
   path: EscalationPath;
   at: string;
+  /** For a callback: the number Genesys calls back (what the agent tells the customer). */
+  callback_number: string | null;
+}
+
+/**
+ * A dispatch or escalation that became a dead letter: the task never reached
+ * the external system, or Genesys refused the escalation. Shown as a failure,
+ * never as "in progress".
+ */
+export interface PanelDeliveryFailure {
+  kind: "DISPATCH_TASK" | "ESCALATE";
+  /** The last error, as the external system or Genesys gave it. */
+  error: string | null;
+  /** The last HTTP status (a 4xx is a refusal; none or 5xx: unreachable). */
+  http_status: number | null;
+  at: string;
 }
 
 /**
@@ -124,8 +140,16 @@ export interface PanelWorkflow {
   escalation_planned: EscalationPath | null;
   /** The latest notice for the customer, if Longrun fell back to one. */
   notice: PanelNotice | null;
-  /** Set on the panel of a callback Longrun created: the conversation the workflow came from. */
-  came_from: { kind: "callback"; conversation_id: string | null } | null;
+  /**
+   * Set when the workflow belongs to an earlier conversation: the callback
+   * Longrun created ("callback"), or a conversation whose participant
+   * attribute `workflow_id` names it ("attribute").
+   */
+  came_from: { kind: "callback" | "attribute"; conversation_id: string | null } | null;
+  /** The dispatch or escalation that became a dead letter, if it did (and was not re-driven since). */
+  delivery_failure: PanelDeliveryFailure | null;
+  /** The queue the org's settings name for this task type's specialists (the handler flow transfers there). */
+  specialist_queue: string | null;
   /** Set for a workflow that runs a process. */
   process: PanelProcess | null;
   events: PanelEvent[];

@@ -18,7 +18,8 @@ export interface SnapshotChanges {
 
 function taskMoment(workflow: PanelWorkflow): string {
   const t = workflow.task;
-  return t ? `${t.id}:${t.status}:${t.late_result}` : "";
+  // A dead letter changes what the agent must do without changing the workflow's status.
+  return t ? `${t.id}:${t.status}:${t.late_result}:${workflow.delivery_failure?.kind ?? ""}` : "";
 }
 
 export function snapshotChanges(previous: PanelSnapshot | null, next: PanelSnapshot, t: Translator, names: TaskTypeNames = {}): SnapshotChanges {
@@ -38,7 +39,7 @@ export function snapshotChanges(previous: PanelSnapshot | null, next: PanelSnaps
     if (old.status === workflow.status && taskMoment(old) === taskMoment(workflow)) continue;
     announcements.push(t("announce.changed", { task, status, headline: headline(workflow, t, names) }));
     const outcome = outcomeOf(workflow);
-    if (outcome && (outcome !== outcomeOf(old) || old.task?.late_result !== workflow.task?.late_result)) {
+    if (outcome && (outcome !== outcomeOf(old) || old.task?.late_result !== workflow.task?.late_result || old.delivery_failure?.kind !== workflow.delivery_failure?.kind)) {
       toasts.push({
         id: `longrun-${workflow.workflow_id}`,
         title: outcome === "completed" ? t("toast.completed", { task }) : outcome === "failed" ? t("toast.failed", { task }) : t("toast.timedOut", { task }),

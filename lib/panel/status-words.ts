@@ -5,7 +5,7 @@
 // tone here and its words in lib/i18n/catalogues/*.
 import type { EscalationPath, WorkflowStatus } from "@/lib/domain/workflow-machine";
 import type { Translator } from "@/lib/i18n/messages";
-import type { PanelEvent, PanelWorkflow } from "@/lib/panel/panel-types";
+import type { PanelDeliveryFailure, PanelEvent, PanelWorkflow } from "@/lib/panel/panel-types";
 import { shortError } from "@/lib/panel/panel-glance";
 
 /** Colour families; the stylesheet maps each to Spark's tokens with AA contrast. */
@@ -37,6 +37,8 @@ export const badgeAccent: Record<Tone, "info" | "success" | "warning" | "error" 
  * when Genesys accepted the SMS or email; an open one needs someone to act.
  */
 export function statusOf(workflow: PanelWorkflow, t: Translator): { label: string; tone: Tone } {
+  // A dead letter is a failure, whatever the workflow's status still says.
+  if (workflow.delivery_failure) return { label: t(`status.failure.${workflow.delivery_failure.kind}`), tone: "danger" };
   if (workflow.status === "NOTIFIED" && workflow.notice) {
     if (workflow.notice.state === "sent") return { label: t("status.notice.sent"), tone: "warning" };
     if (workflow.notice.state === "open") return { label: t("status.notice.open"), tone: "danger" };
@@ -136,6 +138,12 @@ const escalatedEvent = { FLOW: "event.ESCALATED_FLOW", CALLBACK: "event.ESCALATE
 export function headline(workflow: PanelWorkflow, t: Translator, names: TaskTypeNames = {}): string {
   const task = workflow.task;
   const what = workflowTitle(workflow, t, names);
+  const failure = workflow.delivery_failure;
+  if (failure) {
+    const queue = workflow.specialist_queue ?? "none";
+    if (failure.kind === "ESCALATE") return t("headline.escalationFailed", { task: what, queue });
+    return t(refused(failure.http_status) ? "headline.dispatchRefused" : "headline.dispatchUnreachable", { task: what, queue });
+  }
   switch (workflow.status) {
     case "INITIATED":
       return t("headline.started");
@@ -162,6 +170,84 @@ export function headline(workflow: PanelWorkflow, t: Translator, names: TaskType
       const reason = text(cancelled?.data?.reason);
       return reason ? t("headline.cancelledReason", { reason }) : t("headline.cancelled");
     }
+  }
+}
+
+/** A 4xx is a refusal; no answer or a 5xx means the other side could not be reached or broke. */
+function refused(status: number | null): boolean {
+  return status !== null && status >= 400 && status < 500;
+}
+
+/** What went wrong with a dead letter, for the card: the error as the other side gave it, and who can re-drive it. */
+export function failureWords(workflow: PanelWorkflow, t: Translator): string | null {
+  return workflow.delivery_failure ? deliveryFailureWords(workflow.delivery_failure, t) : null;
+}
+
+/** The same words for the admin dashboard's row. */
+export function deliveryFailureWords(failure: PanelDeliveryFailure, t: Translator): string {
+  const error = failure.error ? shortError(failure.error).short : t("card.failureNoError");
+  const status = failure.http_status === null ? "none" : String(failure.http_status);
+  return t(failure.kind === "ESCALATE" ? "card.escalationFailedDetail" : refused(failure.http_status) ? "card.dispatchRefusedDetail" : "card.dispatchUnreachableDetail", { status, error });
+}
+
+/** What happens next and what to tell the customer: one line each, or null when there is nothing to say. */
+export interface Guidance {
+  next: string;
+  tell: string;
+}
+
+/**
+ * Guidance for the agent with the customer on the line (issue 14, part 5):
+ * in every state, what Longrun or Genesys does next and what to say — the
+ * queue the call goes to (by name, where the settings have it), the number a
+ * callback rings and when it was requested, what a late result changes, and
+ * that an open notice means nobody told the customer yet.
+ */
+export function guidance(workflow: PanelWorkflow, t: Translator, time: (iso: string) => string): Guidance | null {
+  const task = workflow.task;
+  const queue = workflow.specialist_queue ?? "none";
+  const failure = workflow.delivery_failure;
+  if (failure) {
+    return failure.kind === "ESCALATE"
+      ? { next: t("guidance.escalationFailedNext"), tell: t("guidance.escalationFailedTell", { queue }) }
+      : { next: t("guidance.dispatchFailedNext"), tell: t("guidance.dispatchFailedTell", { queue }) };
+  }
+  if (task?.late_result) {
+    const path = workflow.escalation?.path ?? workflow.escalation_planned ?? "none";
+    return task.success
+      ? { next: t("guidance.lateSuccessNext", { path }), tell: t("guidance.lateSuccessTell") }
+      : { next: t("guidance.lateFailedNext", { path }), tell: t("guidance.lateFailedTell") };
+  }
+  switch (workflow.status) {
+    case "INITIATED":
+      return null;
+    case "PENDING":
+      return task ? { next: t("guidance.pendingNext", { time: time(task.deadline_at) }), tell: t("guidance.pendingTell", { time: time(task.deadline_at) }) } : null;
+    case "COMPLETED":
+      return { next: t("guidance.succeededNext"), tell: t("guidance.succeededTell") };
+    case "FAILED":
+      return { next: t("guidance.failedNext"), tell: t("guidance.failedTell") };
+    case "TIMED_OUT":
+      return (workflow.escalation_planned ?? "FLOW") === "FLOW"
+        ? { next: t("guidance.timedOutFlowNext", { queue }), tell: t("guidance.flowTell", { queue }) }
+        : { next: t("guidance.timedOutOtherNext"), tell: t("guidance.timedOutOtherTell") };
+    case "ESCALATED":
+    case "CALLBACK_SCHEDULED":
+    case "NOTIFIED": {
+      const path = escalationPathOf(workflow);
+      if (path === "FLOW") return { next: t("guidance.flowNext", { queue }), tell: t("guidance.flowTell", { queue }) };
+      if (path === "CALLBACK") {
+        const number = workflow.escalation?.callback_number ?? "none";
+        const at = workflow.escalation ? time(workflow.escalation.at) : "—";
+        return { next: t("guidance.callbackNext", { number, time: at }), tell: t("guidance.callbackTell", { number }) };
+      }
+      const notice = workflow.notice;
+      if (notice?.state === "sent") return { next: t("guidance.noticeSentNext"), tell: t("guidance.noticeSentTell") };
+      if (notice?.state === "resolved") return { next: t("guidance.noticeResolvedNext"), tell: t("guidance.noticeSentTell") };
+      return { next: t("guidance.noticeOpenNext"), tell: t("guidance.noticeOpenTell") };
+    }
+    case "CANCELLED":
+      return null;
   }
 }
 
@@ -234,6 +320,7 @@ export function actorWords(actor: string, t: Translator): string {
 
 /** Final outcomes worth a desktop toast; null for anything else. */
 export function outcomeOf(workflow: PanelWorkflow): "completed" | "failed" | "timed-out" | null {
+  if (workflow.delivery_failure) return "failed";
   switch (workflow.status) {
     case "COMPLETED":
       return "completed";

@@ -236,7 +236,7 @@ describe("delivery_state in GET /api/v1/workflows/{id}", () => {
       await processOutbox();
       const dead = await view();
       expect(dead).toMatchObject({ status: "PENDING", delivery_state: "DEAD", delivery_kind: "DISPATCH_TASK" });
-      expect(dead.delivery_error).toMatch(/^the external system refused the request: HTTP 400/);
+      expect(dead.delivery_error).toMatch(/^the external system for Fraud verification refused the request: HTTP 400/);
       expect(dead.delivery_next_step).toContain("the task never started");
     } finally {
       await orchestrator.close();

@@ -48,6 +48,8 @@ function workflow(status: WorkflowStatus, extra: Partial<PanelWorkflow>): PanelW
     notice: null,
     came_from: null,
     process: null,
+    delivery_failure: null,
+    specialist_queue: null,
     events: [started()],
     events_truncated: false,
     ...extra,
@@ -76,21 +78,21 @@ export function workflowIn(status: WorkflowStatus): PanelWorkflow {
       return workflow(status, {
         task: task({ status: "TIMED_OUT", timed_out_at: at(306) }),
         escalation_planned: "FLOW",
-        escalation: { path: "FLOW", at: at(307) },
+        escalation: { path: "FLOW", at: at(307), callback_number: null },
         events: [started(), dispatched(), timedOut("FLOW"), event("ESCALATED", "TIMED_OUT", "ESCALATED", 307, "outbox", { path: "FLOW" })],
       });
     case "CALLBACK_SCHEDULED":
       return workflow(status, {
         task: task({ status: "TIMED_OUT", timed_out_at: at(306) }),
         escalation_planned: "CALLBACK",
-        escalation: { path: "CALLBACK", at: at(308) },
+        escalation: { path: "CALLBACK", at: at(308), callback_number: "+15551234567" },
         events: [started(), dispatched(), timedOut("CALLBACK"), event("ESCALATED", "TIMED_OUT", "CALLBACK_SCHEDULED", 308, "outbox", { path: "CALLBACK" })],
       });
     case "NOTIFIED":
       return workflow(status, {
         task: task({ status: "TIMED_OUT", timed_out_at: at(306) }),
         escalation_planned: "NOTICE",
-        escalation: { path: "NOTICE", at: at(309) },
+        escalation: { path: "NOTICE", at: at(309), callback_number: null },
         notice: { state: "open", channel: null, recipient: null, reason: "no callback queue configured", resolution: null, resolved_by: null, at: at(309) },
         events: [started(), dispatched(), timedOut("NOTICE"), event("ESCALATED", "TIMED_OUT", "NOTIFIED", 309, "outbox", { path: "NOTICE", notice: "open", reason: "no callback queue configured" })],
       });
