@@ -178,6 +178,9 @@ describe("admin console", () => {
 
     await page.getByTestId("run-install").click();
     await page.locator('[data-step="signing-secret"][data-status="created"]').waitFor();
+    // The wizard goes on to publish the flows (an Architect job) and create the trigger: the last step.
+    await page.locator('[data-step="customer-ended"][data-status="created"]').waitFor();
+    await expect(page.getByTestId("status-flows").textContent()).resolves.toBe("created");
     const secret = (await page.locator(".secret").textContent()) ?? "";
     expect(secret).toMatch(/^whsec_/);
     signingSecret = secret;
@@ -188,8 +191,8 @@ describe("admin console", () => {
     const requestsBefore = genesys.requests.length;
     await page.reload();
     await page.getByTestId("run-install").click();
-    await page.locator('[data-step="signing-secret"][data-status="found"]').waitFor();
-    for (const step of ["register", "role", "oauth-client", "panel-client", "widget", "data-actions"]) await expect(page.getByTestId(`status-${step}`).textContent()).resolves.toBe("found");
+    await page.locator('[data-step="customer-ended"][data-status="found"]').waitFor();
+    for (const step of ["register", "role", "oauth-client", "panel-client", "widget", "data-actions", "signing-secret", "flows"]) await expect(page.getByTestId(`status-${step}`).textContent()).resolves.toBe("found");
     expect(platform.counts()).toEqual(counts);
     const creates = genesys.requests.slice(requestsBefore).filter((r) => r.method === "POST" && r.path.startsWith("/api/v2/"));
     expect(creates).toEqual([]);
@@ -214,7 +217,7 @@ describe("admin console", () => {
     await page.locator('input[name="taskHeartbeat-0"]').fill("300");
     // The pickers list the org's Architect workflows (not its call flows) and queues, by name, from Genesys.
     const flowPicker = page.getByTestId("picker-timeoutHandlerFlowId").locator("select");
-    expect(await flowPicker.locator("option").allTextContents()).toEqual(["None", "Address change", "Longrun Customer Ended", "Longrun timeout handler"]);
+    expect(await flowPicker.locator("option").allTextContents()).toEqual(["None", "Address change", "Long Running Timeout Handler", "Longrun Customer Ended", "Longrun timeout handler"]);
     await flowPicker.selectOption({ label: "Longrun timeout handler" });
     expect(await page.locator('input[name="timeoutHandlerFlowId"]').inputValue()).toBe(timeoutFlow.id);
     await page.getByTestId("picker-callbackQueueId").locator("select").selectOption({ label: "Card services callbacks" });
