@@ -48,49 +48,91 @@ interface Reached {
   detail: Record<string, string>;
 }
 
+/** What every channel may look at when it decides whether it can reach the customer. */
+interface Situation {
+  /** The result signal Genesys gets (the domain's verdict, stored with the result). */
+  status: string;
+  conversation: ConversationState | null;
+  /** False when the flow session is known to be over (deadline past the session limit). */
+  preferFlow: boolean;
+  /** The number a callback or SMS would go to. */
+  number: string | null;
+  deliveryId: string;
+}
+
 /**
- * Reaches the customer by the best path still open. `preferFlow` is false when
- * the flow session is known to be over (deadline past the session limit).
+ * A way to reach the customer: `reach` does it and answers the event's detail,
+ * or answers null when it cannot apply (the next channel is tried).
  */
+interface Channel {
+  path: EscalationPath;
+  reach(subject: Subject, situation: Situation): Promise<Record<string, string> | null>;
+}
+
+/**
+ * The channels in order of preference; the last always applies, so nothing is
+ * dropped (rules 5 and 6). Adding one: its path in EscalationPath
+ * (lib/domain/effects.ts) and the status it leaves the workflow in
+ * (escalatedStatus in lib/domain/workflow-machine.ts, which does not compile
+ * without it), then its entry here.
+ */
+const channels: Channel[] = [
+  {
+    // The timeout-handler flow, while the customer is still connected.
+    path: "FLOW",
+    async reach({ org, workflow, task, settings }, { status, conversation, preferFlow }) {
+      if (!preferFlow || !conversation?.customerConnected || !settings.timeoutHandlerFlowId) return null;
+      const launched = await launchFlow(org, {
+        flowId: settings.timeoutHandlerFlowId,
+        name: `Longrun ${task.type} ${workflow.id}`.slice(0, 100),
+        inputData: {
+          "Flow.workflow_id": workflow.id,
+          "Flow.timeout_status": status,
+          "Flow.conversation_id": workflow.conversationId ?? "",
+          "Flow.task_type": task.type,
+          ...(settings.specialistQueueName ? { "Flow.specialist_queue": settings.specialistQueueName } : {}),
+        },
+      });
+      return { flow_execution_id: launched.id, flow_id: settings.timeoutHandlerFlowId, timeout_status: status };
+    },
+  },
+  {
+    // A Genesys callback to the customer's number, in the org's callback queue.
+    path: "CALLBACK",
+    async reach({ org, workflow, task, settings }, { status, conversation, number }) {
+      if (!settings.callbackQueueId || !number || !org.genesysClientId) return null;
+      const created = await createCallback(org, {
+        queueId: settings.callbackQueueId,
+        callbackNumbers: [number],
+        ...(conversation?.customerName ? { callbackUserName: conversation.customerName } : {}),
+        data: { workflow_id: workflow.id, customer_id: workflow.customerId, task_type: task.type, timeout_status: status, ...(workflow.conversationId ? { original_conversation_id: workflow.conversationId } : {}) },
+      });
+      // The callback is a new conversation: its panel finds the workflow through this link.
+      if (created.conversationId) await linkCallbackConversation(org.id, workflow.id, created.conversationId, workflow.conversationId);
+      // The number goes into the event too: the agent tells the customer which number Genesys will call.
+      return { callback_conversation_id: created.conversationId ?? "", queue_id: settings.callbackQueueId, callback_number: number, timeout_status: status };
+    },
+  },
+  {
+    // A message the customer really gets, or an open notice a person must handle (lib/notices).
+    path: "NOTICE",
+    async reach({ org, workflow, task, settings }, { status, conversation, number, deliveryId }) {
+      const why = !org.genesysClientId ? "Genesys credentials not configured" : !settings.callbackQueueId ? "no callback queue configured" : "no callback number known";
+      const notice = await deliverNotice({ org, workflow, task, deliveryId, kind: noticeKindOf(status), phone: number, customerName: conversation?.customerName ?? null, why });
+      return { ...noticeDetail(notice), timeout_status: status };
+    },
+  },
+];
+
+/** Reaches the customer by the first channel still open. */
 async function reachCustomer(subject: Subject, preferFlow: boolean, deliveryId: string): Promise<Reached> {
-  const { org, workflow, task, settings } = subject;
-  // The domain's verdict, stored with the result: the same one GET /api/v1/workflows/{id} reports.
-  const status = resultSignal(toTaskState(task));
-  const conversation = await conversationStateFor(org, workflow);
-
-  if (preferFlow && conversation?.customerConnected && settings.timeoutHandlerFlowId) {
-    const launched = await launchFlow(org, {
-      flowId: settings.timeoutHandlerFlowId,
-      name: `Longrun ${task.type} ${workflow.id}`.slice(0, 100),
-      inputData: {
-        "Flow.workflow_id": workflow.id,
-        "Flow.timeout_status": status,
-        "Flow.conversation_id": workflow.conversationId ?? "",
-        "Flow.task_type": task.type,
-        ...(settings.specialistQueueName ? { "Flow.specialist_queue": settings.specialistQueueName } : {}),
-      },
-    });
-    return { path: "FLOW", detail: { flow_execution_id: launched.id, flow_id: settings.timeoutHandlerFlowId, timeout_status: status } };
+  const conversation = await conversationStateFor(subject.org, subject.workflow);
+  const situation: Situation = { status: resultSignal(toTaskState(subject.task)), conversation, preferFlow, number: callbackNumber(subject.workflow, conversation), deliveryId };
+  for (const channel of channels) {
+    const detail = await channel.reach(subject, situation);
+    if (detail) return { path: channel.path, detail };
   }
-
-  const number = callbackNumber(workflow, conversation);
-  if (settings.callbackQueueId && number && org.genesysClientId) {
-    const created = await createCallback(org, {
-      queueId: settings.callbackQueueId,
-      callbackNumbers: [number],
-      ...(conversation?.customerName ? { callbackUserName: conversation.customerName } : {}),
-      data: { workflow_id: workflow.id, customer_id: workflow.customerId, task_type: task.type, timeout_status: status, ...(workflow.conversationId ? { original_conversation_id: workflow.conversationId } : {}) },
-    });
-    // The callback is a new conversation: its panel finds the workflow through this link.
-    if (created.conversationId) await linkCallbackConversation(org.id, workflow.id, created.conversationId, workflow.conversationId);
-    // The number goes into the event too: the agent tells the customer which number Genesys will call.
-    return { path: "CALLBACK", detail: { callback_conversation_id: created.conversationId ?? "", queue_id: settings.callbackQueueId, callback_number: number, timeout_status: status } };
-  }
-
-  const why = !org.genesysClientId ? "Genesys credentials not configured" : !settings.callbackQueueId ? "no callback queue configured" : "no callback number known";
-  // A message the customer really gets, or an open notice a person must handle (lib/notices).
-  const notice = await deliverNotice({ org, workflow, task, deliveryId, kind: noticeKindOf(status), phone: number, customerName: conversation?.customerName ?? null, why });
-  return { path: "NOTICE", detail: { ...noticeDetail(notice), timeout_status: status } };
+  throw new Error("no escalation channel applied; the last one must always apply");
 }
 
 function failureOutcome(error: unknown): DeliveryOutcome {
