@@ -40,5 +40,33 @@ export async function closeDb(): Promise<void> {
   await client?.$disconnect();
 }
 
+// timestamp(3) columns hold UTC without a zone (Prisma's convention): read them as UTC, whatever the process's zone.
+const timestampOid = 1114;
+const parseUtcTimestamp = (value: string) => new Date(`${value.replace(" ", "T")}Z`);
+const utcTypes = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === timestampOid ? parseUtcTimestamp : (pg.types.getTypeParser(oid, format ?? "text") as unknown)) as typeof pg.types.getTypeParser,
+};
+
+/** A statement built as Prisma.sql (`.text` has $1… placeholders), as node-postgres takes it. */
+export interface SqlStatement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * One autocommit statement on the process's pool, straight through
+ * node-postgres: the hot path (a callback's read and write) without Prisma's
+ * query runtime, which cost more CPU than the statements' own driver work.
+ * Dates go as UTC ISO strings and timestamp columns come back as UTC, as
+ * through Prisma. For statements outside a transaction only.
+ */
+export async function sqlNow<T>(statement: SqlStatement): Promise<T[]> {
+  await db();
+  const values = statement.values.map((v) => (v instanceof Date ? v.toISOString() : v));
+  const result = await store.longrunPool!.query({ text: statement.text, values, types: utcTypes });
+  return result.rows as T[];
+}
+
 /** Interactive transactions wait for a connection under load instead of failing after Prisma's 2 s default. */
 export const transactionOptions = { maxWait: 15_000, timeout: 20_000 } as const;

@@ -13,13 +13,17 @@
 // Status lists come from lib/domain, never from here.
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { Tx } from "@/lib/db/client";
+import { sqlNow, type Tx } from "@/lib/db/client";
+import { log } from "@/lib/log";
+import { activeTaskPredicate } from "@/lib/db/status-checks";
 import { effectKinds, effectPayload, type Effect } from "@/lib/domain/effects";
 import type { ProcessState } from "@/lib/domain/process-machine";
-import { activeTaskStatuses, type DomainEvent, type TaskWrite, type TransitionOk } from "@/lib/domain/workflow-machine";
+import { type DomainEvent, type TaskWrite, type TransitionOk } from "@/lib/domain/workflow-machine";
 
 /** Channel on which every committed workflow change is announced (the agent panel listens). */
 export const workflowChangedChannel = "longrun_workflow_changed";
+/** application_name of an instance's listening connection (lib/realtime/workflow-changes.ts): announcements go out only while one is connected. */
+export const workflowChangedListenerName = "longrun-panel-listener";
 
 export type Actor = "data-action" | "callback" | "cron" | "agent" | "admin" | "outbox";
 
@@ -155,7 +159,11 @@ function columnsOf(spec: string): Column[] {
 /**
  * The rows a CTE writes, as a relation `r` with typed columns: one row as
  * plain bind parameters (the hot path: a callback, a heartbeat), several as
- * one jsonb_to_recordset parameter (a sweep batch) — the same SQL around it.
+ * one array parameter per column, zipped by unnest (a sweep batch) — the same
+ * SQL around it. Typed arrays cost PostgreSQL a third of what parsing the
+ * same rows from one jsonb document did (measured on a batch of 500; see
+ * bench/README.md, the sweep). Every element travels as text (or NULL) and is
+ * cast by the column's array type.
  */
 function rowsOf(rows: Array<Record<string, unknown>>, spec: string): Prisma.Sql {
   const columns = columnsOf(spec);
@@ -168,7 +176,14 @@ function rowsOf(rows: Array<Record<string, unknown>>, spec: string): Prisma.Sql 
     });
     return Prisma.sql`(VALUES (${Prisma.join(values)})) AS r(${Prisma.raw(columns.map(([name]) => `"${name}"`).join(", "))})`;
   }
-  return Prisma.sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${Prisma.raw(spec)})`;
+  const arrays = columns.map(([name, type]) => {
+    const values = rows.map((row) => {
+      const value = row[name] ?? null;
+      return value === null ? null : type === "jsonb" ? JSON.stringify(value) : `${value as string | number | boolean}`;
+    });
+    return Prisma.sql`${values}::${Prisma.raw(type)}[]`;
+  });
+  return Prisma.sql`unnest(${Prisma.join(arrays)}) AS r(${Prisma.raw(columns.map(([name]) => `"${name}"`).join(", "))})`;
 }
 /** Joins a recordset row to the workflows whose swap succeeded. */
 const appliedTo = (alias: string) => Prisma.raw(`JOIN w ON w."orgId" = ${alias}."orgId" AND w."id" = ${alias}."workflowId"`);
@@ -178,7 +193,8 @@ const appliedTo = (alias: string) => Prisma.raw(`JOIN w ON w."orgId" = ${alias}.
  * at all per workflow: data-modifying CTEs that all hang on `w`, the rows whose
  * insert or compare-and-swap succeeded. Returns those rows.
  */
-export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
+export function writeChangesPlan(changes: WorkflowChange[], options: { notify?: boolean } = {}): Prisma.Sql {
+  const { notify = true } = options;
   const inserts = changes.filter((c) => c.outcome.workflowWrite === "insert");
   const updates = changes.filter((c) => c.outcome.workflowWrite === "update");
   const ctes: Prisma.Sql[] = [];
@@ -279,6 +295,11 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
       FROM ${rowsOf(receipts, `"orgId" uuid, "workflowId" uuid, "webhookId" text, "statusCode" int, "responseBody" jsonb, "now" timestamp(3)`)}
       ${appliedTo("r")})`);
   }
+  if (!notify) {
+    return Prisma.sql`
+    WITH ${Prisma.join(ctes, ",\n")}
+    SELECT w."orgId"::text AS "orgId", w."id"::text AS "id", w."revision", w."updatedAt" FROM w`;
+  }
   // Listeners hear of a change only if it commits; `n` modifies nothing, so it runs only because the final SELECT reads it.
   ctes.push(Prisma.sql`n AS (SELECT pg_notify(${workflowChangedChannel}, w."orgId"::text || ':' || w."id"::text) FROM w)`);
   return Prisma.sql`
@@ -286,11 +307,84 @@ export function writeChangesPlan(changes: WorkflowChange[]): Prisma.Sql {
     SELECT w."orgId"::text AS "orgId", w."id"::text AS "id", w."revision", w."updatedAt", (SELECT count(*) FROM n)::int AS "notified" FROM w`;
 }
 
-/** Writes the changes; returns the workflows whose insert or swap succeeded (the others wrote nothing). */
+/**
+ * Writes the changes inside the caller's transaction, the NOTIFY in the same
+ * statement (it goes out when the transaction commits); returns the
+ * workflows whose insert or swap succeeded (the others wrote nothing).
+ */
 export async function writeChanges(client: Tx, changes: WorkflowChange[]): Promise<AppliedRow[]> {
   if (changes.length === 0) return [];
   const rows = await client.$queryRaw<Array<AppliedRow & { notified: number }>>(writeChangesPlan(changes));
   return rows.map(({ notified: _notified, ...row }) => row);
+}
+
+/**
+ * The hot path (a callback, a heartbeat, an initiate): the same statement as
+ * one autocommit on the process's pool, straight through node-postgres, and
+ * the NOTIFY after it committed, coalesced with the other changes committed
+ * meanwhile (announceCommitted). A NOTIFY in the statement made every
+ * committing callback queue on PostgreSQL's one notification lock, held
+ * through the commit's flush — with nobody listening, most of the time.
+ */
+export async function writeChangesNow(changes: WorkflowChange[]): Promise<AppliedRow[]> {
+  if (changes.length === 0) return [];
+  const rows = await sqlNow<AppliedRow>(writeChangesPlan(changes, { notify: false }));
+  announceCommitted(rows.map((r) => `${r.orgId}:${r.id}`));
+  return rows;
+}
+
+// ---------------------------------------------------------------------------
+// Announcements of committed changes, coalesced.
+
+/** NOTIFY payloads must stay under 8000 bytes; a line is "<orgId>:<workflowId>" (73 bytes). */
+const maxPayloadBytes = 7_900;
+const announcer = { pending: new Set<string>(), flushing: false };
+
+/**
+ * Announces changes that committed: one NOTIFY per ~100 of them (lines
+ * "<orgId>:<workflowId>"), sent on the next turn of the event loop together
+ * with whatever else committed meanwhile, and only while some instance has
+ * its listening connection open (a panel is watching). A change committed
+ * just before a first panel connected, or announced by a process that died
+ * right after its commit, is caught by the panel's polling fallback.
+ */
+export function announceCommitted(keys: string[]): void {
+  for (const key of keys) announcer.pending.add(key);
+  if (!announcer.flushing && announcer.pending.size > 0) {
+    announcer.flushing = true;
+    setImmediate(() => void flushAnnouncements());
+  }
+}
+
+async function flushAnnouncements(): Promise<void> {
+  try {
+    while (announcer.pending.size > 0) {
+      const payloads: string[] = [];
+      let current = "";
+      for (const key of announcer.pending) {
+        if (current && current.length + 1 + key.length > maxPayloadBytes) {
+          payloads.push(current);
+          current = "";
+        }
+        current = current ? `${current}\n${key}` : key;
+      }
+      if (current) payloads.push(current);
+      announcer.pending.clear();
+      try {
+        await sqlNow(announcePlan(payloads));
+      } catch (error) {
+        log.warn("realtime.announce.failed", { message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  } finally {
+    announcer.flushing = false;
+  }
+}
+
+export function announcePlan(payloads: string[]): Prisma.Sql {
+  return Prisma.sql`
+    SELECT pg_notify(${workflowChangedChannel}, p) FROM unnest(${payloads}::text[]) AS p
+    WHERE EXISTS (SELECT 1 FROM pg_stat_activity WHERE "datname" = current_database() AND "application_name" = ${workflowChangedListenerName})`;
 }
 
 // ---------------------------------------------------------------------------
@@ -300,39 +394,48 @@ export interface ClaimedTask {
   taskId: string;
   orgId: string;
   workflowId: string;
+  /** The claim's keyset position: the next batch of the same run starts after it. */
+  deadlineAt: Date;
+}
+
+/** Where a run's previous batch ended, in the claim's order (deadline, then task id). */
+export interface SweepCursor {
+  deadlineAt: Date;
+  taskId: string;
 }
 
 /**
- * Overdue active tasks whose workflows we could lock. One branch per active
- * status, each an index scan of Task(status, deadlineAt) that is already in
- * deadline order, merged (Merge Append) and cut by the LIMIT: a batch reads
- * about its own size of index entries, whatever the number of overdue or
- * waiting tasks. (`status = ANY(array)` instead made PostgreSQL fetch every
- * overdue active task and sort them, for every batch.) Workflow rows are
- * locked in the order a callback locks them (workflow, then task), so the
- * two never deadlock.
+ * Overdue active tasks whose workflows we could lock, oldest deadline first.
+ * One range scan of the partial index on the active tasks' (deadlineAt, id)
+ * (lib/db/status-checks.ts): settled tasks are not in it, so a batch reads
+ * about its own size of index entries, whatever the number of waiting or
+ * settled tasks. `after` is the keyset: a run's next batch starts where its
+ * previous one ended instead of walking the entries it has just timed out
+ * again (they stay in the index as dead entries until vacuum). A row skipped
+ * because a callback held it is behind the cursor: the next run takes it.
+ * Workflow rows are locked in the order a callback locks them (workflow, then
+ * task), so the two never deadlock. The statuses are literals so that
+ * PostgreSQL can prove the partial index applies.
  */
-export function claimOverdueTasksPlan(now: Date, batchSize: number): Prisma.Sql {
+export function claimOverdueTasksPlan(now: Date, batchSize: number, after: SweepCursor | null = null): Prisma.Sql {
   const limit = batchSize * 4;
-  const byStatus = activeTaskStatuses.map(
-    (status) => Prisma.sql`(SELECT "id" AS "taskId", "orgId", "workflowId", "deadlineAt" FROM "Task"
-      WHERE "status" = ${status} AND "deadlineAt" <= ${now} ORDER BY "deadlineAt" LIMIT ${limit})`,
-  );
+  const keyset = after ? Prisma.sql`AND ("deadlineAt", "id") > (${after.deadlineAt}, ${after.taskId}::uuid)` : Prisma.empty;
   return Prisma.sql`
-    SELECT t."taskId"::text AS "taskId", t."orgId"::text AS "orgId", t."workflowId"::text AS "workflowId"
+    SELECT t."id"::text AS "taskId", t."orgId"::text AS "orgId", t."workflowId"::text AS "workflowId", t."deadlineAt"
     FROM (
-      SELECT * FROM (${Prisma.join(byStatus, " UNION ALL ")}) overdue
-      ORDER BY "deadlineAt"
+      SELECT "id", "orgId", "workflowId", "deadlineAt" FROM "Task"
+      WHERE ${Prisma.raw(activeTaskPredicate())} AND "deadlineAt" <= ${now} ${keyset}
+      ORDER BY "deadlineAt", "id"
       LIMIT ${limit}
     ) t
     JOIN "Workflow" w ON w."orgId" = t."orgId" AND w."id" = t."workflowId"
-    ORDER BY t."deadlineAt"
+    ORDER BY t."deadlineAt", t."id"
     LIMIT ${batchSize}
     FOR UPDATE OF w SKIP LOCKED`;
 }
 
-export function claimOverdueTasks(tx: Tx, now: Date, batchSize: number): Promise<ClaimedTask[]> {
-  return tx.$queryRaw<ClaimedTask[]>(claimOverdueTasksPlan(now, batchSize));
+export function claimOverdueTasks(tx: Tx, now: Date, batchSize: number, after: SweepCursor | null = null): Promise<ClaimedTask[]> {
+  return tx.$queryRaw<ClaimedTask[]>(claimOverdueTasksPlan(now, batchSize, after));
 }
 
 /**

@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { clock } from "@/lib/clock";
 import { db, transactionOptions, type Tx } from "@/lib/db/client";
-import { claimOverdueTasks, writeChanges, type ClaimedTask, type WorkflowChange } from "@/lib/db/workflow-writes";
+import { claimOverdueTasks, writeChanges, type ClaimedTask, type SweepCursor, type WorkflowChange } from "@/lib/db/workflow-writes";
 import { transition, type WorkflowCommand } from "@/lib/domain/workflow-machine";
 import type { Task, Workflow } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
@@ -33,18 +33,25 @@ interface ClaimedRows {
   settings: unknown;
 }
 
-/** The claimed tasks with their workflows, current tasks and org settings, in one read. */
+/**
+ * The claimed tasks with their workflows, current tasks and org settings, in
+ * one read. The claimed task is usually the workflow's current one: it comes
+ * once (as "current"), and each org's settings come once per batch.
+ */
 async function loadClaimed(tx: Tx, claimed: ClaimedTask[]): Promise<ClaimedRows[]> {
-  const rows = await tx.$queryRaw<Array<{ claimed: Record<string, unknown>; workflow: Record<string, unknown>; current: Record<string, unknown> | null; settings: unknown }>>`
-    SELECT to_jsonb(t) AS "claimed", to_jsonb(w) AS "workflow", to_jsonb(ct) AS "current", o."settings"
+  const rows = await tx.$queryRaw<Array<{ claimed: Record<string, unknown> | null; workflow: Record<string, unknown>; current: Record<string, unknown> | null; settings: unknown; orgId: string }>>`
+    SELECT CASE WHEN w."currentTaskId" = t."id" THEN NULL ELSE to_jsonb(t) END AS "claimed", to_jsonb(w) AS "workflow", to_jsonb(ct) AS "current",
+           CASE WHEN row_number() OVER (PARTITION BY w."orgId") = 1 THEN o."settings" END AS "settings", w."orgId"::text AS "orgId"
     FROM unnest(${claimed.map((c) => c.taskId)}::uuid[]) AS c("taskId")
     JOIN "Task" t ON t."id" = c."taskId"
     JOIN "Workflow" w ON w."orgId" = t."orgId" AND w."id" = t."workflowId"
     JOIN "Org" o ON o."id" = w."orgId"
     LEFT JOIN "Task" ct ON ct."id" = w."currentTaskId" AND ct."orgId" = w."orgId"`;
+  const settingsOf = new Map<string, unknown>();
+  for (const r of rows) if (r.settings !== null) settingsOf.set(r.orgId, r.settings);
   return rows.map((r) => {
     const { workflow, task } = loadedWorkflow({ workflow: r.workflow, task: r.current });
-    return { claimed: loadedTask(r.claimed), workflow, current: task, settings: r.settings };
+    return { claimed: r.claimed ? loadedTask(r.claimed) : task!, workflow, current: task, settings: settingsOf.get(r.orgId) ?? null };
   });
 }
 
@@ -82,25 +89,48 @@ async function timeOutBatch(tx: Tx, claimed: ClaimedTask[], now: Date): Promise<
   return { timedOut, retired, skipped: claimed.length - changes.length };
 }
 
-export async function sweepTimeouts(options: { batchSize?: number; maxBatches?: number; deliver?: boolean } = {}): Promise<SweepResult> {
-  const { batchSize = 500, maxBatches = 100, deliver = true } = options;
+/**
+ * Sweeps what is overdue now. `concurrency` runs of batches go side by side,
+ * each in its own transaction on its own connection: SKIP LOCKED keeps them
+ * off each other's rows, and while one batch is at the database another is
+ * decided in JavaScript. They share one keyset cursor, so a batch starts
+ * after the furthest deadline claimed so far.
+ */
+export async function sweepTimeouts(options: { batchSize?: number; maxBatches?: number; deliver?: boolean; concurrency?: number } = {}): Promise<SweepResult> {
+  const { batchSize = 500, maxBatches = 100, deliver = true, concurrency = 3 } = options;
   const prisma = await db();
   const result: SweepResult = { timedOut: 0, retired: 0, skipped: 0, batches: 0, escalations: { claimed: 0, delivered: 0, retried: 0, dead: 0 } };
+  // One "now" for the whole run: what is overdue when it starts, and the keyset does not chase tasks that fall due meanwhile.
+  const now = clock.now();
+  let cursor: SweepCursor | null = null;
+  let started = 0;
 
-  for (let batch = 0; batch < maxBatches; batch++) {
-    const now = clock.now();
-    const claimed = await prisma.$transaction(async (tx) => {
-      const rows = await claimOverdueTasks(tx, now, batchSize);
-      if (rows.length === 0) return 0;
-      const counts = await timeOutBatch(tx, rows, now);
-      result.timedOut += counts.timedOut;
-      result.retired += counts.retired;
-      result.skipped += counts.skipped;
-      return rows.length;
-    }, transactionOptions);
-    result.batches++;
-    if (claimed < batchSize) break;
+  async function worker(): Promise<void> {
+    while (started < maxBatches) {
+      started++;
+      const claimed = await prisma.$transaction(async (tx) => {
+        const rows = await claimOverdueTasks(tx, now, batchSize, cursor);
+        if (rows.length === 0) return 0;
+        const last = rows.at(-1)!;
+        if (!cursor || isAfter(last, cursor)) cursor = { deadlineAt: last.deadlineAt, taskId: last.taskId };
+        const counts = await timeOutBatch(tx, rows, clock.now());
+        result.timedOut += counts.timedOut;
+        result.retired += counts.retired;
+        result.skipped += counts.skipped;
+        return rows.length;
+      }, transactionOptions);
+      result.batches++;
+      if (claimed < batchSize) return;
+    }
   }
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   if (deliver) result.escalations = await processOutbox({ kinds: ["ESCALATE"] });
   return result;
+}
+
+/** The claim's order: deadline, then task id (PostgreSQL compares uuids as their hex text does). */
+function isAfter(row: ClaimedTask, cursor: SweepCursor): boolean {
+  const a = new Date(row.deadlineAt).getTime();
+  const b = cursor.deadlineAt.getTime();
+  return a !== b ? a > b : row.taskId > cursor.taskId;
 }
