@@ -1,6 +1,7 @@
 // Fan-out of committed workflow changes to the panels open on this instance.
-// Every writer, on any instance, runs pg_notify in the statement or transaction
-// that writes the change (so only committed changes are announced); each
+// Every writer, on any instance, runs pg_notify in the transaction that writes
+// the change, or right after its autocommit statement committed (coalesced,
+// lib/db/workflow-writes.ts), so only committed changes are announced; each
 // instance holds ONE listening connection (node-postgres LISTEN) while it has
 // subscribers, maps the notified workflow to its conversation, and wakes the
 // streams watching that org + conversation.
@@ -8,7 +9,7 @@ import { Client } from "pg";
 import { conversationOfWorkflow } from "@/lib/panel/conversation-snapshot";
 import { databaseUrl } from "@/lib/env";
 import { log } from "@/lib/log";
-import { workflowChangedChannel } from "@/lib/workflows/workflow-store";
+import { workflowChangedChannel, workflowChangedListenerName } from "@/lib/workflows/workflow-store";
 
 /** Called with "change" for a change of the watched conversation, "resync" when notifications may have been missed. */
 export type ChangeListener = (reason: "change" | "resync") => void;
@@ -76,8 +77,12 @@ async function conversationFor(orgId: string, workflowId: string): Promise<strin
   return conversationId;
 }
 
-/** Handles one NOTIFY payload "<orgId>:<workflowId>". */
+/** Handles one NOTIFY payload: lines "<orgId>:<workflowId>" (the hot path coalesces several changes into one NOTIFY). */
 export async function handleNotification(payload: string): Promise<void> {
+  await Promise.all(payload.split("\n").map(handleChange));
+}
+
+async function handleChange(payload: string): Promise<void> {
   const colon = payload.indexOf(":");
   if (colon < 0) return;
   const orgId = payload.slice(0, colon);
@@ -96,7 +101,8 @@ function onPayload(payload: string | undefined): void {
 }
 
 async function openPostgres(url: string): Promise<Source> {
-  const client = new Client({ connectionString: url, application_name: "longrun-panel-listener" });
+  // Writers look for this name before they announce (lib/db/workflow-writes.ts, announceCommitted).
+  const client = new Client({ connectionString: url, application_name: workflowChangedListenerName });
   const source: Source = {
     close: async () => {
       client.removeAllListeners("end");

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { currentDeliveryFacts, type DeliveryFacts } from "@/lib/outbox/delivery-state";
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
-import { writeChanges } from "@/lib/db/workflow-writes";
+import { writeChangesNow } from "@/lib/db/workflow-writes";
 import type { Task, Workflow } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors/app-error";
 import { processAndContextOf, type CreateWorkflowBody, type DispatchTaskBody, type WorkflowView } from "@/lib/api/schemas";
@@ -50,7 +50,7 @@ export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, 
   const outcome = transition(null, { type: "INITIATE", conversationId: body.conversation_id ?? null, initiatedAt: new Date(body.timestamp), process }, now);
   if (!outcome.ok) throw new AppError(domainErrorToAppError[outcome.error.code], outcome.error.message);
   // The row, its first event, a process's first step (task, outbox row) and the NOTIFY in one statement: all or nothing, one round trip.
-  const [written] = await writeChanges(prisma, [
+  const [written] = await writeChangesNow([
     {
       orgId, workflowId: body.workflow_id, expectedRevision: null, created: { customerId: body.customer_id, context: processAndContextOf(body).context ?? null, requestHash: hash }, outcome, meta, now,
       ...(baseUrl ? { deliveryPayload: { baseUrl } } : {}),

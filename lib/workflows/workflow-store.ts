@@ -2,7 +2,7 @@
 // machine (lib/domain), one atomic write through the one writer
 // (lib/db/workflow-writes.ts). No decision is made here.
 import { clock } from "@/lib/clock";
-import { db, type Tx } from "@/lib/db/client";
+import { db, type Db, type Tx } from "@/lib/db/client";
 import type { Task, Workflow } from "@/lib/generated/prisma/client";
 import { AppError, type ErrorCode } from "@/lib/errors/app-error";
 import {
@@ -18,9 +18,9 @@ import {
 } from "@/lib/domain/workflow-machine";
 import type { ProcessInputs, ProcessPhase, ProcessState } from "@/lib/domain/process-machine";
 import { loadProcessInputs } from "@/lib/processes/process-inputs";
-import { writeChanges, type AppliedRow, type CommandMeta, type ReceiptRow, type WorkflowChange } from "@/lib/db/workflow-writes";
+import { writeChangesNow, type AppliedRow, type CommandMeta, type ReceiptRow, type WorkflowChange } from "@/lib/db/workflow-writes";
 
-export { workflowChangedChannel, type Actor, type CommandMeta, type ReceiptRow } from "@/lib/db/workflow-writes";
+export { workflowChangedChannel, workflowChangedListenerName, type Actor, type CommandMeta, type ReceiptRow } from "@/lib/db/workflow-writes";
 
 export interface Applied {
   workflow: Workflow;
@@ -199,7 +199,7 @@ export interface CommandOptions {
 
 type CommandInput = WorkflowCommand | ((state: WorkflowState, workflow: Workflow) => WorkflowCommand);
 
-async function applyOnce(client: Tx, orgId: string, workflowId: string, command: CommandInput, meta: CommandMeta, options: CommandOptions, loaded?: LoadedWorkflow): Promise<Applied> {
+async function applyOnce(client: Db, orgId: string, workflowId: string, command: CommandInput, meta: CommandMeta, options: CommandOptions, loaded?: LoadedWorkflow): Promise<Applied> {
   const { workflow, task } = loaded ?? (await loadWorkflow(client, orgId, workflowId));
   const now = clock.now();
   // A process workflow's next step is decided from its pinned definition (cached: versions never change).
@@ -214,7 +214,7 @@ async function applyOnce(client: Tx, orgId: string, workflowId: string, command:
     const predicted = appliedRows(workflow, task, outcome, { orgId, id: workflowId, revision: workflow.revision + 1, updatedAt: now }, orgId, workflowId, now);
     change.receipt = options.receipt(predicted);
   }
-  const [written] = await writeChanges(client, [change]);
+  const [written] = await writeChangesNow([change]);
   // Compare-and-swap: nothing was written if somebody moved the workflow since our read.
   if (!written) throw new VersionConflict(`workflow changed concurrently; version ${before.version} is stale`);
   return appliedRows(workflow, task, outcome, written, orgId, workflowId, now);
