@@ -6,7 +6,8 @@
 // 4. body size / content type, then the signature by an active secret of
 //    that org (the org comes from the signature, never from a claim),
 // 5. per-org rate limit, counted only once the org is proven.
-import { db } from "@/lib/db/client";
+import { sqlNow } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors/app-error";
 import { log } from "@/lib/log";
 import { requestContextOf } from "@/lib/http/api-route";
@@ -52,8 +53,8 @@ interface WorkflowOwner {
  * with what verifying a request for it takes, in one round trip.
  */
 async function workflowOwners(workflowId: string, webhookId: string): Promise<WorkflowOwner[]> {
-  const prisma = await db();
-  return prisma.$queryRaw<WorkflowOwner[]>`
+  // Every callback sends it: straight through node-postgres (sqlNow), without Prisma's query runtime.
+  return sqlNow<WorkflowOwner>(Prisma.sql`
     SELECT w."orgId"::text AS "orgId", o."sourceCidrs", o."settings",
            COALESCE((SELECT json_agg(json_build_object('id', s."id", 'secretEnc', s."secretEnc") ORDER BY s."createdAt" DESC)
                      FROM "SigningSecret" s WHERE s."orgId" = w."orgId" AND s."revokedAt" IS NULL), '[]'::json) AS "secrets",
@@ -63,7 +64,7 @@ async function workflowOwners(workflowId: string, webhookId: string): Promise<Wo
     FROM "Workflow" w JOIN "Org" o ON o."id" = w."orgId"
     LEFT JOIN "Task" t ON t."id" = w."currentTaskId" AND t."orgId" = w."orgId"
     WHERE w."id" = ${workflowId}::uuid
-    LIMIT 10`;
+    LIMIT 10`);
 }
 
 export async function verifySignedRequest(request: Request, workflowId: string, options: { bodyOptional?: boolean } = {}): Promise<VerifiedRequest> {
