@@ -74,6 +74,19 @@ async function answerOnce(
   }
 }
 
+/**
+ * Whether a callback's change may have written a process's next dispatch: a
+ * first answer (not a replay) to a result that left the workflow PENDING —
+ * only a process goes on after a result. The route then delivers it right
+ * after its response, as the task route does, instead of leaving the next
+ * step to the next outbox run.
+ */
+export function mayHaveDispatched(answer: WebhookAnswer): boolean {
+  if (answer.status !== 200 || answer.replayed || answer.body === null || typeof answer.body !== "object") return false;
+  const body = answer.body as Record<string, unknown>;
+  return body.status === "PENDING" && body.progress === undefined;
+}
+
 export async function applyCallback(verified: VerifiedRequest, workflowId: string, query: URLSearchParams, requestId: string): Promise<WebhookAnswer> {
   return answerOnce(verified, { workflowId, requestId }, async (receipt) => {
     const body = validate(callbackBodySchema, parseJson(verified.body));

@@ -2,7 +2,8 @@
 import { workflowIdParamsSchema } from "@/lib/api/schemas";
 import { json, publicRoute, routeMethods } from "@/lib/http/api-route";
 import { validate } from "@/lib/http/read-body";
-import { applyCallback } from "@/lib/webhooks/callback-service";
+import { deliverSoon } from "@/lib/outbox/kick";
+import { applyCallback, mayHaveDispatched } from "@/lib/webhooks/callback-service";
 import { verifySignedRequest } from "@/lib/webhooks/signed-request";
 
 export const dynamic = "force-dynamic";
@@ -11,6 +12,7 @@ const post = publicRoute<{ id: string }>(async ({ request, params, url, requestI
   const { id } = validate(workflowIdParamsSchema, params, "path");
   const verified = await verifySignedRequest(request, id);
   const answer = await applyCallback(verified, id, url.searchParams, requestId);
+  if (mayHaveDispatched(answer)) deliverSoon();
   return json(answer.body, answer.status, answer.replayed ? { "webhook-replayed": "true" } : {});
 });
 
