@@ -15,6 +15,8 @@
 //   BENCH_OPEN_RATES=50,200,400, BENCH_OPEN_SECONDS=30   open-loop: arrival rates per second, seconds each
 //   BENCH_SKIP_NPM_CI=1       footprint: leave out the fresh `npm ci` (it downloads every package)
 //   BENCH_GOAL_ROUNDS=2, BENCH_GOAL_OPS=1000   callback-goals: interleaved rounds, operations per cell
+//   BENCH_PROCESS_ROUNDS=2, BENCH_PROCESS_WORKFLOWS=1500   process-steps: alternating rounds, workflows per cell
+//   BENCH_PROCESS_SWEEP_SIZES=1000000   process-sweep: table sizes (10,000 due in each)
 //   BENCH_COMPARE_REF=d67cad2, BENCH_COMPARE_ROUNDS=3, BENCH_COMPARE_OPS=1500   engine-compare: the older commit, rounds, operations per cell at the most clients
 //   BENCH_COMPARE_DIR         engine-compare: where the older commit is unpacked, installed and built (default $TMPDIR/longrun-bench-compare)
 import { existsSync } from "node:fs";
@@ -28,6 +30,8 @@ import { footprint } from "./footprint";
 import { panelLatency } from "./panel-latency";
 import { openLoop } from "./open-loop";
 import { timeoutSweep } from "./timeout-sweep";
+import { processSteps } from "./process-steps";
+import { processSweep } from "./process-sweep";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
 import type { DatabaseKind } from "./support/bench-database";
 import { buildApp } from "./support/build-app";
@@ -37,7 +41,7 @@ import { machineInfo, machineMarkdown } from "./support/machine-info";
 import { writeReadmeSection } from "./support/readme-section";
 
 /** Every benchmark, in the order they run. Add new files here. */
-const modules: BenchModule[] = [callbackGoals, engineCompare, openLoop, footprint, engineThroughput, panelLatency, timeoutSweep, dashboardSla];
+const modules: BenchModule[] = [callbackGoals, engineCompare, openLoop, footprint, engineThroughput, panelLatency, timeoutSweep, dashboardSla, processSteps, processSweep];
 
 const distDir = ".next-bench";
 const benchDir = import.meta.dirname;
