@@ -44,7 +44,7 @@ export interface DrillReport {
 const encryptionKey = Buffer.from("longrun-crash-drill-key-32-bytes").toString("base64");
 const cronSecret = `drill-cron-${randomBytes(8).toString("hex")}`;
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -52,7 +52,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function createDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const { Client } = await import("pg");
   const name = `longrun_drill_${randomBytes(5).toString("hex")}`;
   const admin = new Client({ connectionString: serverUrl });
@@ -73,7 +73,7 @@ async function createDatabase(serverUrl: string): Promise<{ url: string; drop: (
 }
 
 /** `npm start` in its own process group, so that one kill reaches npm, the shell and node alike. */
-function startServer(env: Record<string, string>, output: string[]): ChildProcess {
+export function startServer(env: Record<string, string>, output: string[]): ChildProcess {
   const child = spawn("npm", ["start", "--silent"], { env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   for (const stream of [child.stdout, child.stderr]) {
     stream.setEncoding("utf8");
@@ -84,7 +84,7 @@ function startServer(env: Record<string, string>, output: string[]): ChildProces
   return child;
 }
 
-function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
+export function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     process.kill(-child.pid!, signal);
   } catch {
@@ -92,7 +92,7 @@ function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-async function waitForHealth(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+export async function waitForHealth(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before it was healthy`);
