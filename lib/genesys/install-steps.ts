@@ -309,20 +309,23 @@ const run: Record<InstallStep, (ctx: InstallContext) => Promise<Outcome>> = {
     // build/docs/OAuthClientRequest.md); the premium-app wizard signs in with loginPKCEGrant on such a
     // client (docs/wizard/scripts/main.js; config/sample-provisioning-info.js "OAuth AuthCode Client").
     // Scopes must be set for non-client-credentials clients (terraform-provider-genesyscloud
-    // oauth_client schema); users/me with its authorization needs user-basic-info and authorization:readonly.
+    // oauth_client schema); users/me with its authorization needs user-basic-info and authorization:readonly,
+    // and reading the conversation's participant attribute workflow_id (GET /api/v2/conversations/{id})
+    // conversations:readonly (the scope names in MyPureCloud's premium-app-example wizard config).
     const redirectUri = panelRedirectUri(ctx.publicBaseUrl);
     const body = {
       name: installNames.panelClient,
       description: "Longrun agent panel: agents sign in with their own Genesys account (authorization code with PKCE). Created by the Longrun install wizard.",
       authorizedGrantType: "CODE",
       registeredRedirectUri: [redirectUri],
-      scope: ["user-basic-info", "authorization:readonly"],
+      scope: ["user-basic-info", "authorization:readonly", "conversations:readonly"],
       accessTokenValiditySeconds: 86400,
     };
     const existing = await ctx.platform.findOAuthClient(installNames.panelClient);
     if (existing) {
       const uris = (existing.registeredRedirectUri as string[] | undefined) ?? [];
-      if (existing.authorizedGrantType === "CODE" && uris.includes(redirectUri)) {
+      const scopes = (existing.scope as string[] | undefined) ?? [];
+      if (existing.authorizedGrantType === "CODE" && uris.includes(redirectUri) && body.scope.every((scope) => scopes.includes(scope))) {
         return { status: "found", summary: `OAuth client "${installNames.panelClient}" (code grant with PKCE) redirects to ${redirectUri}`, details: { panelClientId: existing.id, redirectUri } };
       }
       await ctx.platform.updateOAuthClient(existing.id, { ...body, registeredRedirectUri: [...new Set([...uris, redirectUri])] });

@@ -5,7 +5,7 @@
 import { log } from "@/lib/log";
 import { loadConversationSnapshot } from "@/lib/panel/conversation-snapshot";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
-import { subscribeConversation } from "@/lib/realtime/workflow-changes";
+import { subscribeConversation, subscribeWorkflow } from "@/lib/realtime/workflow-changes";
 
 export const streamDefaults = {
   /** Inside the 60 s function limit every Vercel plan allows, with room to close politely; reconnecting costs one snapshot read. */
@@ -19,6 +19,8 @@ export interface StreamOptions {
   orgId: string;
   conversationId: string;
   signal: AbortSignal;
+  /** Workflows the conversation's participant attribute names (read from Genesys when the stream opened). */
+  attributeWorkflowIds?: readonly string[];
   lifetimeMs?: number;
   heartbeatMs?: number;
 }
@@ -43,6 +45,8 @@ export function conversationStream(options: StreamOptions): Response {
       let coalesceTimer: ReturnType<typeof setTimeout> | null = null;
       const timers: ReturnType<typeof setTimeout>[] = [];
       let unsubscribe: () => void = () => undefined;
+      // Workflows of other conversations this panel shows (a callback's, an attribute's): their changes wake it too.
+      const carried = new Map<string, () => void>();
 
       const write = (text: string) => {
         if (closed) return;
@@ -56,6 +60,8 @@ export function conversationStream(options: StreamOptions): Response {
         if (closed) return;
         closed = true;
         unsubscribe();
+        for (const stop of carried.values()) stop();
+        carried.clear();
         if (coalesceTimer) clearTimeout(coalesceTimer);
         for (const t of timers) clearTimeout(t);
         clearInterval(heartbeat);
@@ -76,7 +82,9 @@ export function conversationStream(options: StreamOptions): Response {
         }
         loading = true;
         try {
-          const snapshot = await loadConversationSnapshot(options.orgId, options.conversationId);
+          const snapshot = await loadConversationSnapshot(options.orgId, options.conversationId, { attributeWorkflowIds: options.attributeWorkflowIds });
+          // Listen first, read second, here too: a change between this read and a new subscription is read again.
+          if (await watchCarried(snapshot)) again = true;
           const print = fingerprint(snapshot);
           if (print !== lastSent) {
             lastSent = print;
@@ -94,6 +102,25 @@ export function conversationStream(options: StreamOptions): Response {
           again = false;
           await send();
         }
+      };
+      const watchCarried = async (snapshot: PanelSnapshot): Promise<boolean> => {
+        let added = false;
+        for (const workflow of snapshot.workflows) {
+          if (!workflow.came_from || carried.has(workflow.workflow_id) || closed) continue;
+          carried.set(workflow.workflow_id, () => undefined);
+          try {
+            const stop = await subscribeWorkflow(options.orgId, workflow.workflow_id, wake);
+            if (closed) stop();
+            else {
+              carried.set(workflow.workflow_id, stop);
+              added = true;
+            }
+          } catch (error) {
+            carried.delete(workflow.workflow_id);
+            log.warn("panel.stream.subscribe_failed", { message: error instanceof Error ? error.message : String(error) });
+          }
+        }
+        return added;
       };
       const wake = () => {
         if (closed || coalesceTimer) return;

@@ -4,7 +4,9 @@
 // lib/db/workflow-writes.ts), so only committed changes are announced; each
 // instance holds ONE listening connection (node-postgres LISTEN) while it has
 // subscribers, maps the notified workflow to its conversation, and wakes the
-// streams watching that org + conversation.
+// streams watching that org + conversation — and those watching the workflow
+// itself: the panel of a callback, or of a conversation whose participant
+// attribute names the workflow, shows a workflow of another conversation.
 import { Client } from "pg";
 import { conversationOfWorkflow } from "@/lib/panel/conversation-snapshot";
 import { databaseUrl } from "@/lib/env";
@@ -89,6 +91,7 @@ async function handleChange(payload: string): Promise<void> {
   const workflowId = payload.slice(colon + 1);
   if (!hub().watchedOrgs.has(orgId)) return;
   try {
+    emit(workflowKey(orgId, workflowId), "change");
     const conversationId = await conversationFor(orgId, workflowId);
     if (conversationId) emit(`${orgId}:${conversationId}`, "change");
   } catch (error) {
@@ -163,17 +166,30 @@ async function start(): Promise<void> {
   await h.starting;
 }
 
+/** Conversation ids are validated (no colon); a workflow's key cannot collide with one. */
+function workflowKey(orgId: string, workflowId: string): string {
+  return `${orgId}:workflow:${workflowId}`;
+}
+
 /**
  * Watches one conversation of one org. Resolves once this instance is
  * listening, so a snapshot read afterwards misses no change.
  */
 export async function subscribeConversation(orgId: string, conversationId: string, listener: ChangeListener): Promise<() => void> {
+  return subscribe(orgId, `${orgId}:${conversationId}`, listener);
+}
+
+/** Watches one workflow of one org, whatever conversation it belongs to. */
+export async function subscribeWorkflow(orgId: string, workflowId: string, listener: ChangeListener): Promise<() => void> {
+  return subscribe(orgId, workflowKey(orgId, workflowId), listener);
+}
+
+async function subscribe(orgId: string, key: string, listener: ChangeListener): Promise<() => void> {
   const h = hub();
   if (h.stopTimer) {
     clearTimeout(h.stopTimer);
     h.stopTimer = null;
   }
-  const key = `${orgId}:${conversationId}`;
   let set = h.subscribers.get(key);
   if (!set) h.subscribers.set(key, (set = new Set()));
   set.add(listener);

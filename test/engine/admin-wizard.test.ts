@@ -142,7 +142,7 @@ describe("install wizard", () => {
       `${base}/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}&usePopupAuth={{gcUsePopupAuth}}&panelClientId=${panelClient.id}`,
     );
     // The panel's sign-in client: code grant (PKCE), redirecting to the panel, with the scopes users/me needs.
-    expect(panelClient).toMatchObject({ authorizedGrantType: "CODE", registeredRedirectUri: [`${base}/panel`], scope: ["user-basic-info", "authorization:readonly"] });
+    expect(panelClient).toMatchObject({ authorizedGrantType: "CODE", registeredRedirectUri: [`${base}/panel`], scope: ["user-basic-info", "authorization:readonly", "conversations:readonly"] });
     // The Client App SDK lifecycle hooks the panel listens to.
     expect((widgetConfig as unknown as { advanced: unknown }).advanced).toEqual({ lifecycle: { ephemeral: false, hooks: { bootstrap: true, focus: true, blur: true, stop: true } } });
     expect(widgetConfig.properties.sandbox).toContain("allow-scripts");

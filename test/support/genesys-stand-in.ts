@@ -10,6 +10,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createArchitectJobsFake } from "@/test/support/genesys-stand-in-architect-jobs";
 import { createProcessAutomationFake } from "@/test/support/genesys-stand-in-triggers";
+import { createConversationsFake, type ConversationsFake } from "@/test/support/genesys-stand-in-conversations";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -89,6 +90,8 @@ export interface GenesysStandIn {
   unroute(method: string, path: string): void;
   /** How many recorded requests had this path. */
   count(path: string): number;
+  /** Conversations and callbacks of every org (GET /api/v2/conversations/{id}, POST /api/v2/conversations/callbacks). */
+  conversations: ConversationsFake;
   /** Serves the Platform API endpoints of the admin install wizard from `fake` (roles, OAuth clients, integrations, credentials, actions). */
   usePlatform(fake: PlatformFake): void;
   close(): Promise<void>;
@@ -237,6 +240,13 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
     };
   };
 
+  const conversations = createConversationsFake();
+  const conversationsRoute: RouteHandler = (request) => {
+    const record = bearer(request);
+    if (!record) return genesysError(401, "bad.credentials", "Invalid login credentials.");
+    return conversations.handle(request.method, request.path, request.body, { orgId: record.orgId });
+  };
+
   let platform: PlatformFake | null = null;
   const platformRoute: RouteHandler = (request) => {
     const record = bearer(request);
@@ -265,7 +275,8 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
         custom.get(key) ??
         builtIn.get(key) ??
         (platform && platform.handles(recorded.method, recorded.path) ? platformRoute : undefined) ??
-        (platform && platform.architectJobs.handlesUpload(recorded.method, recorded.path) ? uploadRoute : undefined);
+        (platform && platform.architectJobs.handlesUpload(recorded.method, recorded.path) ? uploadRoute : undefined) ??
+        (conversations.handles(recorded.method, recorded.path) ? conversationsRoute : undefined);
       // Browsers may call the API host directly (the Platform SDK does), so answer CORS like Genesys.
       const cors = { "access-control-allow-origin": req.headers.origin ?? "*", "access-control-allow-headers": "authorization, content-type", "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE" };
       if (recorded.method === "OPTIONS") return send(res, { status: 204, headers: cors });
@@ -281,6 +292,7 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    conversations,
     addUser(user) {
       const full: StandInUser = {
         id: user.id ?? randomUUID(),

@@ -144,10 +144,12 @@ describe("the example Architect flows", () => {
  * (GenesysCloudBlueprints negative-sentiment-callback and
  * automatic-offer-callback-for-disconnected-call, terraform/modules/flow/*.yaml),
  * plus loop, playAudio/transferToAcd and the TTS audio of inbound-call exports
- * (GENESYS.md §0 "Archy YAML"). Names such as loopNext, ToAudioBlank or
+ * (GENESYS.md §0 "Archy YAML"), and setParticipantData with attributes[].attribute {name, value}
+ * (GenesysCloudBlueprints process-participant-attributes-event-triggers-blueprint,
+ * blueprint/src/terraform/architect-flows/EventOrchestrator_Secure_Flow.yaml). Names such as loopNext, ToAudioBlank or
  * IsNotSetOrEmpty appear in none, so a flow must not rely on them.
  */
-const seenActions = new Set(["callData", "decision", "updateData", "endWorkflow", "wait", "transferToAcd", "disconnect", "sendResponse", "loop", "playAudio", "jumpToTask"]);
+const seenActions = new Set(["callData", "decision", "updateData", "endWorkflow", "wait", "transferToAcd", "disconnect", "sendResponse", "loop", "playAudio", "jumpToTask", "setParticipantData"]);
 const seenFunctions = new Set(["Append", "Trim", "ToDisplayString", "Right", "ToPhoneNumber", "AddMinutes", "GetCurrentDateTimeUtc", "ToString"]);
 
 function actionNames(node: unknown, found: Set<string> = new Set()): Set<string> {
@@ -172,4 +174,16 @@ describe("the flows use only names from Genesys's public Archy examples", () => 
       expect(expressions(root).filter((e) => e.includes("{"))).toEqual([]);
     });
   }
+});
+
+describe("the workflow id travels with the conversation", () => {
+  it("the inbound flow sets the participant attribute workflow_id the agent panel reads, from the workflow it starts", async () => {
+    const root = (await flow("inbound-call-longrun.yaml")).inboundCall as Node;
+    const set = findAll(root, "setParticipantData");
+    expect(set).toHaveLength(1);
+    expect(set[0]!.attributes).toEqual([{ attribute: { name: { lit: "workflow_id" }, value: { exp: "Flow.workflow_id" } } }]);
+    // Set before the initiate call uses the same variable: a transfer at any point carries it.
+    const order = JSON.stringify(root).indexOf("setParticipantData") < JSON.stringify(root).indexOf("Longrun - Initiate Workflow");
+    expect(order).toBe(true);
+  });
 });

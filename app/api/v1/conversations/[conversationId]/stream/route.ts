@@ -1,4 +1,5 @@
 import { agentRoute } from "@/lib/auth/agent-route";
+import { attributeWorkflowIds } from "@/lib/conversations/conversation-attributes";
 import { conversationParamsSchema, parseOrThrow, streamQuerySchema } from "@/lib/panel/panel-schemas";
 import { conversationStream } from "@/lib/realtime/conversation-stream";
 import { routeMethods } from "@/lib/http/api-route";
@@ -11,7 +12,8 @@ export const maxDuration = 60;
 const get = agentRoute<{ conversationId: string }>(async ({ params, agent, request, url }) => {
   const { conversationId } = parseOrThrow(conversationParamsSchema, params);
   const { lifetime } = parseOrThrow(streamQuerySchema, Object.fromEntries(url.searchParams));
-  return conversationStream({ orgId: agent.orgId, conversationId, signal: request.signal, lifetimeMs: lifetime ? lifetime * 1000 : undefined });
+  const named = await attributeWorkflowIds(request, conversationId);
+  return conversationStream({ orgId: agent.orgId, conversationId, signal: request.signal, attributeWorkflowIds: named, lifetimeMs: lifetime ? lifetime * 1000 : undefined });
 });
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ GET: get });
