@@ -1,5 +1,4 @@
 import type { ReactNode } from "react";
-import { headers } from "next/headers";
 // Spark's typefaces (Noto Sans for text, Urbanist for headings, Noto Sans Mono for code), self-hosted:
 // genesys-spark then finds them in document.fonts and loads no font from its CDN.
 import "@fontsource/noto-sans/400.css";
@@ -9,13 +8,12 @@ import "@fontsource/urbanist/600.css";
 import "@fontsource/urbanist/700.css";
 import "@fontsource/noto-sans-mono/400.css";
 import "./globals.css";
-import { acceptLanguageTags } from "@/lib/i18n/locales";
-import { speechFor, translator } from "@/lib/i18n/messages";
+import { requestSpeech } from "@/lib/i18n/request-speech";
 import { sparkAssetsUrl } from "@/lib/spark/spark-assets";
 import { SparkLoader } from "@/app/spark-loader";
 
 export async function generateMetadata() {
-  const t = translator(speechFor(acceptLanguageTags((await headers()).get("accept-language"))));
+  const { t } = await requestSpeech();
   return {
     title: t("common.appName"),
     description: t("home.intro"),
@@ -25,8 +23,8 @@ export async function generateMetadata() {
 }
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  // The browser's language; the panel sets the agent's Genesys language on its own subtree and on <html> once it runs.
-  const speech = speechFor(acceptLanguageTags((await headers()).get("accept-language")));
+  // The admin's Genesys language, else the browser's; the panel sets the agent's Genesys language on its own subtree and on <html> once it runs.
+  const { speech } = await requestSpeech();
   return (
     <html lang={speech.locale}>
       <body>

@@ -1,9 +1,7 @@
-import { headers } from "next/headers";
-import { acceptLanguageTags } from "@/lib/i18n/locales";
-import { speechFor, translator } from "@/lib/i18n/messages";
+import { requestSpeech } from "@/lib/i18n/request-speech";
 
 export default async function Home() {
-  const t = translator(speechFor(acceptLanguageTags((await headers()).get("accept-language"))));
+  const { t } = await requestSpeech();
   return (
     <main>
       <h1>{t("common.appName")}</h1>

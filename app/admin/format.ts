@@ -1,11 +1,13 @@
 // Presentation helpers shared by the admin pages.
 import type { z } from "zod";
+import type { Translator } from "@/lib/i18n/messages";
+import { issueWords } from "@/lib/i18n/validation-words";
 
-/** A validator's issues as {field, problem} in the page's own labels, for the "admin.filterInvalid" sentence. */
-export function fieldProblems(error: z.ZodError, labels: Record<string, string>): { field: string; problem: string }[] {
+/** A validator's issues as {field, problem} in the page's own labels and the admin's language, for the "admin.filterInvalid" sentence. */
+export function fieldProblems(error: z.ZodError, labels: Record<string, string>, t: Translator): { field: string; problem: string }[] {
   return error.issues.map((issue) => {
     const key = String(issue.path[0] ?? "");
-    return { field: labels[key] ?? key, problem: issue.message };
+    return { field: labels[key] ?? key, problem: issueWords(issue, t) };
   });
 }
 

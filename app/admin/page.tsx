@@ -1,3 +1,4 @@
+import { orgTaskTypeNames } from "@/lib/admin/org-task-type-names";
 import { requireAdmin } from "@/lib/auth/admin-session";
 import { searchWorkflows, workflowSearchSchema } from "@/lib/admin/workflow-search";
 import { workflowStatuses, type TaskStatus, type WorkflowStatus } from "@/lib/domain/workflow-machine";
@@ -14,6 +15,7 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 export default async function DashboardPage({ searchParams }: { searchParams: Search }) {
   const session = await requireAdmin();
   const { speech, t } = await requestSpeech();
+  const names = await orgTaskTypeNames(session.orgId, speech.locale);
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = workflowSearchSchema.safeParse(raw);
   const result = parsed.success ? await searchWorkflows(session.orgId, parsed.data) : null;
@@ -62,7 +64,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
       </form>
       {!parsed.success && (
         <gux-inline-alert accent="error" role="alert" data-testid="filter-error">
-          {fieldProblems(parsed.error, labels).map((p) => t("admin.filterInvalid", p)).join(" ")}
+          {fieldProblems(parsed.error, labels, t).map((p) => t("admin.filterInvalid", p)).join(" ")}
         </gux-inline-alert>
       )}
       {result && (
@@ -101,7 +103,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
                         </p>
                       ) : null}
                     </td>
-                    <td>{w.taskType ? t("admin.taskWithStatus", { task: taskTypeWords(w.taskType), status: t(`status.task.${w.taskStatus as TaskStatus}`) }) : t("admin.none")}</td>
+                    <td>{w.taskType ? t("admin.taskWithStatus", { task: taskTypeWords(w.taskType, names), status: t(`status.task.${w.taskStatus as TaskStatus}`) }) : t("admin.none")}</td>
                     <td>{w.deadlineAt ? <LocalTime iso={w.deadlineAt.toISOString()} locale={speech.formatLocale} /> : t("admin.none")}</td>
                   </tr>
                 );

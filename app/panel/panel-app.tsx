@@ -9,6 +9,7 @@ import { LiveFeed, type FeedStatus } from "@/lib/panel/live-feed";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
 import { snapshotChanges } from "@/lib/panel/snapshot-changes";
 import { speechFor, translator } from "@/lib/i18n/messages";
+import { taskTypeNamesIn } from "@/lib/panel/status-words";
 import { PanelView } from "@/app/panel/panel-view";
 
 export interface PanelConfig {
@@ -121,7 +122,7 @@ export function PanelApp({ config }: { config: PanelConfig }) {
       streamUrl: `${base}/stream`,
       headers: () => ({ authorization: `Bearer ${auth.token.accessToken}`, "x-genesys-region": config.region }),
       onSnapshot: (next) => {
-        const changes = snapshotChanges(previous.current, next, t);
+        const changes = snapshotChanges(previous.current, next, t, taskTypeNamesIn(next.task_type_names, speech.locale));
         previous.current = next;
         setSnapshot(next);
         setNow(new Date());
@@ -151,7 +152,7 @@ export function PanelApp({ config }: { config: PanelConfig }) {
       live.stop();
       feed.current = null;
     };
-  }, [auth, config.conversationId, config.region, signIn, t]);
+  }, [auth, config.conversationId, config.region, signIn, speech.locale, t]);
 
   useEffect(() => {
     if (status.state === "offline") setAnnouncement(t("connection.unreachableAnnouncement"));
@@ -185,7 +186,7 @@ export function PanelApp({ config }: { config: PanelConfig }) {
         </div>
       );
     case "signed-in":
-      return <PanelView snapshot={snapshot} status={status} now={now} speech={speech} t={t} announcement={announcement} onRetry={() => feed.current?.retryNow()} />;
+      return <PanelView snapshot={snapshot} status={status} now={now} speech={speech} t={t} names={snapshot ? taskTypeNamesIn(snapshot.task_type_names, speech.locale) : {}} announcement={announcement} onRetry={() => feed.current?.retryNow()} />;
   }
 }
 

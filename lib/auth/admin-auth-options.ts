@@ -23,6 +23,14 @@ export interface GenesysProfile {
   email?: string;
   organization?: { id: string; name?: string };
   authorization?: { permissions?: string[] };
+  /**
+   * The user's own Genesys Cloud language ("de", "en-us", "ja"…): UserMe
+   * `languagePreference`, "preferred language by the user", on GET
+   * /api/v2/users/me (purecloud-platform-client-v2 index.d.ts `UserMe`;
+   * MyPureCloud/platform-client-sdk-java build/docs/UserMe.md). The admin
+   * console speaks it (lib/i18n/request-speech.ts).
+   */
+  languagePreference?: string;
 }
 
 export function adminRegion(value: string | null | undefined): string {
@@ -121,6 +129,7 @@ export function adminAuthOptions(region: string): AuthOptions {
           token.name = p.name ?? p.email ?? p.id;
           token.region = region;
           token.canInstall = admission.ok && admission.canInstall;
+          token.language = typeof p.languagePreference === "string" && p.languagePreference.length <= 35 ? p.languagePreference : null;
           token.genesysAccessToken = account.access_token ?? null;
           token.genesysTokenExpiresAt = account.expires_at ?? null;
         }

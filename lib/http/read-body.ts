@@ -85,12 +85,23 @@ export function parseJson(text: string): unknown {
   return value;
 }
 
+function issueFacts(issue: z.core.$ZodIssue): Record<string, unknown> {
+  const facts: Record<string, unknown> = { code: issue.code };
+  for (const key of ["origin", "format", "expected", "minimum", "maximum", "keys"] as const) {
+    const value = (issue as unknown as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    facts[key] = typeof value === "bigint" ? Number(value) : value instanceof Date ? value.toISOString() : value;
+  }
+  return facts;
+}
+
 export function validate<S extends z.ZodType>(schema: S, value: unknown, what = "request body"): z.infer<S> {
   // Form fields, queries and path parameters arrive here decoded; the same text rule as for JSON bodies.
   assertStorableText(value, what);
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    // The code and bounds let a client say the problem in its user's language (lib/i18n/validation-words.ts).
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message, ...issueFacts(i) }));
     const first = issues[0];
     throw new AppError(
       "VALIDATION_FAILED",

@@ -2,6 +2,7 @@
 // and always read through this schema, so a missing field has its default.
 import { z } from "zod";
 import { normalizeStatusWord, statusMeanings, type StatusVocabulary } from "@/lib/domain/callback-result";
+import { supportedLocales } from "@/lib/i18n/locales";
 import { languageTagSchema, noticeTemplatesSchema } from "@/lib/notices/notice-templates";
 
 const seconds = z.int().min(5).max(7 * 24 * 3600);
@@ -25,7 +26,14 @@ export const statusWordsSchema = z
     }
   });
 
+/** What agents and admins read for a task type (FRAUD_VERIFICATION → "Fraud check"); trimmed, one line. */
+const displayNameSchema = z.string().trim().min(1).max(80).regex(/^[^\n\r\t]*$/, "one line, no tabs");
+
 export const taskTypeSettingsSchema = z.strictObject({
+  /** The name in every language the org did not name it in. */
+  displayName: displayNameSchema.optional(),
+  /** The name per language Longrun speaks (its catalogues' locales); wins over displayName for that language. */
+  displayNames: z.partialRecord(z.enum(supportedLocales), displayNameSchema).optional(),
   timeoutSeconds: seconds.optional(),
   heartbeatTimeoutSeconds: seconds.optional(),
   timeoutHandlerFlowId: z.string().min(1).max(100).optional(),
@@ -106,17 +114,49 @@ export function settingsForTaskType(settings: OrgSettings, taskType: string): Ef
   };
 }
 
-/** Task timeouts longer than the flow session go down the session-ended path; admins are told. */
-export function settingsWarnings(settings: OrgSettings): string[] {
-  const warnings: string[] = [];
+/** A task timeout longer than the flow session: the timeout goes down the session-ended path (callback), not the live flow. */
+export interface SettingsWarning {
+  /** null: the org's default timeout. */
+  taskType: string | null;
+  timeoutSeconds: number;
+  limitSeconds: number;
+}
+
+/** Task timeouts longer than the flow session go down the session-ended path; admins are told (in their language, by the settings page). */
+export function settingsWarningFacts(settings: OrgSettings): SettingsWarning[] {
   const limit = settings.flowSessionLimitSeconds;
-  if (settings.taskTimeoutSeconds > limit) {
-    warnings.push(`default task timeout (${settings.taskTimeoutSeconds}s) exceeds the flow session limit (${limit}s): timeouts will be handled by callback, not by the live flow`);
-  }
+  const warnings: SettingsWarning[] = [];
+  if (settings.taskTimeoutSeconds > limit) warnings.push({ taskType: null, timeoutSeconds: settings.taskTimeoutSeconds, limitSeconds: limit });
   for (const [type, own] of Object.entries(settings.taskTypes)) {
-    if (own.timeoutSeconds !== undefined && own.timeoutSeconds > limit) {
-      warnings.push(`${type}: timeout (${own.timeoutSeconds}s) exceeds the flow session limit (${limit}s): timeouts will be handled by callback, not by the live flow`);
-    }
+    if (own.timeoutSeconds !== undefined && own.timeoutSeconds > limit) warnings.push({ taskType: type, timeoutSeconds: own.timeoutSeconds, limitSeconds: limit });
   }
   return warnings;
+}
+
+/** The same, as the API's English sentences. */
+export function settingsWarnings(settings: OrgSettings): string[] {
+  return settingsWarningFacts(settings).map((w) =>
+    w.taskType === null
+      ? `default task timeout (${w.timeoutSeconds}s) exceeds the flow session limit (${w.limitSeconds}s): timeouts will be handled by callback, not by the live flow`
+      : `${w.taskType}: timeout (${w.timeoutSeconds}s) exceeds the flow session limit (${w.limitSeconds}s): timeouts will be handled by callback, not by the live flow`,
+  );
+}
+
+/** One task type's display names as the panel and the admin console receive them. */
+export interface TaskTypeDisplayName {
+  /** For every language without its own name; null when the org set none. */
+  all: string | null;
+  languages: Partial<Record<(typeof supportedLocales)[number], string>>;
+}
+
+/** The names the org gave its task types (only those it named; limited to `types` when given). */
+export function taskTypeDisplayNames(settings: OrgSettings, types?: Iterable<string>): Record<string, TaskTypeDisplayName> {
+  const wanted = types ? new Set(types) : null;
+  const out: Record<string, TaskTypeDisplayName> = {};
+  for (const [type, own] of Object.entries(settings.taskTypes)) {
+    if (wanted && !wanted.has(type)) continue;
+    if (own.displayName === undefined && Object.keys(own.displayNames ?? {}).length === 0) continue;
+    out[type] = { all: own.displayName ?? null, languages: { ...own.displayNames } };
+  }
+  return out;
 }

@@ -14,7 +14,7 @@ import type { PanelDeliveryFailure, PanelEvent, PanelNotice, PanelProcess, Panel
 import type { ProcessDefinition } from "@/lib/domain/process-definition";
 import { pinnedDefinition } from "@/lib/processes/process-inputs";
 import { processHistory, processHistoryEventTypes } from "@/lib/panel/process-history";
-import { readOrgSettings, settingsForTaskType, type OrgSettings } from "@/lib/orgs/org-settings";
+import { readOrgSettings, settingsForTaskType, taskTypeDisplayNames, type OrgSettings } from "@/lib/orgs/org-settings";
 import { latestDeliveriesOf, type WatchedDeliveryKind } from "@/lib/outbox/delivery-state";
 
 /** A conversation rarely has more than a handful; the newest are the ones an agent cares about. */
@@ -176,6 +176,8 @@ export async function loadConversationSnapshot(orgId: string, conversationId: st
         specialistQueue: task && settings ? settingsForTaskType(settings, task.type).specialistQueueName : null,
       });
     }),
+    // The names the org gave its task types; the panel picks the agent's language (lib/panel/status-words.ts taskTypeNamesIn).
+    task_type_names: settings ? taskTypeDisplayNames(settings) : {},
   };
 }
 

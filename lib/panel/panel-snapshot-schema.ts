@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { processPhases } from "@/lib/domain/process-machine";
 import { taskStatuses, workflowStatuses } from "@/lib/domain/workflow-machine";
+import { supportedLocales } from "@/lib/i18n/locales";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
 
 const escalationPath = z.enum(["FLOW", "CALLBACK", "NOTICE"]);
@@ -111,6 +112,7 @@ export const panelSnapshotSchema = z
         events_truncated: z.boolean(),
       }),
     ),
+    task_type_names: z.record(z.string(), z.object({ all: z.string().nullable(), languages: z.partialRecord(z.enum(supportedLocales), z.string()) })),
   })
   .meta({ id: "PanelSnapshot" });
 

@@ -157,8 +157,16 @@ export interface PanelWorkflow {
   events_truncated: boolean;
 }
 
+/** A task type's names set by the org: one for every language, and per language. */
+export interface PanelTaskTypeName {
+  all: string | null;
+  languages: Partial<Record<"en-US" | "es" | "fr" | "de" | "pt-BR" | "ja", string>>;
+}
+
 export interface PanelSnapshot {
   conversation_id: string;
   generated_at: string;
   workflows: PanelWorkflow[];
+  /** Task type → the org's display names (only the types it named). */
+  task_type_names: Record<string, PanelTaskTypeName>;
 }

@@ -4,6 +4,7 @@
 // A new state (a step of a process, a dead letter, a guidance line) gets a
 // tone here and its words in lib/i18n/catalogues/*.
 import type { EscalationPath, WorkflowStatus } from "@/lib/domain/workflow-machine";
+import type { AppLocale } from "@/lib/i18n/locales";
 import type { Translator } from "@/lib/i18n/messages";
 import type { PanelDeliveryFailure, PanelEvent, PanelWorkflow } from "@/lib/panel/panel-types";
 import { shortError } from "@/lib/panel/panel-glance";
@@ -66,6 +67,19 @@ export function noticeWords(workflow: PanelWorkflow, t: Translator): string {
 
 /** Task types the org named (settings) win; otherwise FRAUD_VERIFICATION → "Fraud verification". */
 export type TaskTypeNames = Readonly<Record<string, string>>;
+
+/**
+ * The org's names in one language: the name for that language, else the
+ * org's name for all languages (lib/orgs/org-settings.ts taskTypeDisplayNames).
+ */
+export function taskTypeNamesIn(displayNames: Readonly<Record<string, { all: string | null; languages: Partial<Record<AppLocale, string>> }>>, locale: AppLocale): TaskTypeNames {
+  const names: Record<string, string> = {};
+  for (const [type, name] of Object.entries(displayNames)) {
+    const chosen = name.languages[locale] ?? name.all;
+    if (chosen) names[type] = chosen;
+  }
+  return names;
+}
 
 const smallWords = new Set(["a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to"]);
 

@@ -7,6 +7,7 @@ import { POST as dispatch } from "@/app/api/v1/workflows/[id]/tasks/route";
 import { POST as callback } from "@/app/api/v1/webhooks/flow/callback/[id]/route";
 import { POST as cancel } from "@/app/api/v1/workflows/[id]/cancel/route";
 import { clearAgentIdentityCache } from "@/lib/auth/agent-token";
+import { db } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
 import { conversationStream } from "@/lib/realtime/conversation-stream";
@@ -126,6 +127,19 @@ describe("GET /api/v1/conversations/{conversationId}/workflows", () => {
 
     const theirView = await jsonOf<PanelSnapshot>(await list(conversationId, genesys.issueToken(otherAgent.id)));
     expect(theirView.workflows.map((w) => w.workflow_id)).toEqual([theirs]);
+  });
+
+  it("carries the names the org gave its task types, for the panel to pick the agent's language", async () => {
+    const conversationId = randomUUID();
+    const workflowId = await startWorkflow(org, conversationId);
+    await startTask(org, workflowId);
+    const prisma = await db();
+    await prisma.org.update({ where: { id: org.orgId }, data: { settings: { taskTypes: { FRAUD_VERIFICATION: { displayName: "Fraud check", displayNames: { de: "Betrugsprüfung" } } } } } });
+    const body = await jsonOf<PanelSnapshot>(await list(conversationId, agentToken));
+    expect(panelSnapshotSchema.safeParse(body).error).toBeUndefined();
+    expect(body.task_type_names).toEqual({ FRAUD_VERIFICATION: { all: "Fraud check", languages: { de: "Betrugsprüfung" } } });
+    await prisma.org.update({ where: { id: org.orgId }, data: { settings: {} } });
+    expect((await jsonOf<PanelSnapshot>(await list(conversationId, agentToken))).task_type_names).toEqual({});
   });
 
   it("checks a token with Genesys once and then trusts the cached answer", async () => {

@@ -215,6 +215,11 @@ describe("admin console", () => {
     await page.locator('input[name="taskType-0"]').fill("CREDIT_CHECK");
     await page.locator('input[name="taskTimeout-0"]').fill("3600");
     await page.locator('input[name="taskHeartbeat-0"]').fill("300");
+    // Left empty, the display name shows what agents would read; the org's own name wins.
+    await expect(page.locator('input[name="taskDisplayName-0"]').getAttribute("placeholder")).resolves.toBe("Credit check");
+    await page.locator('input[name="taskDisplayName-0"]').fill("Credit bureau check");
+    await page.locator("details.names-per-language summary").first().click();
+    await page.locator('input[name="taskDisplayName-0-de"]').fill("Bonitätsprüfung");
     // The pickers list the org's Architect workflows (not its call flows) and queues, by name, from Genesys.
     const flowPicker = page.getByTestId("picker-timeoutHandlerFlowId").locator("select");
     expect(await flowPicker.locator("option").allTextContents()).toEqual(["None", "Address change", "Long Running Timeout Handler", "Longrun Customer Ended", "Longrun timeout handler"]);
@@ -223,13 +228,17 @@ describe("admin console", () => {
     await page.getByTestId("picker-callbackQueueId").locator("select").selectOption({ label: "Card services callbacks" });
     expect(genesys.requests.some((r) => r.path === "/api/v2/flows" && r.query.getAll("type").includes("workflow"))).toBe(true);
     await page.locator('textarea[name="sourceCidrs"]').fill("10.0.0.0/33");
+    await page.locator('input[name="taskHeartbeat-0"]').fill("2");
     await page.getByTestId("save-settings").click();
     await page.getByTestId("settings-error").waitFor();
+    // Every problem at once, next to Save, in words: the field by its label and what is wrong with it.
     await expect(page.getByTestId("settings-error").textContent()).resolves.toContain("10.0.0.0/33");
+    await expect(page.getByTestId("settings-error").textContent()).resolves.toContain("CREDIT_CHECK · Heartbeat timeout (s): must be at least 5");
+    await page.locator('input[name="taskHeartbeat-0"]').fill("300");
     await page.locator('textarea[name="sourceCidrs"]').fill("127.0.0.0/8\n203.0.113.0/24");
     await page.getByTestId("save-settings").click();
     await page.getByTestId("settings-saved").waitFor();
-    await expect(page.getByTestId("settings-warning").first().textContent()).resolves.toContain("CREDIT_CHECK: timeout (3600s) exceeds the flow session limit (1200s)");
+    await expect(page.getByTestId("settings-warning").first().textContent()).resolves.toContain("Credit bureau check (CREDIT_CHECK): the timeout (3600 s) is longer than the flow session limit (1200 s)");
 
     // Rotation: a new secret is shown once, then the old one is revoked.
     const oldSecretId = (await page.locator("[data-secret-id]").first().getAttribute("data-secret-id"))!;
@@ -294,7 +303,7 @@ describe("admin console", () => {
     await page.getByRole("button", { name: "Search" }).click();
     await page.waitForURL(/customerId=CUST-B/);
     await expect(page.locator("[data-workflow-id]").count()).resolves.toBe(1);
-    await expect(page.locator(`[data-workflow-id="${ids[1]}"]`).textContent()).resolves.toContain("Credit check · Sending to the external system");
+    await expect(page.locator(`[data-workflow-id="${ids[1]}"]`).textContent()).resolves.toContain("Credit bureau check · Sending to the external system");
     // Local time with its zone, UTC on hover.
     const created = page.locator(`[data-workflow-id="${ids[1]}"] time`).first();
     expect(await created.textContent()).toMatch(/GMT\+1|CET/);
@@ -351,8 +360,27 @@ describe("admin console", () => {
     await dePage.goto(`${appUrl}/admin`);
     await dePage.getByRole("link", { name: "Einstellungen" }).waitFor();
     expect(await dePage.evaluate(() => document.documentElement.lang)).toBe("de");
+    // The org's German name for the task type.
+    expect((await dePage.locator("[data-workflow-id]").allTextContents()).join(" ")).toContain("Bonitätsprüfung");
     await checkState(dePage, "admin-dashboard-1280-de");
     await german.close();
+  });
+
+  it("speaks the language of the admin's Genesys user, whatever the browser asks for", async () => {
+    const dora = genesys.addUser({ orgId, orgName, name: "Dora Admin", languagePreference: "de", permissions: ["integrations:integration:edit"] });
+    const english = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", extraHTTPHeaders: { "accept-language": "en-US,en;q=0.9" }, timezoneId: "Europe/Berlin" });
+    const doraPage = await english.newPage();
+    genesys.setLoginUser(dora.id);
+    await doraPage.goto(`${appUrl}/admin`);
+    await doraPage.waitForURL(/\/admin\/sign-in/);
+    await doraPage.getByRole("button", { name: "Sign in with Genesys Cloud" }).click();
+    await doraPage.waitForURL(/\/admin$/);
+    await doraPage.getByRole("link", { name: "Einstellungen" }).waitFor();
+    expect(await doraPage.evaluate(() => document.documentElement.lang)).toBe("de");
+    await doraPage.goto(`${appUrl}/admin/settings`);
+    await doraPage.getByRole("button", { name: "Einstellungen speichern" }).waitFor();
+    await checkState(doraPage, "admin-settings-1280-de");
+    await english.close();
   });
 
   it("shows the SLA view with charts computed from the event log", async () => {

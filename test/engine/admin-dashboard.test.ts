@@ -14,7 +14,7 @@ import { slaReport, type SlaReport } from "@/lib/admin/sla-report";
 import { rollUpSla, settleLagMs } from "@/lib/admin/sla-rollup";
 import { deleteOrgData } from "@/lib/genesys/install-steps";
 import { searchWorkflows, workflowSearchSchema } from "@/lib/admin/workflow-search";
-import { adminSessionSecret } from "@/lib/auth/admin-auth-options";
+import { adminAuthOptions, adminSessionSecret } from "@/lib/auth/admin-auth-options";
 import { db } from "@/lib/db/client";
 import { createOrg } from "@/lib/orgs/create-org";
 import { orgSettingsSchema } from "@/lib/orgs/org-settings";
@@ -408,6 +408,53 @@ describe("admin API sessions", () => {
     const uninstalled = await sessionCookie({ orgId: randomUUID(), userId: randomUUID() });
     const refused = await call(getSettings, "/api/admin/settings", { headers: { cookie: uninstalled } });
     expect(refused.status).toBe(403);
+  });
+
+  it("stores the org's task-type display names (all languages and per language), audits them, and refuses bad ones in words the page can translate", async () => {
+    const org = await newOrg();
+    const cookie = await sessionCookie({ orgId: org.orgId, userId: randomUUID() });
+    const named = { FRAUD_VERIFICATION: { displayName: "Fraud check", displayNames: { de: "Betrugsprüfung", ja: "不正チェック" }, timeoutSeconds: 600 } };
+    const body = { orchestratorUrl: null, settings: { taskTypes: named }, sourceCidrs: [] };
+    const saved = await call(putSettings, "/api/admin/settings", { method: "PUT", body, headers: { cookie } });
+    expect(saved.status).toBe(200);
+    const view = await jsonOf<{ settings: { taskTypes: Record<string, unknown> } }>(saved);
+    expect(view.settings.taskTypes.FRAUD_VERIFICATION).toEqual(named.FRAUD_VERIFICATION);
+    const prisma = await db();
+    const audit = await prisma.auditEntry.findFirstOrThrow({ where: { orgId: org.orgId, action: "org.configured" }, orderBy: { id: "desc" } });
+    expect(audit.actor).toContain("Ada Admin");
+    expect(audit.data).toMatchObject({ settings: { taskTypes: { FRAUD_VERIFICATION: { displayName: "Fraud check", displayNames: { de: "Betrugsprüfung" } } } } });
+
+    for (const [bad, path, code] of [
+      [{ displayName: "   " }, "settings.taskTypes.X.displayName", "too_small"],
+      [{ displayName: "x".repeat(81) }, "settings.taskTypes.X.displayName", "too_big"],
+      [{ displayName: "two\nlines" }, "settings.taskTypes.X.displayName", "invalid_format"],
+      // Only the languages Longrun speaks.
+      [{ displayNames: { nl: "Fraudecontrole" } }, "settings.taskTypes.X.displayNames", "unrecognized_keys"],
+    ] as const) {
+      const refused = await call(putSettings, "/api/admin/settings", { method: "PUT", body: { ...body, settings: { taskTypes: { X: bad } } }, headers: { cookie } });
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+      const { error } = await jsonOf<{ error: { details: Array<{ path: string; code: string }> } }>(refused);
+      expect(error.details.map((d) => [d.path, d.code])).toContainEqual([path, code]);
+    }
+    // Nothing of the refused writes reached the org.
+    const after = await prisma.org.findUniqueOrThrow({ where: { id: org.orgId } });
+    expect((after.settings as { taskTypes: Record<string, unknown> }).taskTypes).toEqual(named);
+  });
+
+  it("keeps the language of the admin's Genesys user (users/me languagePreference) in the session", async () => {
+    const org = await newOrg();
+    const jwt = adminAuthOptions("mypurecloud.com").callbacks!.jwt!;
+    const signedIn = (languagePreference?: unknown) =>
+      jwt({
+        token: {},
+        user: { id: "u" },
+        account: { access_token: "gc", provider: "genesys", type: "oauth", providerAccountId: "u" },
+        profile: { id: "u", name: "Dora Admin", organization: { id: org.orgId }, authorization: { permissions: ["integrations:integration:edit"] }, languagePreference } as never,
+      });
+    expect((await signedIn("de")).language).toBe("de");
+    expect((await signedIn("pt-br")).language).toBe("pt-br");
+    expect((await signedIn(undefined)).language).toBeNull();
+    expect((await signedIn({ not: "a tag" })).language).toBeNull();
   });
 
   it("refuses cross-site writes and answers bad input with a 400 that names the field", async () => {

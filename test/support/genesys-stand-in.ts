@@ -22,6 +22,8 @@ export interface StandInUser {
   orgName: string;
   /** Returned under authorization.permissions with ?expand=authorization. */
   permissions: string[];
+  /** The user's Genesys language (UserMe.languagePreference), e.g. "de" or "en-us". */
+  languagePreference: string;
 }
 
 export interface StandInClient {
@@ -233,6 +235,8 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
         email: user.email,
         state: "active",
         username: user.email,
+        // UserMe.languagePreference: a plain field of users/me (purecloud-platform-client-v2 index.d.ts), no expand needed.
+        languagePreference: user.languagePreference,
         selfUri: `/api/v2/users/${user.id}`,
         ...(expand.includes("organization") ? { organization: { id: user.orgId, name: user.orgName, selfUri: `/api/v2/organizations/${user.orgId}` } } : {}),
         ...(expand.includes("authorization") ? { authorization: { roles: platform ? platform.rolesShownTo(user.id) : [], permissions: user.permissions } } : {}),
@@ -301,6 +305,7 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
         orgId: user.orgId,
         orgName: user.orgName ?? "Example Org",
         permissions: user.permissions ?? [],
+        languagePreference: user.languagePreference ?? "en-us",
       };
       users.set(full.id, full);
       return full;

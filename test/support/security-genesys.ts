@@ -12,7 +12,7 @@ export interface AgentDirectory {
 }
 
 export function startAgentDirectory(): AgentDirectory {
-  const tokens = new Map<string, { id: string; name: string; organization: { id: string } }>();
+  const tokens = new Map<string, { id: string; name: string; organization: { id: string }; languagePreference: string }>();
   const server = setupServer(
     http.get("https://api.mypurecloud.com/api/v2/users/me", ({ request }) => {
       const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
@@ -25,7 +25,7 @@ export function startAgentDirectory(): AgentDirectory {
   server.listen({ onUnhandledRequest: "bypass" });
   return {
     agentOf(orgId, token = `agent-${randomUUID()}`) {
-      tokens.set(token, { id: randomUUID(), name: "Test Agent", organization: { id: orgId } });
+      tokens.set(token, { id: randomUUID(), name: "Test Agent", organization: { id: orgId }, languagePreference: "en-us" });
       return token;
     },
     close: () => server.close(),

@@ -77,7 +77,7 @@ describe("a dead-lettered dispatch or escalation", () => {
     const pending = workflowIn("PENDING");
     const dead = { ...deadDispatch(), workflow_id: pending.workflow_id };
     expect(arrangeWorkflows([dead]).needsYou).toHaveLength(1);
-    const snapshot = (w: PanelWorkflow): PanelSnapshot => ({ conversation_id: "c", generated_at: at(30), workflows: [w] });
+    const snapshot = (w: PanelWorkflow): PanelSnapshot => ({ conversation_id: "c", generated_at: at(30), workflows: [w], task_type_names: {} });
     const before = { ...pending, task: { ...pending.task!, status: "QUEUED" as const } };
     const changes = snapshotChanges(snapshot(before), snapshot(dead), t);
     expect(changes.announcements).toEqual([`Fraud verification: Not started. ${headline(dead, t)}`]);

@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import { enUS } from "@/lib/i18n/catalogues/en-US";
 import { clockTime, dateTimeWithZone, durationWords, formatCurrency, formatNumber, shortDuration } from "@/lib/i18n/format";
 import { acceptLanguageTags, matchLocale, pickLocale, supportedLocales } from "@/lib/i18n/locales";
-import { catalogues, speechFor } from "@/lib/i18n/messages";
+import { catalogues, speechFor, translator } from "@/lib/i18n/messages";
+import { issuePath, issueWords } from "@/lib/i18n/validation-words";
+import { orgSettingsSchema } from "@/lib/orgs/org-settings";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -82,6 +84,7 @@ function userFacingFiles(): string[] {
   for (const file of [
     "app/admin/page.tsx", "app/admin/admin-shell.tsx", "app/admin/not-found.tsx", "app/admin/local-time.tsx", "app/admin/audit/page.tsx",
     "app/admin/dead-letters/page.tsx", "app/admin/dead-letters/redrive-button.tsx", "app/admin/workflows/[id]/page.tsx", "app/admin/settings/genesys-picker.tsx",
+    "app/admin/settings/page.tsx", "app/admin/settings/settings-form.tsx", "app/admin/settings/signing-secrets.tsx",
   ]) files.push(file);
   return files;
 }
@@ -136,6 +139,40 @@ describe("picking the language", () => {
   it("reads Accept-Language by weight", () => {
     expect(acceptLanguageTags("nl;q=0.9, de-CH, en;q=0.8, *;q=0.1")).toEqual(["de-CH", "nl", "en"]);
     expect(speechFor(acceptLanguageTags("nl;q=0.9, de-CH, en;q=0.8"))).toEqual({ locale: "de", formatLocale: "de-CH", timeZone: undefined });
+  });
+});
+
+describe("validation messages in words", () => {
+  const schema = orgSettingsSchema;
+  const words = (value: unknown, locale: (typeof supportedLocales)[number]) => {
+    const result = schema.safeParse(value);
+    return result.success ? [] : result.error.issues.map((issue) => issueWords(issue, translator(speechFor([locale]))));
+  };
+
+  it("says what is wrong instead of the validator's English", () => {
+    expect(words({ taskTimeoutSeconds: 2 }, "en-US")).toEqual(["must be at least 5"]);
+    expect(words({ taskTimeoutSeconds: 2 }, "de")).toEqual(["muss mindestens 5 sein"]);
+    expect(words({ taskTimeoutSeconds: 12.5 }, "fr")).toEqual(["doit être un nombre entier"]);
+    expect(words({ taskTimeoutSeconds: Number.NaN }, "es")).toEqual(["debe ser un número"]);
+    expect(words({ taskTypes: { X: { displayName: "x".repeat(81) } } }, "ja")).toEqual(["80 文字以内にしてください"]);
+    expect(words({ taskTypes: { X: { displayName: "" } } }, "pt-BR")).toEqual(["obrigatório"]);
+    expect(words({ taskTypes: { X: { displayNames: { nl: "Naam" } } } }, "en-US")).toEqual(["unknown fields: nl"]);
+  });
+
+  it("reads the code and bounds of an API answer's details too", () => {
+    const de = translator(speechFor(["de"]));
+    expect(issueWords({ path: "orchestratorUrl", code: "invalid_format", format: "url" }, de)).toBe("muss eine Webadresse sein, die mit http:// oder https:// beginnt");
+    expect(issueWords({ path: "settings.taskTypes", code: "too_big", origin: "number", maximum: 604800 }, translator(speechFor(["en-US"])))).toBe("must be at most 604800");
+    expect(issuePath({ path: "settings.taskTypes.X.timeoutSeconds" })).toEqual(["settings", "taskTypes", "X", "timeoutSeconds"]);
+    expect(issueWords({ code: "something_new" }, de)).toBe("ist ungültig");
+  });
+
+  it("every message of every zod issue the settings can raise is a catalogue sentence in every language", () => {
+    for (const locale of supportedLocales) {
+      for (const sentence of words({ taskTimeoutSeconds: "x", flowSessionLimitSeconds: 10_000_000, callbackQueueId: "", taskTypes: { "bad key": {}, Y: { statusWords: { OK: "maybe" }, displayName: "a\tb" } } }, locale)) {
+        expect(sentence, locale).not.toMatch(/expected|Invalid|Too (small|big)/);
+      }
+    }
   });
 });
 

@@ -6,7 +6,8 @@ import { desktopOrigin, regionFromDesktop } from "@/lib/panel/genesys-region";
 import { authorizeUrl, parseGrantFragment, readStoredToken, usableToken } from "@/lib/panel/implicit-grant";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
 import { snapshotChanges } from "@/lib/panel/snapshot-changes";
-import { eventWords, taskTypeWords } from "@/lib/panel/status-words";
+import { eventWords, taskTypeNamesIn, taskTypeWords } from "@/lib/panel/status-words";
+import { orgSettingsSchema, taskTypeDisplayNames } from "@/lib/orgs/org-settings";
 import { at, lateResult, workflowIn } from "@/test/unit/panel-fixtures";
 
 describe("implicit grant", () => {
@@ -82,13 +83,26 @@ describe("words", () => {
     expect(taskTypeWords("FRAUD_VERIFICATION", { FRAUD_VERIFICATION: "  " })).toBe("Fraud verification");
   });
 
+  it("picks the org's name for the agent's language, then its name for all languages, then the readable code", () => {
+    const names = { FRAUD_VERIFICATION: { all: "Fraud check", languages: { de: "Betrugsprüfung" } }, KYC: { all: null, languages: { ja: "本人確認" } } };
+    expect(taskTypeNamesIn(names, "de")).toEqual({ FRAUD_VERIFICATION: "Betrugsprüfung" });
+    expect(taskTypeNamesIn(names, "fr")).toEqual({ FRAUD_VERIFICATION: "Fraud check" });
+    expect(taskTypeNamesIn(names, "ja")).toEqual({ FRAUD_VERIFICATION: "Fraud check", KYC: "本人確認" });
+    expect(taskTypeWords("KYC", taskTypeNamesIn(names, "es"))).toBe("KYC");
+    expect(taskTypeWords("FRAUD_VERIFICATION", taskTypeNamesIn({}, "de"))).toBe("Fraud verification");
+    // The settings keep only named types, trimmed, in the shape the snapshot carries.
+    const settings = orgSettingsSchema.parse({ taskTypes: { FRAUD_VERIFICATION: { displayName: "  Fraud check ", displayNames: { de: "Betrugsprüfung" } }, CREDIT_CHECK: { timeoutSeconds: 60 } } });
+    expect(taskTypeDisplayNames(settings)).toEqual({ FRAUD_VERIFICATION: { all: "Fraud check", languages: { de: "Betrugsprüfung" } } });
+    expect(taskTypeDisplayNames(settings, ["CREDIT_CHECK"])).toEqual({});
+  });
+
   it("has a sentence for unknown event types too", () => {
     expect(eventWords({ id: "1", type: "SOMETHING_NEW", from_status: null, to_status: null, actor: "admin", created_at: at(0), data: null }, t)).toBe("Something new");
   });
 });
 
 describe("snapshot changes", () => {
-  const snap = (...workflows: PanelSnapshot["workflows"]): PanelSnapshot => ({ conversation_id: "c", generated_at: at(0), workflows });
+  const snap = (...workflows: PanelSnapshot["workflows"]): PanelSnapshot => ({ conversation_id: "c", generated_at: at(0), workflows, task_type_names: {} });
 
   it("announces nothing on the first snapshot", () => {
     expect(snapshotChanges(null, snap(workflowIn("COMPLETED")), t)).toEqual({ announcements: [], toasts: [] });

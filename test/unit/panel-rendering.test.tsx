@@ -191,7 +191,7 @@ describe("WorkflowCard: every workflow state in words and colour", () => {
 });
 
 describe("PanelView", () => {
-  const snapshot = (workflows: PanelSnapshot["workflows"]): PanelSnapshot => ({ conversation_id: "c", generated_at: at(0), workflows });
+  const snapshot = (workflows: PanelSnapshot["workflows"]): PanelSnapshot => ({ conversation_id: "c", generated_at: at(0), workflows, task_type_names: {} });
   const view = (props: Partial<Parameters<typeof PanelView>[0]> & { snapshot: PanelSnapshot | null }) =>
     renderToStaticMarkup(<PanelView status={live} now={t0} speech={speech} t={t} announcement="" {...props} />);
 

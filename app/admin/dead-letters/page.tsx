@@ -1,3 +1,4 @@
+import { orgTaskTypeNames } from "@/lib/admin/org-task-type-names";
 import { requireAdmin } from "@/lib/auth/admin-session";
 import { deadLetterContexts } from "@/lib/admin/dead-letter-context";
 import { kindWords } from "@/lib/admin/admin-words";
@@ -14,6 +15,7 @@ export const dynamic = "force-dynamic";
 export default async function DeadLettersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireAdmin();
   const { speech, t } = await requestSpeech();
+  const names = await orgTaskTypeNames(session.orgId, speech.locale);
   const before = (await searchParams).before;
   const page = await listDeadLetters(session.orgId, { limit: 50, ...(typeof before === "string" && !Number.isNaN(Date.parse(before)) ? { before } : {}) });
   const contexts = await deadLetterContexts(session.orgId, page.dead_letters);
@@ -43,7 +45,7 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
               <tr key={d.id} data-dead-letter-id={d.id}>
                 <td>{kindWords(d.kind, t)}</td>
                 <td>{d.workflow_id ? <a href={`/admin/workflows/${d.workflow_id}`}>{context?.customerId ?? d.workflow_id.slice(0, 8)}</a> : t("admin.none")}</td>
-                <td>{context?.taskType ? taskTypeWords(context.taskType) : t("admin.none")}</td>
+                <td>{context?.taskType ? taskTypeWords(context.taskType, names) : t("admin.none")}</td>
                 <td>{context?.process ?? t("admin.none")}</td>
                 <td>
                   {d.attempts}

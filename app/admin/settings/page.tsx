@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
   const session = await requireAdmin();
-  const { t } = await requestSpeech();
+  const { speech, t } = await requestSpeech();
   const view = await readAdminSettings(session.orgId);
   // The admin's own Genesys token lists what they may pick (their flows and queues), never the org's client.
   const jar = await cookies();
@@ -22,19 +22,20 @@ export default async function SettingsPage() {
     <AdminShell session={session} active="settings">
       <h1>{t("admin.navSettings")}</h1>
       <p className="muted">
-        Platform API client: <code>{view.genesysClientId ?? "not set — run the install wizard"}</code>. Every change is recorded in the audit log.
+        {view.genesysClientId
+          ? t.rich("settings.intro", { client: view.genesysClientId, code: (chunks) => <code>{chunks}</code> })
+          : t("settings.introNoClient")}
       </p>
       <SettingsForm
-        initial={{ orchestratorUrl: view.orchestratorUrl, settings: view.settings, sourceCidrs: view.sourceCidrs, warnings: view.warnings }}
+        speech={{ locale: speech.locale, formatLocale: speech.formatLocale }}
+        initial={{ orchestratorUrl: view.orchestratorUrl, settings: view.settings, sourceCidrs: view.sourceCidrs }}
         pickers={{
           ...lists,
           flowLabels: { label: t("admin.flowPicker"), hint: t("admin.flowPickerHint"), ...common },
           queueLabels: { label: t("admin.queuePicker"), hint: t("admin.queuePickerHint"), ...common },
-          saved: t("admin.saved"),
-          saving: t("admin.saving"),
         }}
       />
-      <SigningSecrets initial={view.signingSecrets.map((s) => ({ id: s.id, createdAt: s.createdAt.toISOString(), revokedAt: s.revokedAt?.toISOString() ?? null }))} />
+      <SigningSecrets speech={{ locale: speech.locale, formatLocale: speech.formatLocale }} initial={view.signingSecrets.map((s) => ({ id: s.id, createdAt: s.createdAt.toISOString(), revokedAt: s.revokedAt?.toISOString() ?? null }))} />
     </AdminShell>
   );
 }

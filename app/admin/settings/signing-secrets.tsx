@@ -1,5 +1,7 @@
 "use client";
-import { useState } from "react";
+import { useMemo, useState } from "react";
+import { translator, type Speech } from "@/lib/i18n/messages";
+import { LocalTime } from "@/app/admin/local-time";
 
 interface SecretRow {
   id: string;
@@ -7,9 +9,8 @@ interface SecretRow {
   revokedAt: string | null;
 }
 
-const utc = (v: string) => `${v.replace("T", " ").slice(0, 19)} UTC`;
-
-export function SigningSecrets({ initial }: { initial: SecretRow[] }) {
+export function SigningSecrets({ initial, speech }: { initial: SecretRow[]; speech: Pick<Speech, "locale" | "formatLocale"> }) {
+  const t = useMemo(() => translator(speech), [speech]);
   const [rows, setRows] = useState(initial);
   const [shown, setShown] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -18,7 +19,7 @@ export function SigningSecrets({ initial }: { initial: SecretRow[] }) {
     setError(null);
     const response = await fetch("/api/admin/signing-secrets", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     const json = (await response.json()) as { id: string; secret: string; error?: { message: string } };
-    if (!response.ok) return setError(json.error?.message ?? `HTTP ${response.status}`);
+    if (!response.ok) return setError(t("secrets.failed", { reason: json.error?.message ?? String(response.status) }));
     setShown(json.secret);
     setRows((all) => [...all, { id: json.id, createdAt: new Date().toISOString(), revokedAt: null }]);
   };
@@ -27,19 +28,17 @@ export function SigningSecrets({ initial }: { initial: SecretRow[] }) {
     setError(null);
     const response = await fetch(`/api/admin/signing-secrets/${id}`, { method: "DELETE" });
     const json = (await response.json()) as { error?: { message: string } };
-    if (!response.ok) return setError(json.error?.message ?? `HTTP ${response.status}`);
+    if (!response.ok) return setError(t("secrets.failed", { reason: json.error?.message ?? String(response.status) }));
     setRows((all) => all.map((r) => (r.id === id ? { ...r, revokedAt: new Date().toISOString() } : r)));
   };
 
   return (
     <fieldset data-testid="signing-secrets">
-      <legend>Webhook signing secrets</legend>
-      <p className="muted">
-        Rotation: add a new secret, give it to the systems that call back (both secrets work meanwhile), then revoke the old one.
-      </p>
+      <legend>{t("secrets.title")}</legend>
+      <p className="muted">{t("secrets.intro")}</p>
       {shown && (
         <div className="warning" data-testid="new-signing-secret">
-          <strong>New secret — copy it now, it is shown only once:</strong>
+          <strong>{t("secrets.copyNow")}</strong>
           <p className="secret">{shown}</p>
         </div>
       )}
@@ -47,10 +46,12 @@ export function SigningSecrets({ initial }: { initial: SecretRow[] }) {
       <table>
         <thead>
           <tr>
-            <th>Secret id</th>
-            <th>Created</th>
-            <th>State</th>
-            <th></th>
+            <th scope="col">{t("secrets.colId")}</th>
+            <th scope="col">{t("secrets.colCreated")}</th>
+            <th scope="col">{t("secrets.colState")}</th>
+            <th scope="col">
+              <span className="lr-sr-only">{t("settings.colActions")}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -59,12 +60,22 @@ export function SigningSecrets({ initial }: { initial: SecretRow[] }) {
               <td>
                 <code>{r.id}</code>
               </td>
-              <td>{utc(r.createdAt)}</td>
-              <td>{r.revokedAt ? `revoked ${utc(r.revokedAt)}` : "active"}</td>
+              <td>
+                <LocalTime iso={r.createdAt} locale={speech.formatLocale} />
+              </td>
+              <td>
+                {r.revokedAt ? (
+                  <>
+                    {t("secrets.revoked")} <LocalTime iso={r.revokedAt} locale={speech.formatLocale} />
+                  </>
+                ) : (
+                  t("secrets.active")
+                )}
+              </td>
               <td>
                 {!r.revokedAt && (
                   <button type="button" className="secondary" onClick={() => void revoke(r.id)}>
-                    Revoke
+                    {t("secrets.revoke")}
                   </button>
                 )}
               </td>
@@ -73,7 +84,7 @@ export function SigningSecrets({ initial }: { initial: SecretRow[] }) {
         </tbody>
       </table>
       <button type="button" onClick={() => void rotate()} data-testid="rotate-secret">
-        Add a new secret (rotate)
+        {t("secrets.rotate")}
       </button>
     </fieldset>
   );

@@ -1,3 +1,4 @@
+import { orgTaskTypeNames } from "@/lib/admin/org-task-type-names";
 import { notFound } from "next/navigation";
 import { requireAdmin } from "@/lib/auth/admin-session";
 import { workflowDetail } from "@/lib/admin/workflow-search";
@@ -24,6 +25,7 @@ function statusWords(status: string | null, t: Translator): string {
 export default async function WorkflowPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireAdmin();
   const { speech, t } = await requestSpeech();
+  const names = await orgTaskTypeNames(session.orgId, speech.locale);
   const { id } = await params;
   const onlyChanges = (await searchParams).history === "changes";
   let detail: Awaited<ReturnType<typeof workflowDetail>>;
@@ -70,7 +72,7 @@ export default async function WorkflowPage({ params, searchParams }: { params: P
             const error = task.failureReason ? shortError(task.failureReason) : null;
             return (
               <tr key={task.id}>
-                <td>{taskTypeWords(task.type)}</td>
+                <td>{taskTypeWords(task.type, names)}</td>
                 <td>
                   {t(`status.task.${task.status as TaskStatus}`)}
                   {task.lateResult ? ` (${t("admin.lateResult")})` : ""}
@@ -123,7 +125,7 @@ export default async function WorkflowPage({ params, searchParams }: { params: P
             return (
               <tr key={e.id.toString()} data-event-type={e.type}>
                 <td><LocalTime iso={e.createdAt.toISOString()} locale={speech.formatLocale} /></td>
-                <td>{eventWords(panelEvent, t)}</td>
+                <td>{eventWords(panelEvent, t, names)}</td>
                 <td>{e.fromStatus === e.toStatus ? t("admin.none") : t("admin.statusChange", { from: statusWords(e.fromStatus, t), to: statusWords(e.toStatus, t) })}</td>
                 <td>{actorWords(e.actor, t)}</td>
                 <td>
