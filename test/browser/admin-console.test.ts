@@ -386,7 +386,9 @@ describe("admin console", () => {
   it("shows the SLA view with charts computed from the event log", async () => {
     await page.goto(`${appUrl}/admin/sla`);
     const table = (await page.getByTestId("sla-table").textContent()) ?? "";
-    expect(table).toContain("CREDIT_CHECK");
+    // The org's name for the task type, its code on hover.
+    expect(table).toContain("Credit bureau check");
+    await expect(page.locator('[data-task-type="CREDIT_CHECK"] td').first().getAttribute("title")).resolves.toBe("CREDIT_CHECK");
     await page.getByTestId("chart-percentiles").waitFor();
     await page.getByTestId("chart-over-time").waitFor();
     await shot("sla");

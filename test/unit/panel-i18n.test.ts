@@ -85,6 +85,7 @@ function userFacingFiles(): string[] {
     "app/admin/page.tsx", "app/admin/admin-shell.tsx", "app/admin/not-found.tsx", "app/admin/local-time.tsx", "app/admin/audit/page.tsx",
     "app/admin/dead-letters/page.tsx", "app/admin/dead-letters/redrive-button.tsx", "app/admin/workflows/[id]/page.tsx", "app/admin/settings/genesys-picker.tsx",
     "app/admin/settings/page.tsx", "app/admin/settings/settings-form.tsx", "app/admin/settings/signing-secrets.tsx",
+    "app/admin/sla/page.tsx", "app/admin/sla/sla-charts.tsx",
   ]) files.push(file);
   return files;
 }

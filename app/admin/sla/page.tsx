@@ -1,9 +1,13 @@
+import { orgTaskTypeNames } from "@/lib/admin/org-task-type-names";
 import { requireAdmin } from "@/lib/auth/admin-session";
-import { slaReport, slaQuerySchema } from "@/lib/admin/sla-report";
+import { maxSlaRangeDays, slaReport, slaQuerySchema } from "@/lib/admin/sla-report";
 import { AppError } from "@/lib/errors/app-error";
+import { formatNumber, shortDuration } from "@/lib/i18n/format";
+import { requestSpeech } from "@/lib/i18n/request-speech";
+import { taskTypeWords } from "@/lib/panel/status-words";
 import { AdminShell } from "@/app/admin/admin-shell";
-import { seconds, utc } from "@/app/admin/format";
-import { OverTimeChart, PercentileChart } from "@/app/admin/sla/sla-charts";
+import { LocalDateTimeInput, LocalTime } from "@/app/admin/local-time";
+import { OverTimeChart, PercentileChart, type ChartWords } from "@/app/admin/sla/sla-charts";
 import { ProcessSla } from "@/app/admin/sla/sla-processes";
 
 export const dynamic = "force-dynamic";
@@ -12,79 +16,109 @@ const asUtc = (v: string | undefined) => (v && !/[zZ]|[+-]\d\d:?\d\d$/.test(v) ?
 
 export default async function SlaPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireAdmin();
+  const { speech, t } = await requestSpeech();
+  const names = await orgTaskTypeNames(session.orgId, speech.locale);
   const raw = await searchParams;
   const from = typeof raw.from === "string" ? raw.from : "";
   const to = typeof raw.to === "string" ? raw.to : "";
   const parsed = slaQuerySchema.safeParse({ from: asUtc(from) ?? "", to: asUtc(to) ?? "" });
   let report: Awaited<ReturnType<typeof slaReport>> | null = null;
-  let problem: string | null = parsed.success ? null : "from and to must be dates";
+  let problem: string | null = parsed.success ? null : t("sla.notDates");
   if (parsed.success) {
     try {
       report = await slaReport(session.orgId, parsed.data);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
-      problem = error.message;
+      // The report's range rules (lib/admin/sla-report.ts slaRange), said in the admin's words.
+      const end = parsed.data.to ?? new Date();
+      const start = parsed.data.from ?? new Date(end.getTime() - 86_400_000);
+      if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) problem = t("sla.notDates");
+      else if (start >= end) problem = t("sla.fromAfterTo");
+      else if ((end.getTime() - start.getTime()) / 86_400_000 > maxSlaRangeDays) problem = t("sla.tooLong", { days: maxSlaRangeDays });
+      else problem = t("sla.notDates");
     }
   }
+  const bucket = report?.bucket ?? "hour";
+  const percent = (part: number, whole: number) => formatNumber(whole ? part / whole : 0, speech, { style: "percent", maximumFractionDigits: 1 });
+  const words: ChartWords = {
+    noResults: t("sla.noResults"),
+    noActivity: t("sla.noActivity"),
+    percentilesLabel: t("sla.percentilesLabel"),
+    overTimeLabel: t("sla.overTimeLabel"),
+    full: formatNumber(1, speech, { style: "percent" }),
+    zero: formatNumber(0, speech, { style: "percent" }),
+  };
+  const rows = (report?.perTaskType ?? []).map((r) => ({
+    ...r,
+    label: taskTypeWords(r.taskType, names),
+    p50: t("sla.p50Value", { value: shortDuration(r.p50Seconds, speech) }),
+    p95: t("sla.p95Value", { value: shortDuration(r.p95Seconds, speech) }),
+  }));
+  const buckets = (report?.overTime ?? []).map((b) => ({
+    ...b,
+    label: new Intl.DateTimeFormat(speech.formatLocale, bucket === "hour" ? { hour: "numeric", minute: "2-digit", timeZone: "UTC" } : { month: "short", day: "numeric", timeZone: "UTC" }).format(b.start),
+    title: t("sla.bucketTitle", {
+      time: new Intl.DateTimeFormat(speech.formatLocale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(b.start),
+      late: b.lateResults,
+      timedOut: b.timedOut,
+      dispatched: b.dispatched,
+    }),
+  }));
   return (
     <AdminShell session={session} active="sla">
-      <h1>SLA</h1>
+      <h1>{t("admin.navSla")}</h1>
       <form className="filters" method="get" action="/admin/sla">
-        <label>
-          From (UTC)
-          <input type="datetime-local" name="from" defaultValue={from} />
-        </label>
-        <label>
-          To (UTC)
-          <input type="datetime-local" name="to" defaultValue={to} />
-        </label>
+        <LocalDateTimeInput name="from" label={t("admin.filterFrom")} value={from || undefined} />
+        <LocalDateTimeInput name="to" label={t("admin.filterTo")} value={to || undefined} />
         <span>
-          <button type="submit">Show</button> <span className="muted" style={{ whiteSpace: "nowrap" }}>default: the last 24 hours</span>
+          <button type="submit">{t("sla.show")}</button> <span className="muted" style={{ whiteSpace: "nowrap" }}>{t("sla.defaultRange")}</span>
         </span>
       </form>
-      {problem && <p className="error">{problem}</p>}
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
       {report && (
         <>
           <p className="muted">
-            {utc(report.from)} → {utc(report.to)}, per {report.bucket}. Every figure counts the events that happened in the range: tasks dispatched in it, results that arrived in it (whenever
-            their task was dispatched), timeouts and late results that happened in it.
+            <LocalTime iso={report.from.toISOString()} locale={speech.formatLocale} /> → <LocalTime iso={report.to.toISOString()} locale={speech.formatLocale} />
+            {t("sla.perBucket", { bucket })} {t("sla.rangeNote")}
           </p>
-          <h2>Time to result per task type, for results reported in the range</h2>
-          <p className="muted">
-            From TASK_DISPATCHED to the task&apos;s TASK_SUCCEEDED or TASK_FAILED. p50 and p95 are read from a log-scale histogram (4 buckets per doubling): within 9 % of the exact value.
-          </p>
-          <PercentileChart rows={report.perTaskType} />
+          <h2>{t("sla.timeToResult")}</h2>
+          <p className="muted">{t("sla.timeToResultNote")}</p>
+          <PercentileChart rows={rows} words={words} />
           <table data-testid="sla-table">
             <thead>
               <tr>
-                <th>Task type</th>
-                <th>Dispatched</th>
-                <th>Results</th>
-                <th>p50</th>
-                <th>p95</th>
-                <th title="Timeouts in the range, and per task dispatched in the range">Timed out</th>
-                <th>Late results</th>
+                <th scope="col">{t("settings.colTaskType")}</th>
+                <th scope="col">{t("sla.colDispatched")}</th>
+                <th scope="col">{t("sla.colResults")}</th>
+                <th scope="col">{t("sla.colP50")}</th>
+                <th scope="col">{t("sla.colP95")}</th>
+                <th scope="col" title={t("sla.timedOutHint")}>
+                  {t("sla.colTimedOut")}
+                </th>
+                <th scope="col">{t("sla.colLate")}</th>
               </tr>
             </thead>
             <tbody>
-              {report.perTaskType.map((r) => (
-                <tr key={r.taskType}>
-                  <td>{r.taskType}</td>
-                  <td>{r.dispatched}</td>
-                  <td>{r.results}</td>
-                  <td>{seconds(r.p50Seconds)}</td>
-                  <td>{seconds(r.p95Seconds)}</td>
-                  <td>
-                    {r.timedOut} ({r.dispatched ? ((100 * r.timedOut) / r.dispatched).toFixed(1) : "0"}%)
-                  </td>
-                  <td>{r.lateResults}</td>
+              {rows.map((r) => (
+                <tr key={r.taskType} data-task-type={r.taskType}>
+                  <td title={r.taskType}>{r.label}</td>
+                  <td>{formatNumber(r.dispatched, speech)}</td>
+                  <td>{formatNumber(r.results, speech)}</td>
+                  <td>{shortDuration(r.p50Seconds, speech)}</td>
+                  <td>{shortDuration(r.p95Seconds, speech)}</td>
+                  <td>{t("sla.timedOutCell", { count: formatNumber(r.timedOut, speech), rate: percent(r.timedOut, r.dispatched) })}</td>
+                  <td>{formatNumber(r.lateResults, speech)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <h2>Timeout rate and late results over time</h2>
-          <p className="muted">Red line: timeouts per dispatch in each {report.bucket}. Yellow bars: late results (results that arrived after the timeout).</p>
-          <OverTimeChart buckets={report.overTime} bucket={report.bucket} />
+          <h2>{t("sla.overTime")}</h2>
+          <p className="muted">{t("sla.overTimeNote", { bucket })}</p>
+          <OverTimeChart buckets={buckets} words={words} />
           <ProcessSla orgId={session.orgId} from={report.from} to={report.to} />
         </>
       )}
