@@ -101,7 +101,8 @@ beforeAll(async () => {
   });
   genesys.usePlatform(platform);
   genesys.addClient({ ...adminClient, redirectUris: [`${appUrl}/api/auth/callback/genesys`] });
-  admin = genesys.addUser({ orgId, orgName, name: "Ada Admin", permissions: ["integrations:integration:edit", ...installPermissions] });
+  // Ada's Genesys language is one Longrun has no catalogue for: her console follows the browser (Accept-Language).
+  admin = genesys.addUser({ orgId, orgName, name: "Ada Admin", languagePreference: "nl", permissions: ["integrations:integration:edit", ...installPermissions] });
   await startServer(port, {
     DATABASE_URL: database.url,
     PUBLIC_BASE_URL: appUrl,
@@ -314,7 +315,7 @@ describe("admin console", () => {
 
     await page.goto(`${appUrl}/admin/workflows/${ids[1]}`);
     const history = (await page.getByTestId("event-history").textContent()) ?? "";
-    expect(history).toContain("Credit check requested");
+    expect(history).toContain("Credit bureau check requested");
     expect(history).toContain("Started → In progress");
     expect(history).not.toContain("TASK_DISPATCHED");
     await shot("workflow");
@@ -324,7 +325,7 @@ describe("admin console", () => {
     const row = page.locator("[data-dead-letter-id]").first();
     await expect(row.textContent()).resolves.toContain("400");
     await expect(row.textContent()).resolves.toContain("CUST-B");
-    await expect(row.textContent()).resolves.toContain("Credit check");
+    await expect(row.textContent()).resolves.toContain("Credit bureau check");
     await expect(row.textContent()).resolves.toContain("Send the task to the external system");
     await shot("dead-letters");
     orchestrator.respondWith(202);
@@ -348,7 +349,7 @@ describe("admin console", () => {
     expect(callback.status).toBe(200);
   });
 
-  it("answers an unknown admin address inside the admin shell, and speaks the admin's language", async () => {
+  it("answers an unknown admin address inside the admin shell, and speaks the browser's language when Longrun has no catalogue for the Genesys one", async () => {
     const res = await page.goto(`${appUrl}/admin/no-such-page`);
     expect(res?.status()).toBe(404);
     await page.getByRole("heading", { name: "Page not found" }).waitFor();

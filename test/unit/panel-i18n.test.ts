@@ -86,6 +86,7 @@ function userFacingFiles(): string[] {
     "app/admin/dead-letters/page.tsx", "app/admin/dead-letters/redrive-button.tsx", "app/admin/workflows/[id]/page.tsx", "app/admin/settings/genesys-picker.tsx",
     "app/admin/settings/page.tsx", "app/admin/settings/settings-form.tsx", "app/admin/settings/signing-secrets.tsx",
     "app/admin/sla/page.tsx", "app/admin/sla/sla-charts.tsx",
+    "app/admin/install/page.tsx", "app/admin/install/install-wizard.tsx",
   ]) files.push(file);
   return files;
 }

@@ -1,5 +1,8 @@
 "use client";
-import { useState } from "react";
+import { useMemo, useState } from "react";
+import type { InstallStep } from "@/lib/genesys/install-steps";
+import { translator, type Speech, type Translator } from "@/lib/i18n/messages";
+import { LocalTime } from "@/app/admin/local-time";
 
 interface StepResult {
   step: string;
@@ -11,9 +14,40 @@ interface StepResult {
 }
 
 interface StepView {
-  step: string;
-  title: string;
+  step: InstallStep;
   result: StepResult | null;
+}
+
+const detailKeys = ["orgId", "region", "roleId", "divisionId", "clientId", "panelClientId", "redirectUri", "integrationId", "url", "credentialId", "apiClientId", "actions", "created", "found", "secretId", "workflowId", "topic", "triggerId"] as const;
+
+/** A step's result in the admin's words: what happened, then what it made or found (ids are data, shown as code). */
+function ResultWords({ result, t, locale }: { result: StepResult; t: Translator; locale: string }) {
+  const facts = Object.entries(result.details).filter(([, v]) => v !== "");
+  return (
+    <>
+      {/* A failure's reason comes from Genesys Cloud (or Longrun's server) as it said it. */}
+      {result.status === "failed" ? t("wizard.failedReason", { reason: result.summary }) : t(`wizard.done.${result.status}`)}
+      {result.at ? (
+        <span className="muted">
+          {" ("}
+          <LocalTime iso={result.at} locale={locale} />
+          {")"}
+        </span>
+      ) : null}
+      {facts.length > 0 && result.status !== "failed" ? (
+        <span className="step-facts">
+          {facts.map(([key, value]) => {
+            const known = detailKeys.find((k) => k === key);
+            return (
+              <span key={key} className="step-fact">
+                {known ? t(`wizard.detail.${known}`) : key}: <code>{String(value)}</code>
+              </span>
+            );
+          })}
+        </span>
+      ) : null}
+    </>
+  );
 }
 
 type Phase = "idle" | "running";
@@ -23,7 +57,8 @@ async function post(url: string, body: unknown = {}): Promise<{ status: number; 
   return { status: response.status, json: (await response.json().catch(() => ({}))) as Record<string, unknown> };
 }
 
-export function InstallWizard({ initial, installed, confirmName }: { initial: StepView[]; installed: boolean; confirmName: string }) {
+export function InstallWizard({ initial, installed, confirmName, speech }: { initial: StepView[]; installed: boolean; confirmName: string; speech: Pick<Speech, "locale" | "formatLocale"> }) {
+  const t = useMemo(() => translator(speech), [speech]);
   const [steps, setSteps] = useState(initial);
   const [running, setRunning] = useState<string | null>(null);
   const [phase, setPhase] = useState<Phase>("idle");
@@ -32,13 +67,13 @@ export function InstallWizard({ initial, installed, confirmName }: { initial: St
   const [confirm, setConfirm] = useState("");
   const [uninstallResult, setUninstallResult] = useState<string | null>(null);
 
-  const runStep = async (step: string): Promise<boolean> => {
+  const runStep = async (step: InstallStep): Promise<boolean> => {
     setRunning(step);
     setError(null);
     const { status, json } = await post(`/api/admin/install/${step}`);
     setRunning(null);
     if (status !== 200) {
-      const message = (json.error as { message?: string } | undefined)?.message ?? `HTTP ${status}`;
+      const message = (json.error as { message?: string } | undefined)?.message ?? String(status);
       setSteps((all) => all.map((s) => (s.step === step ? { ...s, result: { step, status: "failed", summary: message, details: {}, at: new Date().toISOString() } } : s)));
       return false;
     }
@@ -60,13 +95,13 @@ export function InstallWizard({ initial, installed, confirmName }: { initial: St
     setError(null);
     const { status, json } = await post("/api/admin/uninstall", { confirm });
     if (status === 200) {
-      setUninstallResult(`Removed from Genesys: ${(json.removed as string[]).join(", ") || "nothing"}. Longrun deleted the organization's data.`);
+      setUninstallResult(t("wizard.uninstalled", { removed: (json.removed as string[]).join(", ") || t("wizard.nothingRemoved") }));
       setSteps((all) => all.map((s) => ({ ...s, result: null })));
     } else if (status === 409) {
       const failed = ((json.error as { details?: { failed?: string[] } } | undefined)?.details?.failed ?? []).join("; ");
-      setError(`Some objects could not be removed, so no data was deleted: ${failed}`);
+      setError(t("wizard.uninstallPartial", { failed }));
     } else {
-      setError((json.error as { message?: string } | undefined)?.message ?? `HTTP ${status}`);
+      setError(t("wizard.failed", { reason: (json.error as { message?: string } | undefined)?.message ?? String(status) }));
     }
   };
 
@@ -75,69 +110,72 @@ export function InstallWizard({ initial, installed, confirmName }: { initial: St
     <>
       <p>
         <button type="button" onClick={() => void runAll()} disabled={phase === "running" || running !== null} data-testid="run-install">
-          {complete ? "Run the install again (checks everything, creates only what is missing)" : "Run the install"}
+          {complete ? t("wizard.runAgain") : t("wizard.run")}
         </button>
       </p>
       {secret && (
         <div className="warning" data-testid="signing-secret">
           <p>
-            <strong>Webhook signing secret — copy it now, it is shown only once.</strong> Give it to the systems that call Longrun back (Standard Webhooks).
+            <strong>{t("wizard.secretTitle")}</strong> {t("wizard.secretBody")}
           </p>
           <p className="secret">{secret}</p>
           <button type="button" className="secondary" onClick={() => setSecret(null)}>
-            I have copied it
+            {t("wizard.copied")}
           </button>
         </div>
       )}
-      {error && <p className="error">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <ol className="steps">
         {steps.map((s, i) => (
           <li key={s.step} data-step={s.step} data-status={running === s.step ? "running" : (s.result?.status ?? "pending")}>
             <header>
               <strong>
-                {i + 1}. {s.title}
+                {i + 1}. {t(`wizard.steps.${s.step}`)}
               </strong>
               <span className={`badge ${s.result?.status ?? ""}`} data-testid={`status-${s.step}`}>
-                {running === s.step ? "running…" : (s.result?.status ?? "not run")}
+                {running === s.step ? t("wizard.running") : s.result ? t(`wizard.status.${s.result.status}`) : t("wizard.notRun")}
               </span>
               {s.result?.status === "failed" && (
                 <button type="button" className="secondary" onClick={() => void runStep(s.step)} disabled={running !== null} data-testid={`retry-${s.step}`}>
-                  Retry this step
+                  {t("wizard.retry")}
                 </button>
               )}
             </header>
             {s.result && (
               <p className={s.result.status === "failed" ? "error" : "muted"} data-testid={`summary-${s.step}`}>
-                {s.result.summary}
-                {s.result.at ? <span className="muted"> ({new Date(s.result.at).toISOString().replace("T", " ").slice(0, 19)} UTC)</span> : null}
+                <ResultWords result={s.result} t={t} locale={speech.formatLocale} />
               </p>
             )}
           </li>
         ))}
       </ol>
       {complete && (
-        <p className="ok">
-          Installed. Next: add the interaction widget to your agents&apos; groups if you filter by group, import the Architect flows from <code>genesys/flows</code>, and
-          set the orchestrator URL and task types under <a href="/admin/settings">Settings</a>.
+        <p className="ok" role="status">
+          {t.rich("wizard.installed", { code: (chunks) => <code>{chunks}</code>, a: (chunks) => <a href="/admin/settings">{chunks}</a> })}
         </p>
       )}
       {installed && (
         <fieldset>
-          <legend>Uninstall</legend>
-          <p>
-            Removes the role, OAuth client, interaction widget, data-actions integration and its credentials from Genesys Cloud, then deletes every workflow, task,
-            event, client and secret Longrun holds for this organization. It cannot be undone.
-          </p>
+          <legend>{t("wizard.uninstall")}</legend>
+          <p>{t("wizard.uninstallBody")}</p>
           <label>
-            Type <code>{confirmName}</code> to confirm
+            {t.rich("wizard.confirm", { name: confirmName, code: (chunks) => <code>{chunks}</code> })}
             <input value={confirm} onChange={(e) => setConfirm(e.target.value)} data-testid="uninstall-confirm" />
           </label>
           <p>
             <button type="button" className="danger" disabled={confirm.trim() !== confirmName} onClick={() => void doUninstall()} data-testid="uninstall">
-              Uninstall Longrun
+              {t("wizard.uninstallButton")}
             </button>
           </p>
-          {uninstallResult && <p className="ok">{uninstallResult}</p>}
+          {uninstallResult && (
+            <p className="ok" role="status">
+              {uninstallResult}
+            </p>
+          )}
         </fieldset>
       )}
     </>
