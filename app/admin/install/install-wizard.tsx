@@ -22,7 +22,8 @@ const detailKeys = ["orgId", "region", "roleId", "divisionId", "clientId", "pane
 
 /** A step's result in the admin's words: what happened, then what it made or found (ids are data, shown as code). */
 function ResultWords({ result, t, locale }: { result: StepResult; t: Translator; locale: string }) {
-  const facts = Object.entries(result.details).filter(([, v]) => v !== "");
+  // The flows step keys its facts by flow name ("<flow> id", "<flow> hash"); the hash is bookkeeping, not for reading.
+  const facts = Object.entries(result.details).filter(([k, v]) => v !== "" && !k.endsWith(" hash"));
   return (
     <>
       {/* A failure's reason comes from Genesys Cloud (or Longrun's server) as it said it. */}
@@ -40,7 +41,7 @@ function ResultWords({ result, t, locale }: { result: StepResult; t: Translator;
             const known = detailKeys.find((k) => k === key);
             return (
               <span key={key} className="step-fact">
-                {known ? t(`wizard.detail.${known}`) : key}: <code>{String(value)}</code>
+                {known ? t(`wizard.detail.${known}`) : key.endsWith(" id") ? t("wizard.detail.flowId", { flow: key.slice(0, -3) }) : key}: <code>{String(value)}</code>
               </span>
             );
           })}

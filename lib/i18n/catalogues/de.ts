@@ -588,6 +588,7 @@ export const de: Catalogue = {
       "data-actions": "Integration für Web-Services-Data-Actions und Data Actions",
       "signing-secret": "Webhook-Signaturschlüssel",
       "customer-ended": "Process-Automation-Trigger: Longrun mitteilen, wenn der Kunde geht",
+      flows: "Architect-Flows veröffentlichen (Timeout-Handler, Workflow für das Gesprächsende)",
     },
     detail: {
       orgId: "Organisation",
@@ -608,6 +609,7 @@ export const de: Catalogue = {
       workflowId: "Architect-Workflow",
       topic: "Ereignisthema",
       triggerId: "Trigger",
+      flowId: "Flow „{flow}“",
     },
   },
 };

@@ -590,6 +590,7 @@ export const enUS = {
       "data-actions": "Web Services Data Actions integration and data actions",
       "signing-secret": "Webhook signing secret",
       "customer-ended": "Process Automation trigger: tell Longrun when the customer leaves",
+      flows: "Publish the Architect flows (timeout handler, customer-ended workflow)",
     },
     detail: {
       orgId: "Organization",
@@ -610,6 +611,7 @@ export const enUS = {
       workflowId: "Architect workflow",
       topic: "Event topic",
       triggerId: "Trigger",
+      flowId: "Flow “{flow}”",
     },
   },
 } as const;

@@ -588,6 +588,7 @@ export const es: Catalogue = {
       "data-actions": "Integración de acciones de datos de servicios web y sus acciones",
       "signing-secret": "Secreto de firma de webhooks",
       "customer-ended": "Disparador de Process Automation: avisar a Longrun cuando el cliente se va",
+      flows: "Publicar los flujos de Architect (gestor de vencimientos, flujo de fin de conversación)",
     },
     detail: {
       orgId: "Organización",
@@ -608,6 +609,7 @@ export const es: Catalogue = {
       workflowId: "Flujo de trabajo de Architect",
       topic: "Tema del evento",
       triggerId: "Disparador",
+      flowId: "Flujo «{flow}»",
     },
   },
 };

@@ -588,6 +588,7 @@ export const fr: Catalogue = {
       "data-actions": "Intégration d’actions de données de services web et ses actions",
       "signing-secret": "Secret de signature des webhooks",
       "customer-ended": "Déclencheur Process Automation : prévenir Longrun quand le client part",
+      flows: "Publier les flux Architect (gestion des dépassements, workflow de fin de conversation)",
     },
     detail: {
       orgId: "Organisation",
@@ -608,6 +609,7 @@ export const fr: Catalogue = {
       workflowId: "Workflow Architect",
       topic: "Sujet d’événement",
       triggerId: "Déclencheur",
+      flowId: "Flux « {flow} »",
     },
   },
 };

@@ -588,6 +588,7 @@ export const ja: Catalogue = {
       "data-actions": "Web サービスデータアクション統合とデータアクション",
       "signing-secret": "Webhook 署名シークレット",
       "customer-ended": "Process Automation トリガー: 顧客が離れたら Longrun に知らせる",
+      flows: "Architect フローを公開(タイムアウト処理、顧客切断ワークフロー)",
     },
     detail: {
       orgId: "組織",
@@ -608,6 +609,7 @@ export const ja: Catalogue = {
       workflowId: "Architect ワークフロー",
       topic: "イベントトピック",
       triggerId: "トリガー",
+      flowId: "フロー「{flow}」",
     },
   },
 };

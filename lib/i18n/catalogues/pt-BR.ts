@@ -588,6 +588,7 @@ export const ptBR: Catalogue = {
       "data-actions": "Integração de ações de dados de serviços web e suas ações",
       "signing-secret": "Segredo de assinatura de webhooks",
       "customer-ended": "Gatilho do Process Automation: avisar o Longrun quando o cliente sai",
+      flows: "Publicar os fluxos do Architect (tratamento de estouro de prazo, fluxo de fim da conversa)",
     },
     detail: {
       orgId: "Organização",
@@ -608,6 +609,7 @@ export const ptBR: Catalogue = {
       workflowId: "Fluxo de trabalho do Architect",
       topic: "Tópico do evento",
       triggerId: "Gatilho",
+      flowId: "Fluxo “{flow}”",
     },
   },
 };
