@@ -16,7 +16,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { sqlNow, type Tx } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { activeTaskPredicate } from "@/lib/db/status-checks";
-import { effectKinds, effectPayload, type Effect } from "@/lib/domain/effects";
+import { effectKinds, effectPayload, type DeliveryStatus, type Effect } from "@/lib/domain/effects";
 import type { ProcessState } from "@/lib/domain/process-machine";
 import { type DomainEvent, type TaskWrite, type TransitionOk } from "@/lib/domain/workflow-machine";
 
@@ -186,6 +186,14 @@ function rowsOf(rows: Array<Record<string, unknown>>, spec: string): Prisma.Sql 
   return Prisma.sql`unnest(${Prisma.join(arrays)}) AS r(${Prisma.raw(columns.map(([name]) => `"${name}"`).join(", "))})`;
 }
 /** Joins a recordset row to the workflows whose swap succeeded. */
+/**
+ * A delivery status as an SQL literal: typed against the domain's list (a
+ * status that is not in it does not compile; the CHECK constraint built from
+ * the same list refuses it in the database), and a literal rather than a bind
+ * parameter so that the planner matches the partial indexes on "status".
+ */
+const deliveryStatus = (status: DeliveryStatus) => Prisma.raw(`'${status}'`);
+
 const appliedTo = (alias: string) => Prisma.raw(`JOIN w ON w."orgId" = ${alias}."orgId" AND w."id" = ${alias}."workflowId"`);
 
 /**
@@ -279,10 +287,10 @@ export function writeChangesPlan(changes: WorkflowChange[], options: { notify?: 
   if (superseded.length > 0) {
     const escalate: (typeof effectKinds)[number] = "ESCALATE";
     ctes.push(Prisma.sql`s AS (
-      UPDATE "Delivery" AS t SET "status" = 'SUPERSEDED', "lockedUntil" = NULL, "updatedAt" = r."now"
+      UPDATE "Delivery" AS t SET "status" = ${deliveryStatus("SUPERSEDED")}, "lockedUntil" = NULL, "updatedAt" = r."now"
       FROM ${rowsOf(superseded, `"orgId" uuid, "workflowId" uuid, "taskId" uuid, "now" timestamp(3)`)}
       ${appliedTo("r")}
-      WHERE t."orgId" = r."orgId" AND t."taskId" = r."taskId" AND t."kind" = ${escalate} AND t."status" IN ('PENDING', 'DEAD'))`);
+      WHERE t."orgId" = r."orgId" AND t."taskId" = r."taskId" AND t."kind" = ${escalate} AND t."status" IN (${deliveryStatus("PENDING")}, ${deliveryStatus("DEAD")}))`);
   }
   const receipts = changes.flatMap((c) =>
     c.receipt ? [{ orgId: c.orgId, workflowId: c.workflowId, webhookId: c.receipt.webhookId, statusCode: c.receipt.statusCode, responseBody: c.receipt.responseBody, now: iso(c.now) }] : [],
@@ -473,7 +481,7 @@ export function claimDeliveriesPlan(limit: number, now: Date, leaseSeconds: numb
     UPDATE "Delivery" SET "lockedUntil" = ${until}, "attempts" = "attempts" + 1, "updatedAt" = ${now}
     WHERE "id" IN (
       SELECT "id" FROM "Delivery"
-      WHERE "status" = 'PENDING' AND "nextAttemptAt" <= ${now}
+      WHERE "status" = ${deliveryStatus("PENDING")} AND "nextAttemptAt" <= ${now}
         AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
         ${onlyIds}
         ${onlyKinds}
@@ -491,15 +499,15 @@ export type DeliverySettlement =
 
 /** Settles an attempt; guarded by the lease (a run whose lease expired must not overwrite a newer attempt). */
 export function settleDeliveryPlan(delivery: { id: string; attempts: number }, settlement: DeliverySettlement, now: Date): Prisma.Sql {
-  const guard = Prisma.sql`WHERE "id" = ${delivery.id}::uuid AND "status" = 'PENDING' AND "attempts" = ${delivery.attempts}`;
+  const guard = Prisma.sql`WHERE "id" = ${delivery.id}::uuid AND "status" = ${deliveryStatus("PENDING")} AND "attempts" = ${delivery.attempts}`;
   switch (settlement.outcome) {
     case "delivered":
-      return Prisma.sql`UPDATE "Delivery" SET "status" = 'DELIVERED', "deliveredAt" = ${now}, "lockedUntil" = NULL, "lastStatus" = ${settlement.status}::int, "lastError" = NULL, "updatedAt" = ${now} ${guard}`;
+      return Prisma.sql`UPDATE "Delivery" SET "status" = ${deliveryStatus("DELIVERED")}, "deliveredAt" = ${now}, "lockedUntil" = NULL, "lastStatus" = ${settlement.status}::int, "lastError" = NULL, "updatedAt" = ${now} ${guard}`;
     case "retry":
       return Prisma.sql`UPDATE "Delivery" SET "nextAttemptAt" = ${settlement.nextAttemptAt}, "lockedUntil" = NULL, "lastError" = ${settlement.error}, "lastStatus" = ${settlement.status}::int, "updatedAt" = ${now} ${guard}`;
     case "dead":
       // The panel shows a dead letter as a failure: its workflow's panels are woken like for any committed change.
-      return announceDeliveryChange(Prisma.sql`UPDATE "Delivery" SET "status" = 'DEAD', "lockedUntil" = NULL, "lastError" = ${settlement.error}, "lastStatus" = ${settlement.status}::int, "updatedAt" = ${now} ${guard}`);
+      return announceDeliveryChange(Prisma.sql`UPDATE "Delivery" SET "status" = ${deliveryStatus("DEAD")}, "lockedUntil" = NULL, "lastError" = ${settlement.error}, "lastStatus" = ${settlement.status}::int, "updatedAt" = ${now} ${guard}`);
   }
 }
 
@@ -522,8 +530,8 @@ export function requeueDeadLetterPlan(orgId: string | null, id: string, now: Dat
     : Prisma.empty;
   // Re-driven: the panel stops showing it as a failure.
   return announceDeliveryChange(Prisma.sql`
-    UPDATE "Delivery" SET "status" = 'PENDING', "attempts" = 0, "nextAttemptAt" = ${now}, "lockedUntil" = NULL, "updatedAt" = ${now} ${payload}
-    WHERE "id" = ${id}::uuid AND "status" = 'DEAD' ${org}`);
+    UPDATE "Delivery" SET "status" = ${deliveryStatus("PENDING")}, "attempts" = 0, "nextAttemptAt" = ${now}, "lockedUntil" = NULL, "updatedAt" = ${now} ${payload}
+    WHERE "id" = ${id}::uuid AND "status" = ${deliveryStatus("DEAD")} ${org}`);
 }
 
 // ---------------------------------------------------------------------------
