@@ -87,6 +87,7 @@ function userFacingFiles(): string[] {
     "app/admin/settings/page.tsx", "app/admin/settings/settings-form.tsx", "app/admin/settings/signing-secrets.tsx",
     "app/admin/sla/page.tsx", "app/admin/sla/sla-charts.tsx",
     "app/admin/install/page.tsx", "app/admin/install/install-wizard.tsx",
+    "app/admin/notices/page.tsx", "app/admin/notices/resolve-notice-form.tsx", "app/admin/refused/page.tsx", "app/admin/sign-in/page.tsx", "app/admin/sign-in/sign-in-form.tsx",
   ]) files.push(file);
   return files;
 }

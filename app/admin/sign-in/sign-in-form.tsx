@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "react";
 /** Must match adminRegionCookie in lib/auth/admin-auth-options.ts (the server reads it to pick the login host). */
 const regionCookie = "longrun_admin_region";
 
-export function SignInForm({ regions, initialRegion, autoStart }: { regions: string[]; initialRegion: string; autoStart: boolean }) {
+export function SignInForm({ regions, initialRegion, autoStart, words }: { regions: string[]; initialRegion: string; autoStart: boolean; words: { region: string; button: string; redirecting: string } }) {
   const [region, setRegion] = useState(initialRegion);
   const [busy, setBusy] = useState(false);
   const started = useRef(false);
@@ -31,7 +31,7 @@ export function SignInForm({ regions, initialRegion, autoStart }: { regions: str
       }}
     >
       <label>
-        Genesys Cloud region
+        {words.region}
         <select name="region" value={region} onChange={(e) => setRegion(e.target.value)}>
           {regions.map((r) => (
             <option key={r} value={r}>
@@ -42,7 +42,7 @@ export function SignInForm({ regions, initialRegion, autoStart }: { regions: str
       </label>
       <p>
         <button type="submit" disabled={busy}>
-          {busy ? "Redirecting to Genesys Cloud…" : "Sign in with Genesys Cloud"}
+          {busy ? words.redirecting : words.button}
         </button>
       </p>
     </form>
