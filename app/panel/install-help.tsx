@@ -3,9 +3,12 @@ import type { Translator } from "@/lib/i18n/messages";
 
 const rich = { b: (chunks: ReactNode) => <strong>{chunks}</strong> };
 
-/** Shown when the panel is opened without a conversation: how to put it in the Genesys desktop. */
+/**
+ * Shown when the panel is opened without a conversation: how to put it in the Genesys desktop. The URL
+ * is the one the install wizard's widget step writes (lib/genesys/install-steps.ts widgetUrl).
+ */
 export function InstallHelp({ origin, t }: { origin: string; t: Translator }) {
-  const url = `${origin}/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}`;
+  const url = `${origin}/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}&usePopupAuth={{gcUsePopupAuth}}&panelClientId=PANEL_CLIENT_ID`;
   return (
     <div className="lr-help">
       <h1>{t("install.title")}</h1>

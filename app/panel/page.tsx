@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { env } from "@/lib/env";
 import { desktopOrigin, regionFromDesktop } from "@/lib/panel/genesys-region";
-import { GrantReturn, PanelApp } from "@/app/panel/panel-app";
+import { FrameSignIn, PanelApp, SignInReturn } from "@/app/panel/panel-app";
 import { InstallHelp } from "@/app/panel/install-help";
 import { speechFor, translator } from "@/lib/i18n/messages";
 import "./panel.css";
@@ -29,7 +29,9 @@ async function ownOrigin(): Promise<string> {
 
 /**
  * The interaction widget. Genesys opens it as
- * /panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}
+ * /panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}&usePopupAuth={{gcUsePopupAuth}}&panelClientId=<id>
+ * (lib/genesys/install-steps.ts widgetUrl). It is also the PKCE redirect URI (?code=…&state=…) and the
+ * first page of the hidden sign-in frame (?frameSignIn=…), see lib/panel/pkce-sign-in.ts.
  */
 export default async function PanelPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
@@ -43,11 +45,24 @@ export default async function PanelPage({ searchParams }: { searchParams: Promis
   // The agent's Genesys language: the panel's words, formats and `lang`.
   const speech = speechFor([one("langTag")]);
   const t = translator(speech);
+  // GENESYS_LOGIN_BASE_URL: a stand-in (or proxy) that serves login and API on one origin.
+  const gateway = env().GENESYS_LOGIN_BASE_URL?.replace(/\/+$/, "") ?? null;
+
+  const frameSignIn = one("frameSignIn");
+  if (frameSignIn) return <FrameSignIn state={frameSignIn} gateway={gateway} />;
+  if (one("state") && (one("code") || one("error"))) {
+    return (
+      <main className="lr-main" lang={speech.locale}>
+        <SignInReturn langTag={one("langTag")} gateway={gateway} />
+      </main>
+    );
+  }
 
   if (!conversationId || !conversationIdPattern.test(conversationId)) {
     return (
       <main className="lr-main" lang={speech.locale}>
-        <GrantReturn langTag={one("langTag")} />
+        {/* Without Genesys's answer it only gives the document the agent's language. */}
+        <SignInReturn langTag={one("langTag")} gateway={gateway} />
         {conversationId ? <p className="lr-empty" role="alert">{t("panel.badConversationId")}</p> : null}
         <InstallHelp origin={await ownOrigin()} t={t} />
       </main>
@@ -55,15 +70,16 @@ export default async function PanelPage({ searchParams }: { searchParams: Promis
   }
 
   const region = regionFromDesktop(gcHostOrigin, gcTargetEnv) ?? "mypurecloud.com";
-  const loginBase = env().GENESYS_LOGIN_BASE_URL?.replace(/\/+$/, "") ?? `https://login.${region}`;
   return (
     <main className="lr-main" lang={speech.locale}>
       <PanelApp
         config={{
           conversationId,
           region,
-          loginBase,
-          clientId: env().GENESYS_PANEL_CLIENT_ID ?? null,
+          gateway,
+          // The wizard's widget URL names the org's panel client; GENESYS_PANEL_CLIENT_ID serves a single-org install.
+          clientId: one("panelClientId") ?? env().GENESYS_PANEL_CLIENT_ID ?? null,
+          usePopupAuth: one("usePopupAuth") === "true",
           langTag: one("langTag"),
           gcHostOrigin: desktopOrigin(gcHostOrigin),
           gcTargetEnv,

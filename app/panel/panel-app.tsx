@@ -1,12 +1,25 @@
 "use client";
 // The panel in the browser: signs the agent in with their own Genesys
-// identity (implicit grant), keeps the conversation's snapshot live, tells
+// identity (authorization code with PKCE through the Platform SDK,
+// lib/panel/pkce-sign-in.ts), keeps the conversation's snapshot live, tells
 // screen readers and the desktop (toasts) what changed.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { connectDesktop, type DesktopToasts } from "@/lib/panel/desktop-toasts";
-import { authorizeUrl, parseGrantFragment, readStoredToken, usableToken, type StoredToken } from "@/lib/panel/implicit-grant";
 import { LiveFeed, type FeedStatus } from "@/lib/panel/live-feed";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
+import {
+  authAnswer,
+  completeSignIn,
+  forgetToken,
+  persistedToken,
+  renewDelayMs,
+  signInInFrame,
+  signInInPlace,
+  signInWithPopup,
+  startFrameSignIn,
+  type PanelToken,
+  type SignInSetup,
+} from "@/lib/panel/pkce-sign-in";
 import { snapshotChanges } from "@/lib/panel/snapshot-changes";
 import { speechFor, translator } from "@/lib/i18n/messages";
 import { taskTypeNamesIn } from "@/lib/panel/status-words";
@@ -15,24 +28,27 @@ import { PanelView } from "@/app/panel/panel-view";
 export interface PanelConfig {
   conversationId: string;
   region: string;
-  loginBase: string;
+  /** GENESYS_LOGIN_BASE_URL when set (a stand-in for login and API); null: login.<region>. */
+  gateway: string | null;
   clientId: string | null;
+  /** {{gcUsePopupAuth}}: the identity provider will not load in the desktop's frame, sign in in a popup. */
+  usePopupAuth: boolean;
   langTag: string | null;
   gcHostOrigin: string | null;
   gcTargetEnv: string | null;
 }
 
-const tokenKey = "longrun.panel.token";
-const grantKey = "longrun.panel.grant";
 const attemptKey = "longrun.panel.signin-attempt";
 const grantErrorKey = "longrun.panel.signin-error";
 /** A silent sign-in that comes back without a working token is not retried in a loop: the agent gets a button. */
 const silentRetryWindowMs = 30_000;
+/** A hidden-frame sign-in answers in a few seconds with a Genesys session; without one it never does. */
+const frameTimeoutMs = 10_000;
 
 type Auth =
   | { kind: "checking" }
   | { kind: "redirecting" }
-  | { kind: "signed-in"; token: StoredToken }
+  | { kind: "signed-in" }
   | { kind: "sign-in"; reason: string }
   | { kind: "forbidden"; message: string }
   | { kind: "not-configured" };
@@ -48,15 +64,6 @@ function storage(): Storage | null {
 
 function redirectUri(): string {
   return `${window.location.origin}/panel`;
-}
-
-/** Sends the frame to Genesys' login; it comes back to /panel#access_token=… (see GrantReturn). */
-function startSignIn(config: PanelConfig): void {
-  const store = storage();
-  const state = crypto.randomUUID();
-  store?.setItem(attemptKey, String(Date.now()));
-  store?.setItem(grantKey, JSON.stringify({ state, returnUrl: window.location.href, region: config.region }));
-  window.location.assign(authorizeUrl({ loginBase: config.loginBase, clientId: config.clientId!, redirectUri: redirectUri(), state }));
 }
 
 export function PanelApp({ config }: { config: PanelConfig }) {
@@ -75,15 +82,42 @@ export function PanelApp({ config }: { config: PanelConfig }) {
     document.documentElement.lang = speech.locale;
   }, [speech.locale]);
 
+  // The token lives in a ref: a renewal swaps it under the running feed without restarting it.
+  const token = useRef<PanelToken | null>(null);
+  const [tokenVersion, setTokenVersion] = useState(0);
+  const setup = useMemo<SignInSetup | null>(
+    () => (config.clientId ? { clientId: config.clientId, region: config.region, gateway: config.gateway, redirectUri: typeof window === "undefined" ? "" : redirectUri() } : null),
+    [config.clientId, config.region, config.gateway],
+  );
+
+  const signedIn = useCallback((next: PanelToken) => {
+    token.current = next;
+    setTokenVersion((v) => v + 1);
+    setAuth((current) => (current.kind === "signed-in" ? current : { kind: "signed-in" }));
+  }, []);
+
   const signIn = useCallback(
     (silent: boolean, reason = t("panel.signInPrompt")) => {
-      if (!config.clientId) return setAuth({ kind: "not-configured" });
+      if (!setup) return setAuth({ kind: "not-configured" });
+      if (config.usePopupAuth) {
+        // Silent first, in a hidden frame (works with a Genesys session); else a click opens the SDK's popup.
+        if (silent) {
+          setAuth({ kind: "checking" });
+          signInInFrame(setup, frameTimeoutMs).then(signedIn, () => setAuth({ kind: "sign-in", reason }));
+          return;
+        }
+        setAuth({ kind: "redirecting" });
+        signInWithPopup(setup).then(signedIn, (error: unknown) => setAuth({ kind: "sign-in", reason: t("panel.signInRefused", { reason: error instanceof Error ? error.message : String(error) }) }));
+        return;
+      }
       const last = Number(storage()?.getItem(attemptKey) ?? 0);
       if (silent && Date.now() - last < silentRetryWindowMs) return setAuth({ kind: "sign-in", reason });
+      storage()?.setItem(attemptKey, String(Date.now()));
       setAuth({ kind: "redirecting" });
-      startSignIn(config);
+      // Resolves only when the SDK finds a stored token Genesys still accepts; otherwise the frame goes to Genesys.
+      signInInPlace(setup, window.location.href).then(signedIn, (error: unknown) => setAuth({ kind: "sign-in", reason: t("panel.signInRefused", { reason: error instanceof Error ? error.message : String(error) }) }));
     },
-    [config, t],
+    [config.usePopupAuth, setup, signedIn, t],
   );
 
   useEffect(() => {
@@ -94,10 +128,10 @@ export function PanelApp({ config }: { config: PanelConfig }) {
       setAuth({ kind: "sign-in", reason: t("panel.signInRefused", { reason: grantError }) });
       return;
     }
-    const token = usableToken(readStoredToken(store?.getItem(tokenKey) ?? null), config.region, Date.now());
-    if (token) setAuth({ kind: "signed-in", token });
+    const stored = persistedToken(config.region);
+    if (stored) signedIn(stored);
     else signIn(true);
-  }, [config.region, signIn, t]);
+  }, [config.region, signIn, signedIn, t]);
 
   useEffect(() => {
     let cancelled = false;
@@ -114,13 +148,14 @@ export function PanelApp({ config }: { config: PanelConfig }) {
     return () => clearInterval(tick);
   }, []);
 
+  const signedInNow = auth.kind === "signed-in";
   useEffect(() => {
-    if (auth.kind !== "signed-in") return;
+    if (!signedInNow) return;
     const base = `/api/v1/conversations/${encodeURIComponent(config.conversationId)}`;
     const live = new LiveFeed({
       snapshotUrl: `${base}/workflows`,
       streamUrl: `${base}/stream`,
-      headers: () => ({ authorization: `Bearer ${auth.token.accessToken}`, "x-genesys-region": config.region }),
+      headers: () => ({ authorization: `Bearer ${token.current?.accessToken ?? ""}`, "x-genesys-region": config.region }),
       onSnapshot: (next) => {
         const changes = snapshotChanges(previous.current, next, t, taskTypeNamesIn(next.task_type_names, speech.locale));
         previous.current = next;
@@ -135,24 +170,28 @@ export function PanelApp({ config }: { config: PanelConfig }) {
           setAuth({ kind: "forbidden", message: error.message });
           return;
         }
-        storage()?.removeItem(tokenKey);
+        forgetToken(config.region);
+        token.current = null;
         signIn(true, t("panel.signInExpired"));
       },
     });
     feed.current = live;
     live.start();
-    // Renew shortly before Genesys' token expires, while the agent is still looking.
-    const renewIn = auth.token.expiresAt - Date.now() - 60_000;
-    const renew = setTimeout(() => {
-      storage()?.removeItem(tokenKey);
-      signIn(false);
-    }, Math.max(renewIn, 0));
     return () => {
-      clearTimeout(renew);
       live.stop();
       feed.current = null;
     };
-  }, [auth, config.conversationId, config.region, signIn, speech.locale, t]);
+  }, [signedInNow, config.conversationId, config.region, signIn, speech.locale, t]);
+
+  // Signs in again in a hidden frame before Genesys's token expires (the SDK has no refresh in a browser);
+  // if that fails, the feed's 401 at expiry starts a sign-in.
+  useEffect(() => {
+    if (!signedInNow || !setup || !token.current) return;
+    const renew = setTimeout(() => {
+      signInInFrame(setup, frameTimeoutMs).then(signedIn, () => undefined);
+    }, renewDelayMs(token.current, Date.now()));
+    return () => clearTimeout(renew);
+  }, [signedInNow, setup, signedIn, tokenVersion]);
 
   useEffect(() => {
     if (status.state === "offline") setAnnouncement(t("connection.unreachableAnnouncement"));
@@ -191,40 +230,39 @@ export function PanelApp({ config }: { config: PanelConfig }) {
 }
 
 /**
- * Where Genesys sends the agent back (/panel#access_token=…): keeps the token
- * for this tab and returns to the panel URL the desktop opened.
+ * Where Genesys sends the agent back (/panel?code=…&state=…): completes the PKCE sign-in
+ * (lib/panel/pkce-sign-in.ts completeSignIn) and returns to the panel URL the desktop opened, tells
+ * the panel that started a hidden-frame sign-in, or hands a popup's answer to the panel that opened it.
  */
-export function GrantReturn({ langTag }: { langTag?: string | null }) {
+export function SignInReturn({ langTag, gateway }: { langTag?: string | null; gateway: string | null }) {
   const [problem, setProblem] = useState<string | null>(null);
   const t = useMemo(() => translator(speechFor([langTag])), [langTag]);
   useEffect(() => {
     document.documentElement.lang = speechFor([langTag]).locale;
   }, [langTag]);
   useEffect(() => {
-    const answer = parseGrantFragment(window.location.hash);
+    const answer = authAnswer(window.location.search);
     if (!answer) return;
-    const store = storage();
-    const saved = (() => {
-      try {
-        return JSON.parse(store?.getItem(grantKey) ?? "null") as { state: string; returnUrl: string; region: string } | null;
-      } catch {
-        return null;
+    void completeSignIn(answer, gateway, redirectUri()).then((done) => {
+      if (done.kind === "mismatch") {
+        // Not our request (or storage is blocked): never accept an answer we did not ask for.
+        history.replaceState(null, "", window.location.pathname);
+        setProblem(t("panel.grantMismatch"));
+      } else if (done.kind === "return") {
+        if (done.error) storage()?.setItem(grantErrorKey, done.error);
+        window.location.replace(done.returnUrl);
       }
-    })();
-    store?.removeItem(grantKey);
-    if (!saved || saved.state !== answer.state) {
-      // Not our request (or storage is blocked): never accept a token we did not ask for.
-      history.replaceState(null, "", window.location.pathname);
-      setProblem(t("panel.grantMismatch"));
-      return;
-    }
-    if (answer.kind === "token") {
-      const token: StoredToken = { accessToken: answer.accessToken, expiresAt: Date.now() + answer.expiresInSeconds * 1000, region: saved.region };
-      store?.setItem(tokenKey, JSON.stringify(token));
-    } else {
-      store?.setItem(grantErrorKey, answer.description ?? answer.error);
-    }
-    window.location.replace(saved.returnUrl);
-  }, [t]);
+    });
+  }, [gateway, t]);
   return problem ? <p className="lr-empty" role="alert">{problem}</p> : null;
+}
+
+/** The hidden frame's first page (/panel?frameSignIn=<state>): starts the SDK's redirect to Genesys. */
+export function FrameSignIn({ state, gateway }: { state: string; gateway: string | null }) {
+  useEffect(() => {
+    startFrameSignIn(state, gateway, redirectUri()).catch((error: unknown) => {
+      window.parent.postMessage({ longrunSignIn: state, ok: false, reason: error instanceof Error ? error.message : String(error) }, window.location.origin);
+    });
+  }, [state, gateway]);
+  return null;
 }

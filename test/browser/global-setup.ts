@@ -36,7 +36,7 @@ export default function setup(): void {
   const started = Date.now();
   const result = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
     cwd: root,
-    env: { ...process.env, NEXT_DIST_DIR: browserDistDir, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_SKIP_TYPECHECK: "1" },
+    env: { ...process.env, NEXT_DIST_DIR: browserDistDir, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_SKIP_TYPECHECK: "1", LONGRUN_TEST_BUILD: "1" },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });

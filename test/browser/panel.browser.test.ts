@@ -1,7 +1,7 @@
 // The agent panel in a real Chromium against the running app (next start),
 // signing in through the Genesys stand-in, with changes made through the
 // public HTTP API exactly as Architect flows and external systems make them.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -70,7 +70,8 @@ beforeAll(async () => {
   browser = browserInstance;
   // A second instance writes, so that changes reach the panel across instances (LISTEN/NOTIFY).
   writer = await startApp({ databaseUrl: database.url, env: appEnv });
-  genesys.addClient({ clientId: panelClientId, redirectUris: [`${app.url}/panel`] });
+  // A PKCE client as the wizard's panel-client step creates it (authorizedGrantType CODE, redirect URI /panel).
+  genesys.addClient({ clientId: panelClientId, authorizedGrantType: "CODE", redirectUris: [`${app.url}/panel`] });
 
   const token = await fetch(`${writer.url}/api/oauth/token`, {
     method: "POST",
@@ -190,13 +191,45 @@ function card(page: Page, index = 0) {
 
 const clock = String.raw`\d{1,2}:\d\d:\d\d\s?[AP]M`;
 
+/**
+ * The desktop's origin, served by the test: it frames the panel the way the interaction widget does
+ * (sandbox of the wizard's widget) and records the Client App SDK messages the panel sends it.
+ */
+async function serveDesktop(page: Page, src: string): Promise<void> {
+  await page.route("https://apps.mypurecloud.com/**", (route) =>
+    route.fulfill({
+      status: 200,
+      headers: { "content-type": "text/html" },
+      body: `<!doctype html><title>Genesys desktop</title>
+<script>window.sdkMessages = []; addEventListener("message", (e) => { if (e.data && e.data.protocol === "purecloud-client-apps") window.sdkMessages.push({ origin: e.origin, ...e.data }); });</script>
+<div style="display:flex"><div style="flex:1;background:#eef">conversation</div>
+<iframe id="panel" title="Longrun" style="width:360px;height:740px;border:0" sandbox="allow-scripts allow-same-origin allow-forms allow-popups" src="${src}"></iframe></div>`,
+    }),
+  );
+}
+
+/** The last code exchange was PKCE: S256 challenge at /oauth/authorize, its verifier at /oauth/token, no secret. */
+function expectPkceExchange(statePrefix: string): void {
+  const authorize = genesys.requests.filter((r) => r.path === "/oauth/authorize" && r.query.get("state")?.startsWith(statePrefix)).at(-1);
+  expect(authorize, `an authorization request with state ${statePrefix}…`).toBeDefined();
+  expect(authorize!.query.get("response_type")).toBe("code");
+  expect(authorize!.query.get("code_challenge_method")).toBe("S256");
+  expect(authorize!.query.get("client_id")).toBe(panelClientId);
+  const exchange = genesys.requests.filter((r) => r.path === "/oauth/token").map((r) => new URLSearchParams(r.body)).at(-1)!;
+  expect(exchange.get("grant_type")).toBe("authorization_code");
+  expect(exchange.get("client_id")).toBe(panelClientId);
+  expect(exchange.get("redirect_uri")).toBe(`${app.url}/panel`);
+  expect(exchange.has("client_secret")).toBe(false);
+  expect(createHash("sha256").update(exchange.get("code_verifier") ?? "").digest("base64url")).toBe(authorize!.query.get("code_challenge"));
+}
+
 describe("agent panel in Chromium", () => {
   it("explains how to install the widget when opened without a conversation", async () => {
     const page = await newPanelPage();
     await page.goto(`${app.url}/panel`);
     await page.getByRole("heading", { name: "Longrun agent panel" }).waitFor();
     const text = await page.locator("pre").innerText();
-    expect(text).toBe(`${app.url}/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}`);
+    expect(text).toBe(`${app.url}/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}&usePopupAuth={{gcUsePopupAuth}}&panelClientId=PANEL_CLIENT_ID`);
     await page.context().close();
     await everyWayOf("install-help", null, (p) => p.locator(".lr-help h1").waitFor());
     const german = await newPanelPage();
@@ -221,7 +254,8 @@ describe("agent panel in Chromium", () => {
     const ancestors = /frame-ancestors ([^;]+)/.exec(csp)?.[1]?.split(" ") ?? [];
     expect(ancestors).toContain("https://apps.mypurecloud.com");
     expect(ancestors).toContain("https://apps.mypurecloud.ie");
-    expect(ancestors.every((a) => a.startsWith("https://apps."))).toBe(true);
+    // 'self': the panel frames its own hidden sign-in page (lib/panel/pkce-sign-in.ts).
+    expect(ancestors.every((a) => a.startsWith("https://apps.") || a === "'self'")).toBe(true);
     // Spark's CDN may serve scripts and styles in production.
     expect(/script-src ([^;]+)/.exec(csp)?.[1]).toContain("https://app.mypurecloud.com");
 
@@ -457,11 +491,11 @@ describe("agent panel in Chromium", () => {
 
   it("re-authenticates silently when its token is no longer valid", async () => {
     const page = await newPanelPage();
-    // A token from an earlier session that Genesys no longer accepts.
+    // A token from an earlier session that Genesys no longer accepts, where the Platform SDK persists it.
     await page.addInitScript(() => {
       if (!sessionStorage.getItem("longrun.test.seeded")) {
         sessionStorage.setItem("longrun.test.seeded", "1");
-        sessionStorage.setItem("longrun.panel.token", JSON.stringify({ accessToken: "gc_expired_session_token", expiresAt: Date.now() + 3_600_000, region: "mypurecloud.com" }));
+        localStorage.setItem("longrun_panel_mypurecloud_com_auth_data", JSON.stringify({ accessToken: "gc_expired_session_token", tokenExpiryTime: Date.now() + 3_600_000 }));
       }
     });
     const before = genesys.count("/oauth/authorize");
@@ -489,6 +523,74 @@ describe("agent panel in Chromium", () => {
     await page.locator(".lr-conn-live").waitFor({ timeout: liveTimeout });
     await page.context().close();
   }, everyWayTimeout);
+
+  it("signs the agent in with PKCE in a popup when the desktop asks for one, then silently with the Genesys session, and shows the workflows", async () => {
+    const conversationId = randomUUID();
+    await initiate(conversationId, "POPUP-1");
+    // No desktop-wide session: Genesys shows its login page, as to an agent whose identity provider will not load in a frame.
+    genesys.setLoginUser(null);
+    genesys.setLoginPage(true);
+    const context = await browser.newContext({ viewport: { width: 900, height: 760 }, locale: "en-US", timezoneId: "UTC" });
+    try {
+      const page = await newPanelPage(context);
+      await serveDesktop(page, `${panelUrl(conversationId)}&usePopupAuth=true`);
+      await page.goto("https://apps.mypurecloud.com/directory/");
+      const panel = page.frameLocator("#panel");
+      // The silent try in a hidden frame finds no session (Genesys's login page does not answer), so the agent gets a button.
+      const button = panel.getByRole("button", { name: "Sign in with Genesys Cloud" });
+      await button.waitFor({ timeout: liveTimeout });
+      const popupOpened = page.waitForEvent("popup", { timeout: liveTimeout });
+      await button.click();
+      const popup = await popupOpened;
+      await popup.getByRole("button", { name: "Sign in as Dana Agent" }).click({ timeout: liveTimeout });
+      // The SDK closes its popup once it has exchanged the code.
+      await popup.waitForEvent("close", { timeout: liveTimeout });
+      await panel.locator(".lr-conn-live").waitFor({ timeout: liveTimeout });
+      await panel.locator("article.lr-card").waitFor({ timeout: liveTimeout });
+      expect(await panel.locator("article.lr-card").count()).toBe(1);
+      expectPkceExchange("p.");
+
+      // Another panel of the same browser, its stored token gone: the Genesys session signs it in without a prompt.
+      const loginPages = genesys.count("/login");
+      const second = await newPanelPage(context);
+      await second.goto(`${app.url}/panel`);
+      await second.evaluate(() => localStorage.clear());
+      await second.goto(panelUrl(conversationId));
+      await second.locator(".lr-conn-live").waitFor({ timeout: liveTimeout });
+      await second.locator("article.lr-card").waitFor({ timeout: liveTimeout });
+      expect(second.url()).toBe(panelUrl(conversationId));
+      expect(genesys.count("/login")).toBe(loginPages);
+      expectPkceExchange("r.");
+    } finally {
+      genesys.setLoginPage(false);
+      genesys.setLoginUser(agent.id);
+      await context.close();
+    }
+  });
+
+  it("signs in again in a hidden frame before the token expires, keeping the same document live", async () => {
+    genesys.setTokenLifetime(40);
+    try {
+      const conversationId = randomUUID();
+      const page = await openPanel(conversationId);
+      const first = await page.evaluate(() => localStorage.getItem("longrun_panel_mypurecloud_com_auth_data"));
+      // Renewal is due half-way through what is left of a 40-second token.
+      await expect.poll(() => page.evaluate(() => localStorage.getItem("longrun_panel_mypurecloud_com_auth_data")), { timeout: 60_000 }).not.toBe(first);
+      expectPkceExchange("f.");
+      expect(await stillSameDocument(page)).toBe(true);
+      // Past the first token's lifetime, changes still arrive (with the renewed token).
+      const renewed = JSON.parse((await page.evaluate(() => localStorage.getItem("longrun_panel_mypurecloud_com_auth_data")))!) as { accessToken: string };
+      genesys.revokeToken((JSON.parse(first!) as { accessToken: string }).accessToken);
+      await initiate(conversationId, "RENEWED-1");
+      await card(page).waitFor({ timeout: liveTimeout });
+      expect(await page.locator(".lr-conn-live, .lr-conn-polling").count()).toBe(1);
+      expect(renewed.accessToken).not.toBe("");
+      expect(await stillSameDocument(page)).toBe(true);
+      await page.context().close();
+    } finally {
+      genesys.setTokenLifetime(3600);
+    }
+  });
 
   it.each(languages)("falls back to polling when the stream is cut, and still shows changes (%s)", async (lang) => {
     const conversationId = randomUUID();
@@ -539,8 +641,10 @@ describe("agent panel in Chromium", () => {
       await checkState(page, `panel-stale-${width}-${lang}`);
     }
 
-    down = false;
+    // The change first (straight to the API, not through this page), then the API comes back just
+    // before the click: a backoff retry can hardly recover on its own in between.
     await dispatchTask(workflowId, "FRAUD_VERIFICATION");
+    down = false;
     await page.getByTestId("stale").locator("button").click();
     await page.locator("article[data-status=PENDING]").waitFor({ timeout: liveTimeout });
     expect(await page.getByTestId("stale").count()).toBe(0);

@@ -3,10 +3,21 @@
 // sign-in), where msw cannot reach. Point GENESYS_API_BASE_URL and
 // GENESYS_LOGIN_BASE_URL at `standIn.url`.
 //
-// Speaks: GET /oauth/authorize (implicit grant and authorization code, with
-// PKCE S256), POST /oauth/token (authorization_code, client_credentials),
-// GET /api/v2/users/me (?expand=organization,authorization). Anything else
-// can be added with `route()`; every request is recorded in `requests`.
+// Speaks: GET /oauth/authorize (implicit grant for TOKEN clients, authorization
+// code with PKCE S256 for CODE clients), POST /oauth/token (authorization_code
+// with code_verifier or client secret, client_credentials), a login page with
+// a session cookie (GET/POST /login, when `setLoginPage(true)`), GET
+// /api/v2/tokens/me (the Platform SDK's token test) and GET /api/v2/users/me
+// (?expand=organization,authorization). Anything else can be added with
+// `route()`; every request is recorded in `requests`.
+//
+// What Genesys refuses, the stand-in refuses (RFC 7636 §4.6 and the Developer
+// Center's "Use PKCE" page, https://developer.genesys.cloud/authorization/platform-auth/use-pkce):
+// an unknown client, a redirect_uri that is not registered or differs from the
+// one the code was issued for, a client whose authorizedGrantType does not allow
+// the response type (CODE clients get codes, TOKEN clients implicit tokens), a
+// code_challenge_method other than S256, a code used twice or expired, and a
+// code_verifier whose S256 hash is not the code_challenge.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createArchitectJobsFake } from "@/test/support/genesys-stand-in-architect-jobs";
 import { createProcessAutomationFake } from "@/test/support/genesys-stand-in-triggers";
@@ -34,6 +45,12 @@ export interface StandInClient {
   redirectUris?: string[];
   /** Org the client-credentials tokens belong to. */
   orgId?: string;
+  /**
+   * The OAuth client's grant type (OAuthClientRequest.authorizedGrantType: CODE, TOKEN, CLIENT-CREDENTIALS …).
+   * When set, /oauth/authorize and /oauth/token refuse the grants the type does not allow; unset keeps the
+   * lenient behaviour older tests rely on.
+   */
+  authorizedGrantType?: "CODE" | "TOKEN" | "CLIENT-CREDENTIALS";
 }
 
 export interface RecordedRequest {
@@ -82,8 +99,14 @@ export interface GenesysStandIn {
   revokeToken(token: string): void;
   /** Revokes every token (a Genesys logout). */
   revokeAll(): void;
-  /** The user /oauth/authorize signs in silently (a desktop session); null makes it answer access_denied. */
+  /** The user /oauth/authorize signs in silently (a desktop session every browser has); null: see setLoginPage. */
   setLoginUser(userId: string | null): void;
+  /**
+   * With true, a browser without a session (no login user, no session cookie) gets Genesys's login
+   * page instead of access_denied: /login lists the stand-in's users, signing in as one sets a
+   * session cookie (the agent's Genesys session) and continues the authorization.
+   */
+  setLoginPage(enabled: boolean): void;
   /** Lifetime of tokens /oauth/authorize and /oauth/token hand out. */
   setTokenLifetime(seconds: number): void;
   /** Answers a method + path (exact path, query ignored) with your handler; replaces a built-in one. */
@@ -162,6 +185,15 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
     return record && record.expiresAt > Date.now() ? record : null;
   };
 
+  const sessions = new Map<string, string>();
+  let loginPage = false;
+  const sessionCookie = "gc_stand_in_session";
+  const sessionUser = (request: StandInRequest): StandInUser | undefined => {
+    const cookie = (request.headers.cookie ?? "").split(/;\s*/).find((c) => c.startsWith(`${sessionCookie}=`));
+    const userId = cookie ? sessions.get(cookie.slice(sessionCookie.length + 1)) : undefined;
+    return userId ? users.get(userId) : undefined;
+  };
+
   const authorize: RouteHandler = (request) => {
     const q = request.query;
     const responseType = q.get("response_type");
@@ -170,22 +202,50 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
     const state = q.get("state");
     const client = clients.get(clientId);
     if (!redirectUri || !/^https?:\/\//.test(redirectUri)) return { status: 400, body: "redirect_uri is required" };
+    // Genesys shows an error page (it never redirects to an unregistered URI).
     if (client?.redirectUris && !client.redirectUris.includes(redirectUri)) return { status: 400, body: "redirect_uri is not registered for this client" };
     const inFragment = responseType === "token";
     const withState = (p: Record<string, string>) => (state ? { ...p, state } : p);
     if (!client) return redirectWith(redirectUri, withState({ error: "unauthorized_client", error_description: "unknown client" }), inFragment);
     if (responseType !== "token" && responseType !== "code") return redirectWith(redirectUri, withState({ error: "unsupported_response_type" }), inFragment);
-    const user = loginUser ? users.get(loginUser) : undefined;
-    if (!user) return redirectWith(redirectUri, withState({ error: "access_denied", error_description: "no user is signed in" }), inFragment);
+    const allowed = client.authorizedGrantType === undefined || (responseType === "code" ? client.authorizedGrantType === "CODE" : client.authorizedGrantType === "TOKEN");
+    if (!allowed) return redirectWith(redirectUri, withState({ error: "unauthorized_client", error_description: `a ${client.authorizedGrantType} client cannot use response_type=${responseType}` }), inFragment);
+    const method = q.get("code_challenge_method");
+    if (responseType === "code" && q.get("code_challenge") && method !== "S256") return redirectWith(redirectUri, withState({ error: "invalid_request", error_description: "code_challenge_method must be S256" }), false);
+    const user = sessionUser(request) ?? (loginUser ? users.get(loginUser) : undefined);
+    if (!user) {
+      if (loginPage) return { status: 302, headers: { location: `/login?${new URLSearchParams({ return: `${request.path}?${q.toString()}` }).toString()}`, "cache-control": "no-store" } };
+      return redirectWith(redirectUri, withState({ error: "access_denied", error_description: "no user is signed in" }), inFragment);
+    }
     if (responseType === "token") {
       const token = mint({ userId: user.id, clientId, orgId: user.orgId });
       return redirectWith(redirectUri, withState({ access_token: token, token_type: "bearer", expires_in: String(tokenLifetime) }), true);
     }
-    const method = q.get("code_challenge_method");
-    if (q.get("code_challenge") && method !== "S256") return redirectWith(redirectUri, withState({ error: "invalid_request", error_description: "code_challenge_method must be S256" }), false);
     const code = randomBytes(16).toString("hex");
     codes.set(code, { userId: user.id, clientId, redirectUri, codeChallenge: q.get("code_challenge"), expiresAt: Date.now() + 60_000 });
     return redirectWith(redirectUri, withState({ code }), false);
+  };
+
+  const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  /** Genesys's login page, reduced to a button per user: signing in sets the session cookie and continues the authorization. */
+  const loginForm: RouteHandler = (request) => {
+    const back = request.query.get("return") ?? "";
+    if (!back.startsWith("/oauth/authorize?")) return { status: 400, body: "return must be an authorization request" };
+    const buttons = [...users.values()].map((u) => `<button type="submit" name="userId" value="${escapeHtml(u.id)}">Sign in as ${escapeHtml(u.name)}</button>`).join("");
+    return {
+      status: 200,
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+      body: `<!doctype html><html lang="en"><title>Genesys Cloud login</title><h1>Genesys Cloud</h1><form method="post" action="/login"><input type="hidden" name="return" value="${escapeHtml(back)}">${buttons}</form></html>`,
+    };
+  };
+  const loginSubmit: RouteHandler = (request) => {
+    const form = new URLSearchParams(request.body);
+    const user = users.get(form.get("userId") ?? "");
+    const back = form.get("return") ?? "";
+    if (!user || !back.startsWith("/oauth/authorize?")) return { status: 400, body: "unknown user or return" };
+    const id = randomBytes(16).toString("hex");
+    sessions.set(id, user.id);
+    return { status: 302, headers: { location: back, "set-cookie": `${sessionCookie}=${id}; Path=/; HttpOnly; SameSite=Lax`, "cache-control": "no-store" } };
   };
 
   const token: RouteHandler = (request) => {
@@ -197,11 +257,14 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
     const grant = form.get("grant_type");
     if (!client) return { status: 400, body: { error: "invalid_client", description: "unknown client" } };
     if (grant === "client_credentials") {
+      if (client.authorizedGrantType !== undefined && client.authorizedGrantType !== "CLIENT-CREDENTIALS") return { status: 400, body: { error: "unauthorized_client", description: "the client is not a client-credentials client" } };
       if (!client.secret || client.secret !== secret) return { status: 401, body: { error: "invalid_client", description: "bad client credentials" } };
       const access = mint({ userId: null, clientId, orgId: client.orgId ?? "" });
       return { status: 200, body: { access_token: access, token_type: "bearer", expires_in: tokenLifetime } };
     }
     if (grant === "authorization_code") {
+      if (client.authorizedGrantType !== undefined && client.authorizedGrantType !== "CODE") return { status: 400, body: { error: "unauthorized_client", description: "the client is not a code authorization client" } };
+      // A code is good once: the second exchange fails even with the right verifier.
       const code = codes.get(form.get("code") ?? "");
       codes.delete(form.get("code") ?? "");
       if (!code || code.expiresAt < Date.now() || code.clientId !== clientId || code.redirectUri !== form.get("redirect_uri")) {
@@ -218,6 +281,23 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
       return { status: 200, body: { access_token: access, token_type: "bearer", expires_in: tokenLifetime } };
     }
     return { status: 400, body: { error: "unsupported_grant_type" } };
+  };
+
+  /** TokensApi.getTokensMe: the Platform SDK tests a stored or new token with it (ApiClient._testTokenAccess). */
+  const tokensMe: RouteHandler = (request) => {
+    const record = bearer(request);
+    if (!record) return genesysError(401, "bad.credentials", "Invalid login credentials.");
+    const user = record.userId ? users.get(record.userId) : undefined;
+    return {
+      status: 200,
+      body: {
+        organization: { id: record.orgId },
+        homeOrganization: { id: record.orgId },
+        OAuthClient: { id: record.clientId, name: record.clientId },
+        ...(user ? { name: user.name } : {}),
+        expiresAt: new Date(record.expiresAt).toISOString(),
+      },
+    };
   };
 
   const usersMe: RouteHandler = (request) => {
@@ -265,6 +345,9 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
     ["GET /oauth/authorize", authorize],
     ["POST /oauth/token", token],
     ["GET /api/v2/users/me", usersMe],
+    ["GET /api/v2/tokens/me", tokensMe],
+    ["GET /login", loginForm],
+    ["POST /login", loginSubmit],
   ]);
 
   const server = createServer((req, res) => {
@@ -326,6 +409,9 @@ export async function startGenesysStandIn(options: { port?: number } = {}): Prom
     },
     setLoginUser(userId) {
       loginUser = userId;
+    },
+    setLoginPage(enabled) {
+      loginPage = enabled;
     },
     setTokenLifetime(seconds) {
       tokenLifetime = seconds;

@@ -3,35 +3,55 @@ import { countdownFor } from "@/lib/panel/countdown";
 import { durationClock, durationWords } from "@/lib/i18n/format";
 import { speechFor, translator } from "@/lib/i18n/messages";
 import { desktopOrigin, regionFromDesktop } from "@/lib/panel/genesys-region";
-import { authorizeUrl, parseGrantFragment, readStoredToken, usableToken } from "@/lib/panel/implicit-grant";
+import { authAnswer, kindOfState, newState, persistPrefix, persistedTokenKey, popupAnswerMessage, readPersistedToken, renewDelayMs } from "@/lib/panel/pkce-sign-in";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
 import { snapshotChanges } from "@/lib/panel/snapshot-changes";
 import { eventWords, taskTypeNamesIn, taskTypeWords } from "@/lib/panel/status-words";
 import { orgSettingsSchema, taskTypeDisplayNames } from "@/lib/orgs/org-settings";
 import { at, lateResult, workflowIn } from "@/test/unit/panel-fixtures";
 
-describe("implicit grant", () => {
-  it("sends the agent to login.<region>/oauth/authorize for a token", () => {
-    const url = new URL(authorizeUrl({ loginBase: "https://login.mypurecloud.ie", clientId: "abc", redirectUri: "https://longrun.example.com/panel", state: "s1" }));
-    expect(url.origin + url.pathname).toBe("https://login.mypurecloud.ie/oauth/authorize");
-    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: "abc", response_type: "token", redirect_uri: "https://longrun.example.com/panel", state: "s1" });
+describe("PKCE sign-in (lib/panel/pkce-sign-in.ts)", () => {
+  it("tells the three ways in apart by the state Genesys returns", () => {
+    expect(newState("redirect", "a1")).toBe("r.a1");
+    expect(newState("frame", "a1")).toBe("f.a1");
+    expect(newState("popup", "a1")).toBe("p.a1");
+    expect(kindOfState("r.a1")).toBe("redirect");
+    expect(kindOfState("f.a1")).toBe("frame");
+    expect(kindOfState("p.a1")).toBe("popup");
+    for (const other of ["x.a1", "r.", "", null, undefined, "ra1"]) expect(kindOfState(other)).toBeNull();
+    expect(newState("redirect")).not.toBe(newState("redirect"));
   });
 
-  it("reads the token, or the refusal, from the fragment Genesys returns", () => {
-    expect(parseGrantFragment("#access_token=t0k&expires_in=86399&token_type=bearer&state=s1")).toEqual({ kind: "token", accessToken: "t0k", expiresInSeconds: 86399, state: "s1" });
-    expect(parseGrantFragment("#error=access_denied&error_description=no%20user&state=s1")).toEqual({ kind: "error", error: "access_denied", description: "no user", state: "s1" });
-    expect(parseGrantFragment("#section-2")).toBeNull();
-    expect(parseGrantFragment("")).toBeNull();
+  it("reads Genesys's answer on the redirect URI: a code or a refusal, with the state", () => {
+    expect(authAnswer("?code=c0de&state=r.a1")).toEqual({ state: "r.a1", code: "c0de", error: null, description: null });
+    expect(authAnswer("?error=access_denied&error_description=no%20user&state=r.a1")).toEqual({ state: "r.a1", code: null, error: "access_denied", description: "no user" });
+    expect(authAnswer("?conversationId=abc")).toBeNull();
+    expect(authAnswer("")).toBeNull();
   });
 
-  it("uses a stored token only for its region and while it has more than a minute left", () => {
-    const token = { accessToken: "t", expiresAt: 1_000_000, region: "mypurecloud.com" };
-    expect(usableToken(token, "mypurecloud.com", 1_000_000 - 61_000)).toEqual(token);
-    expect(usableToken(token, "mypurecloud.com", 1_000_000 - 59_000)).toBeNull();
-    expect(usableToken(token, "mypurecloud.ie", 0)).toBeNull();
-    expect(readStoredToken(JSON.stringify(token))).toEqual(token);
-    expect(readStoredToken("{not json")).toBeNull();
-    expect(readStoredToken(JSON.stringify({ accessToken: 1 }))).toBeNull();
+  it("keeps the token where the SDK persists it, per region, and uses it only while it has more than ten seconds left", () => {
+    // ApiClient.setPersistSettings replaces non-word characters; _saveSettings writes `${prefix}_auth_data`.
+    expect(persistPrefix("mypurecloud.com")).toBe("longrun_panel_mypurecloud_com");
+    expect(persistedTokenKey("usw2.pure.cloud")).toBe("longrun_panel_usw2_pure_cloud_auth_data");
+    const saved = JSON.stringify({ accessToken: "t", tokenExpiryTime: 1_000_000, tokenExpiryTimeString: "…" });
+    expect(readPersistedToken(saved, 1_000_000 - 11_000)).toEqual({ accessToken: "t", expiresAt: 1_000_000 });
+    expect(readPersistedToken(saved, 1_000_000 - 9_000)).toBeNull();
+    // After a failed token test the SDK saves {accessToken: undefined}.
+    expect(readPersistedToken(JSON.stringify({ tokenExpiryTime: 2_000_000 }), 0)).toBeNull();
+    expect(readPersistedToken("{not json", 0)).toBeNull();
+    expect(readPersistedToken(null, 0)).toBeNull();
+  });
+
+  it("signs in again five minutes before expiry, or half-way through a short token", () => {
+    const now = 10_000_000;
+    expect(renewDelayMs({ accessToken: "t", expiresAt: now + 86_400_000 }, now)).toBe(86_400_000 - 300_000);
+    expect(renewDelayMs({ accessToken: "t", expiresAt: now + 30_000 }, now)).toBe(15_000);
+    expect(renewDelayMs({ accessToken: "t", expiresAt: now - 1 }, now)).toBe(0);
+  });
+
+  it("answers the SDK's popup listener in the format it reads, with the identifier it sent", () => {
+    expect(popupAnswerMessage("?code=c&state=p.1", "", "id-7")).toEqual({ name: "gc_auth_popup", type: "message", search: "?code=c&state=p.1", hash: "", identifier: "id-7" });
+    expect(popupAnswerMessage("?code=c", "")).toEqual({ name: "gc_auth_popup", type: "message", search: "?code=c", hash: "" });
   });
 });
 

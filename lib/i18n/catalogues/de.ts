@@ -309,7 +309,7 @@ export const de: Catalogue = {
     step1: "Öffnen Sie in Genesys Cloud Admin <b>Integrationen</b> und fügen Sie ein <b>Interaction Widget</b> hinzu (oder verwenden Sie das vom Longrun-Installer angelegte).",
     step2: "Setzen Sie in seiner <b>Konfiguration</b> die <b>Anwendungs-URL</b> auf:",
     step3: "Wählen Sie die Warteschlangen (oder Gruppen), deren Agenten es sehen sollen, erlauben Sie in <b>Sandbox</b> Skripte, gleiche Herkunft, Formulare und Pop-ups und aktivieren Sie die Integration.",
-    step4: "Fragen Sie Ihren Longrun-Betreiber nach dem OAuth-Client des Panels und stellen Sie sicher, dass <code>{redirect}</code> unter seinen Weiterleitungs-URIs ist.",
+    step4: "Das Panel meldet Agenten mit dem Authorization-Code-Grant mit PKCE an: Sein OAuth-Client hat den Grant-Typ <b>Code Authorization</b> und <code>{redirect}</code> unter seinen Weiterleitungs-URIs (der Longrun-Installer legt ihn an und setzt seine ID als <code>panelClientId</code> in die URL). Ersetzen Sie oben <code>PANEL_CLIENT_ID</code> durch diese ID.",
     outro: "Agenten finden Longrun dann im Seitenbereich der Interaktion und melden sich mit ihrem eigenen Genesys-Konto an.",
   },
   home: {

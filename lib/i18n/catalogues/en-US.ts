@@ -311,7 +311,7 @@ export const enUS = {
     step1: "In Genesys Cloud Admin, open <b>Integrations</b> and add an <b>Interaction Widget</b> (or use the one the Longrun installer created).",
     step2: "In its <b>Configuration</b>, set the <b>Application URL</b> to:",
     step3: "Choose the queues (or groups) whose agents should see it, set <b>Sandbox</b> to allow scripts, same origin, forms and popups, and activate the integration.",
-    step4: "Ask your Longrun operator for the panel's OAuth client and make sure <code>{redirect}</code> is among its redirect URIs.",
+    step4: "The panel signs agents in with the authorization code grant with PKCE: its OAuth client has the grant type <b>Code Authorization</b> and <code>{redirect}</code> among its redirect URIs (the Longrun installer creates it and puts its id in the URL as <code>panelClientId</code>). Replace <code>PANEL_CLIENT_ID</code> above with that id.",
     outro: "Agents then find Longrun in the interaction's side panel and sign in with their own Genesys account.",
   },
   home: {

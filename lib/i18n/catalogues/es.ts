@@ -309,7 +309,7 @@ export const es: Catalogue = {
     step1: "En la administración de Genesys Cloud, abra <b>Integraciones</b> y añada un <b>Interaction Widget</b> (o use el que creó el instalador de Longrun).",
     step2: "En su <b>Configuración</b>, ponga como <b>URL de la aplicación</b>:",
     step3: "Elija las colas (o grupos) cuyos agentes deben verlo, permita en <b>Sandbox</b> scripts, mismo origen, formularios y ventanas emergentes, y active la integración.",
-    step4: "Pida a su operador de Longrun el cliente OAuth del panel y asegúrese de que <code>{redirect}</code> está entre sus URI de redirección.",
+    step4: "El panel inicia la sesión de los agentes con la concesión de código de autorización con PKCE: su cliente OAuth tiene el tipo de concesión <b>Code Authorization</b> y <code>{redirect}</code> entre sus URI de redirección (el instalador de Longrun lo crea y pone su id en la URL como <code>panelClientId</code>). Sustituya arriba <code>PANEL_CLIENT_ID</code> por ese id.",
     outro: "Los agentes encontrarán Longrun en el panel lateral de la interacción e iniciarán sesión con su propia cuenta de Genesys.",
   },
   home: {

@@ -309,7 +309,7 @@ export const fr: Catalogue = {
     step1: "Dans l’administration Genesys Cloud, ouvrez <b>Intégrations</b> et ajoutez un <b>Interaction Widget</b> (ou utilisez celui créé par l’installateur Longrun).",
     step2: "Dans sa <b>Configuration</b>, réglez l’<b>URL de l’application</b> sur :",
     step3: "Choisissez les files (ou groupes) dont les agents doivent le voir, autorisez dans <b>Sandbox</b> les scripts, la même origine, les formulaires et les fenêtres surgissantes, puis activez l’intégration.",
-    step4: "Demandez à votre opérateur Longrun le client OAuth du panneau et vérifiez que <code>{redirect}</code> figure parmi ses URI de redirection.",
+    step4: "Le panneau connecte les agents avec l’octroi par code d’autorisation avec PKCE : son client OAuth a le type d’octroi <b>Code Authorization</b> et <code>{redirect}</code> parmi ses URI de redirection (l’installateur Longrun le crée et met son id dans l’URL comme <code>panelClientId</code>). Remplacez ci-dessus <code>PANEL_CLIENT_ID</code> par cet id.",
     outro: "Les agents trouvent alors Longrun dans le panneau latéral de l’interaction et se connectent avec leur propre compte Genesys.",
   },
   home: {

@@ -309,7 +309,7 @@ export const ja: Catalogue = {
     step1: "Genesys Cloud 管理で <b>統合</b> を開き、<b>インタラクションウィジェット</b> を追加します (または Longrun インストーラーが作成したものを使用します)。",
     step2: "その <b>構成</b> で <b>アプリケーション URL</b> を次のように設定します:",
     step3: "表示するエージェントのキュー (またはグループ) を選び、<b>サンドボックス</b> でスクリプト、同一オリジン、フォーム、ポップアップを許可して、統合を有効にします。",
-    step4: "Longrun の運用担当者にパネル用 OAuth クライアントを確認し、<code>{redirect}</code> がリダイレクト URI に含まれていることを確かめてください。",
+    step4: "パネルは PKCE 付き認可コードグラントでエージェントをサインインさせます。その OAuth クライアントのグラントタイプは <b>Code Authorization</b> で、<code>{redirect}</code> がリダイレクト URI に含まれます (Longrun のインストーラーが作成し、その ID を URL の <code>panelClientId</code> に入れます)。上の <code>PANEL_CLIENT_ID</code> をその ID に置き換えてください。",
     outro: "エージェントはインタラクションのサイドパネルで Longrun を見つけ、自分の Genesys アカウントでサインインします。",
   },
   home: {

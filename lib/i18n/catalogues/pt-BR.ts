@@ -309,7 +309,7 @@ export const ptBR: Catalogue = {
     step1: "Na administração do Genesys Cloud, abra <b>Integrações</b> e adicione um <b>Interaction Widget</b> (ou use o que o instalador do Longrun criou).",
     step2: "Na <b>Configuração</b> dele, defina a <b>URL do aplicativo</b> como:",
     step3: "Escolha as filas (ou grupos) cujos agentes devem vê-lo, permita em <b>Sandbox</b> scripts, mesma origem, formulários e pop-ups e ative a integração.",
-    step4: "Peça ao operador do Longrun o cliente OAuth do painel e confirme que <code>{redirect}</code> está entre os URIs de redirecionamento.",
+    step4: "O painel autentica os agentes com a concessão de código de autorização com PKCE: o cliente OAuth dele tem o tipo de concessão <b>Code Authorization</b> e <code>{redirect}</code> entre os URIs de redirecionamento (o instalador do Longrun o cria e coloca o id na URL como <code>panelClientId</code>). Substitua acima <code>PANEL_CLIENT_ID</code> por esse id.",
     outro: "Os agentes encontram o Longrun no painel lateral da interação e entram com a própria conta do Genesys.",
   },
   home: {
