@@ -4,7 +4,8 @@
 // lib/panel/pkce-sign-in.ts), keeps the conversation's snapshot live, tells
 // screen readers and the desktop (toasts) what changed.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { connectDesktop, type DesktopToasts } from "@/lib/panel/desktop-toasts";
+import { connectDesktop, type GenesysDesktop } from "@/lib/panel/genesys-desktop";
+import { arrangeWorkflows } from "@/lib/panel/panel-glance";
 import { LiveFeed, type FeedStatus } from "@/lib/panel/live-feed";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
 import {
@@ -73,7 +74,7 @@ export function PanelApp({ config }: { config: PanelConfig }) {
   const [announcement, setAnnouncement] = useState("");
   const [now, setNow] = useState(() => new Date());
   const previous = useRef<PanelSnapshot | null>(null);
-  const desktop = useRef<DesktopToasts | null>(null);
+  const desktop = useRef<GenesysDesktop | null>(null);
   const feed = useRef<LiveFeed | null>(null);
   // The agent's Genesys language ({{gcLangTag}}) picks the words and formats.
   const speech = useMemo(() => speechFor([config.langTag]), [config.langTag]);
@@ -135,8 +136,15 @@ export function PanelApp({ config }: { config: PanelConfig }) {
 
   useEffect(() => {
     let cancelled = false;
-    void connectDesktop(config.gcHostOrigin, config.gcTargetEnv).then((d) => {
-      if (!cancelled) desktop.current = d;
+    // Lifecycle hooks of the desktop: nothing streams while the panel is hidden; focus catches up.
+    void connectDesktop(config.gcHostOrigin, config.gcTargetEnv, {
+      onBlur: () => feed.current?.pause(),
+      onFocus: () => feed.current?.resume(),
+      onStop: () => feed.current?.stop(),
+    }).then((d) => {
+      if (cancelled) return;
+      desktop.current = d;
+      if (previous.current) d?.setAttentionCount(arrangeWorkflows(previous.current.workflows).needsYou.length);
     });
     return () => {
       cancelled = true;
@@ -163,6 +171,8 @@ export function PanelApp({ config }: { config: PanelConfig }) {
         setNow(new Date());
         if (changes.announcements.length > 0) setAnnouncement(changes.announcements.join(" "));
         for (const toast of changes.toasts) desktop.current?.show(toast);
+        // The widget's badge: how many workflows need the agent (the panel's "needs you" group).
+        desktop.current?.setAttentionCount(arrangeWorkflows(next.workflows).needsYou.length);
       },
       onStatus: setStatus,
       onAuthError: (error) => {
@@ -177,7 +187,11 @@ export function PanelApp({ config }: { config: PanelConfig }) {
     });
     feed.current = live;
     live.start();
+    // A page the agent cannot see (another browser tab, a minimised window) does not stream either.
+    const onVisibility = () => (document.visibilityState === "hidden" ? live.pause() : live.resume());
+    document.addEventListener("visibilitychange", onVisibility);
     return () => {
+      document.removeEventListener("visibilitychange", onVisibility);
       live.stop();
       feed.current = null;
     };

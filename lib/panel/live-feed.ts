@@ -58,8 +58,26 @@ export class LiveFeed {
   private offlineAttempts = 0;
   private status: FeedStatus = { state: "connecting", lastSuccessAt: null, retryAt: null };
   private pollingSince: number | null = null;
+  private paused = false;
 
   constructor(private readonly options: LiveFeedOptions) {}
+
+  /**
+   * The panel is hidden (the desktop's lifecycle blur, or a hidden page): close the stream and stop
+   * polling; nothing is fetched for a panel nobody sees.
+   */
+  pause(): void {
+    if (this.stopped) return;
+    this.paused = true;
+    this.stop();
+  }
+
+  /** Shown again: reconnect at once; the stream's first snapshot catches up on what changed meanwhile. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.retryNow();
+  }
 
   start(): void {
     this.stopped = false;

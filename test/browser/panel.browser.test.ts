@@ -453,6 +453,58 @@ describe("agent panel in Chromium", () => {
     await page.context().close();
   });
 
+  it("in the desktop, follows the Client App SDK lifecycle (bootstrap, blur pauses the stream, focus catches up, stop) and badges the widget with what needs the agent", async () => {
+    const conversationId = randomUUID();
+    const page = await newPanelPage();
+    await page.setViewportSize({ width: 900, height: 760 });
+    const streams: string[] = [];
+    const aborted: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes(`/conversations/${conversationId}/stream`)) streams.push(r.url());
+    });
+    page.on("requestfailed", (r) => {
+      if (r.url().includes(`/conversations/${conversationId}/stream`)) aborted.push(r.url());
+    });
+    await serveDesktop(page, panelUrl(conversationId));
+    await page.goto("https://apps.mypurecloud.com/directory/");
+    const panel = page.frameLocator("#panel");
+    await panel.locator(".lr-conn-live").waitFor({ timeout: liveTimeout });
+    const sdkMessages = () => page.evaluate(() => (window as unknown as { sdkMessages: Array<Record<string, unknown>> }).sdkMessages);
+    // The desktop's hook messages, as the Client App SDK receives them (src/modules/base.ts _onMsg, lifecycle.ts).
+    const hook = (name: string) => page.evaluate((h) => (document.getElementById("panel") as HTMLIFrameElement).contentWindow!.postMessage({ purecloudEventType: "appLifecycleHook", hook: h }, "*"), name);
+
+    await hook("bootstrap");
+    await expect.poll(async () => (await sdkMessages()).some((m) => m.action === "bootstrapped"), { timeout: liveTimeout }).toBe(true);
+    await expect.poll(async () => (await sdkMessages()).filter((m) => m.action === "setAttentionCount").at(-1)?.count, { timeout: liveTimeout }).toBe(0);
+
+    // A failed workflow needs the agent: the badge says 1.
+    const failing = await initiate(conversationId, "BADGE-1");
+    const task = await dispatchTask(failing, "CREDIT_CHECK");
+    expect(await callback(task.callback_url, { status: "FAILED", reason: "bureau down" })).toBe(200);
+    await panel.locator("article[data-status=FAILED]").waitFor({ timeout: liveTimeout });
+    await expect.poll(async () => (await sdkMessages()).filter((m) => m.action === "setAttentionCount").at(-1), { timeout: liveTimeout }).toMatchObject({ count: 1, origin: app.url, protocol: "purecloud-client-apps" });
+
+    // Blur: the stream is closed, and no new one opens while the panel is hidden.
+    await hook("blur");
+    await expect.poll(() => aborted.length, { timeout: liveTimeout }).toBeGreaterThanOrEqual(1);
+    const streamsWhileHidden = streams.length;
+    const second = await initiate(conversationId, "WHILE-HIDDEN");
+    const secondTask = await dispatchTask(second, "ERP_ORDER_LOOKUP");
+    expect(await callback(secondTask.callback_url, { status: "FAILED", reason: "no such order" })).toBe(200);
+    expect(await panel.locator("article.lr-card").count()).toBe(1);
+    expect(streams.length).toBe(streamsWhileHidden);
+
+    // Focus: a new stream, whose first snapshot shows what changed meanwhile; the badge follows.
+    await hook("focus");
+    await expect.poll(() => panel.locator("article[data-status=FAILED]").count(), { timeout: liveTimeout }).toBe(2);
+    expect(streams.length).toBeGreaterThan(streamsWhileHidden);
+    await expect.poll(async () => (await sdkMessages()).filter((m) => m.action === "setAttentionCount").at(-1)?.count, { timeout: liveTimeout }).toBe(2);
+
+    await hook("stop");
+    await expect.poll(async () => (await sdkMessages()).some((m) => m.action === "stopped"), { timeout: liveTimeout }).toBe(true);
+    await page.context().close();
+  });
+
   it("never shows another org's workflows on the same conversation id", async () => {
     const conversationId = randomUUID();
     const page = await openPanel(conversationId);
