@@ -2,14 +2,21 @@
 // first 200, the server's RSS idle, a fresh `npm ci` with an empty cache, the
 // size of node_modules (all, and production dependencies only) and of the
 // production build, and whether production dependencies hold test-only
-// packages. (RSS after load is measured by open-loop, which has the load.)
+// packages, and the server's RSS after load: the first `npm start` then
+// takes 64 clients making workflows with a task each and posting their signed
+// callbacks, and its resident and peak memory are read after that.
 import { spawn, type ChildProcess } from "node:child_process";
 import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { benchEncryptionKey } from "./support/app-requests";
+import { Webhook } from "standardwebhooks";
+import { accessToken, benchEncryptionKey, callbackBody, prepareCallbackTargets, signatureHeaders, unreachableLimits } from "./support/app-requests";
+import { expectStatus, LoopbackClient } from "./support/http-client";
+import { runLoad } from "./support/load-loop";
+import { seedOrg } from "./support/seed-org";
+import type { CreatedOrg } from "@/lib/orgs/create-org";
 import { npmStartNodeArgs } from "./support/app-server";
 import { keepingTsconfig } from "./support/build-app";
 import { createBenchDatabase } from "./support/bench-database";
@@ -34,11 +41,47 @@ function megabytesExcluding(dir: string, exclude: string): number {
 interface Started {
   firstOkMs: number;
   rssIdleMb: number | null;
+  afterLoad?: AfterLoad;
   log: string;
 }
 
+interface AfterLoad {
+  operations: number;
+  seconds: number;
+  rssMb: number;
+  peakRssMb: number;
+}
+
+/** Load on a started server: `workflows` workflows with a task each, then their signed callbacks, 64 clients at a time. */
+async function loadServer(baseUrl: string, org: CreatedOrg, workflows: number, pid: number): Promise<AfterLoad> {
+  const started = performance.now();
+  const token = await accessToken(baseUrl, org);
+  const targets = await prepareCallbackTargets(baseUrl, token, workflows, 64);
+  const webhook = new Webhook(org.signingSecret);
+  const client = new LoopbackClient(baseUrl, 64);
+  try {
+    let next = 0;
+    const result = await runLoad({ concurrency: 64, durationMs: 30 * 60_000, maxOps: targets.length }, async () => {
+      const target = targets[next++];
+      if (!target) return "exhausted";
+      expectStatus(await client.postJson(target, callbackBody, signatureHeaders(webhook, callbackBody)), 200, "callback");
+      return "ok";
+    });
+    if (result.failed > 0) throw new Error(`footprint load: ${result.failed} callbacks failed: ${result.failures[0]}`);
+  } finally {
+    client.close();
+  }
+  const memory = processMemory(pid);
+  return { operations: workflows * 3, seconds: (performance.now() - started) / 1000, rssMb: memory.rssMb, peakRssMb: memory.peakRssMb };
+}
+
 /** Runs `npm run <script>` in its own process group and times it to the first 200 of /api/health. */
-async function timeToFirst200(script: string, env: Record<string, string>, serverPidOf: (child: ChildProcess) => number | null): Promise<Started> {
+async function timeToFirst200(
+  script: string,
+  env: Record<string, string>,
+  serverPidOf: (child: ChildProcess) => number | null,
+  load?: (baseUrl: string, pid: number) => Promise<AfterLoad>,
+): Promise<Started> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn("npm", ["run", "--silent", script], {
@@ -75,7 +118,9 @@ async function timeToFirst200(script: string, env: Record<string, string>, serve
     const firstOkMs = performance.now() - started;
     await sleep(3000);
     const pid = serverPidOf(child);
-    return { firstOkMs, rssIdleMb: pid ? processMemory(pid).rssMb : null, log };
+    const rssIdleMb = pid ? processMemory(pid).rssMb : null;
+    const afterLoad = load && pid ? await load(`http://127.0.0.1:${port}`, pid) : undefined;
+    return { firstOkMs, rssIdleMb, afterLoad, log };
   } finally {
     await stop();
   }
@@ -152,12 +197,18 @@ export const footprint: BenchModule = {
     const pkg = JSON.parse(await readFile("package.json", "utf8")) as { dependencies?: Record<string, string>; scripts: Record<string, string> };
     const production = Object.keys(pkg.dependencies ?? {});
     const misplaced = production.filter((name) => testOnly.test(name));
-    const env = { DATABASE_URL: database.url, ENCRYPTION_KEY: benchEncryptionKey, NEXT_DIST_DIR: settings.distDir };
+    const env = { DATABASE_URL: database.url, ENCRYPTION_KEY: benchEncryptionKey, NEXT_DIST_DIR: settings.distDir, ...unreachableLimits };
     const serverFile = npmStartNodeArgs().at(-1)!;
+    const loadWorkflows = 2000;
     try {
-      settings.log("footprint: npm start → first 200");
+      const org = await seedOrg(database.url, benchEncryptionKey);
+      settings.log("footprint: npm start → first 200 (the first start then takes load)");
       const starts = [];
-      for (let i = 0; i < 3; i++) starts.push(await timeToFirst200("start", env, (child) => descendantRunning(child.pid!, serverFile)));
+      for (let i = 0; i < 3; i++) {
+        const load = i === 0 ? (baseUrl: string, pid: number) => loadServer(baseUrl, org, loadWorkflows, pid) : undefined;
+        starts.push(await timeToFirst200("start", env, (child) => descendantRunning(child.pid!, serverFile), load));
+      }
+      const loaded = starts[0]!.afterLoad;
       settings.log("footprint: npm run dev → first 200 (cold: empty build folder)");
       const devDir = ".next-bench-dev";
       await rm(devDir, { recursive: true, force: true });
@@ -175,6 +226,10 @@ export const footprint: BenchModule = {
       const rows: Array<[string, string]> = [
         ["`npm start` → first 200 of /api/health (median of 3; DATABASE_URL set, migrations up to date)", `${(startMs / 1000).toFixed(2)} s (${starts.map((s) => (s.firstOkMs / 1000).toFixed(2)).join(", ")}); aim ≤ 3 s — ${startMs <= 3000 ? "met" : "not met"}`],
         ["server RSS idle (3 s after its first 200)", `${starts.map((s) => (s.rssIdleMb === null ? "?" : s.rssIdleMb.toFixed(0))).join(", ")} MB`],
+        [
+          `server RSS after load (the first start: ${loadWorkflows.toLocaleString("en")} initiates, tasks and signed callbacks, 64 clients)`,
+          loaded ? `${loaded.rssMb.toFixed(0)} MB now, ${loaded.peakRssMb.toFixed(0)} MB peak (${loaded.operations.toLocaleString("en")} requests in ${loaded.seconds.toFixed(0)} s); aim ≤ 300 MB — ${loaded.peakRssMb <= 300 ? "met" : "not met"}` : "not measured (no server pid)",
+        ],
         ["`npm run dev` → first 200, cold (no dev build folder: compiles the route)", `${(devCold.firstOkMs / 1000).toFixed(1)} s`],
         ["`npm run dev` → first 200, warm (dev build folder kept)", `${(devWarm.firstOkMs / 1000).toFixed(1)} s`],
         ["dev server RSS idle (after its first 200)", `${devCold.rssIdleMb?.toFixed(0) ?? "?"} MB cold, ${devWarm.rssIdleMb?.toFixed(0) ?? "?"} MB warm`],

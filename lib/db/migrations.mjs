@@ -5,6 +5,7 @@
 // CLI later. Plain ESM so that scripts/migrate.mjs and the TypeScript launchers share it.
 import { readFile, readdir, writeFile, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
@@ -128,8 +129,36 @@ async function withEngineNow(url, work) {
   }
 }
 
+/**
+ * True when every committed migration is applied, finished and unchanged (the
+ * checksum Prisma stores is the SHA-256 of migration.sql) and none failed: one
+ * query, without instantiating the schema engine's WebAssembly, which was most
+ * of a server's start-up (issue 17). Anything else — no table yet, a pending,
+ * failed, edited or unknown migration — goes to the engine, which applies or
+ * reports it as before.
+ */
+async function upToDate(url) {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT "migration_name", "checksum", "finished_at" IS NOT NULL AS "finished" FROM "_prisma_migrations" WHERE "rolled_back_at" IS NULL`,
+    );
+    const { migrationDirectories } = await migrationsList();
+    if (rows.length !== migrationDirectories.length || rows.some((r) => !r.finished)) return false;
+    const applied = new Map(rows.map((r) => [r.migration_name, r.checksum]));
+    return migrationDirectories.every((d) => applied.get(d.path) === createHash("sha256").update(d.migrationFile.content.value).digest("hex"));
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Applies the committed migrations that `url`'s database lacks; returns their names. */
 export async function applyMigrations(url) {
+  if (await upToDate(url)) return [];
   return withEngine(url, async (engine) => {
     const out = await engine.applyMigrations({ migrationsList: await migrationsList(), filters: noFilter });
     return out.appliedMigrationNames;
