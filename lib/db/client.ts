@@ -2,6 +2,7 @@
 // open a second pool), on PostgreSQL through node-postgres. DATABASE_URL is
 // set by the launcher (lib/db/prepare-database.ts) or by the deployment.
 import { PrismaPg } from "@prisma/adapter-pg";
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { databaseUrl } from "@/lib/env";
@@ -64,8 +65,23 @@ export interface SqlStatement {
 export async function sqlNow<T>(statement: SqlStatement): Promise<T[]> {
   await db();
   const values = statement.values.map((v) => (v instanceof Date ? v.toISOString() : v));
-  const result = await store.longrunPool!.query({ text: statement.text, values, types: utcTypes });
+  const result = await store.longrunPool!.query({ name: preparedName(statement.text), text: statement.text, values, types: utcTypes });
   return result.rows as T[];
+}
+
+// Named prepared statements: each connection parses a hot statement once and
+// PostgreSQL may keep its plan, instead of parsing and planning the writer's
+// CTEs on every callback. The name is the text's hash, so one name never
+// stands for two texts; the hot path has a handful of shapes (the writer's
+// statement per kind of change, the callback's read, the announcement).
+const preparedNames = new Map<string, string>();
+function preparedName(text: string): string {
+  let name = preparedNames.get(text);
+  if (!name) {
+    name = `lr_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    if (preparedNames.size < 1000) preparedNames.set(text, name);
+  }
+  return name;
 }
 
 /** Interactive transactions wait for a connection under load instead of failing after Prisma's 2 s default. */
