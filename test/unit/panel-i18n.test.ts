@@ -68,8 +68,21 @@ describe("catalogues", () => {
   });
 });
 
-/** Files whose every word must come from the catalogues. */
-function userFacingFiles(): string[] {
+/**
+ * Pages and components still carrying English of their own: the process
+ * editor's pages. Everything else under app/ (every page and component, new
+ * ones included) must take its words from the catalogues; a file leaves this
+ * list once converted (the test below fails while a listed file is clean).
+ */
+const notYetConverted = new Set([
+  "app/admin/processes/page.tsx",
+  "app/admin/processes/[name]/page.tsx",
+  "app/admin/processes/[name]/edit/page.tsx",
+  "app/admin/processes/[name]/edit/process-editor.tsx",
+]);
+
+/** Every .tsx file under app/: pages, layouts and components. */
+function appFiles(): string[] {
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(path.join(root, dir))) {
@@ -78,18 +91,13 @@ function userFacingFiles(): string[] {
       else if (relative.endsWith(".tsx")) files.push(relative);
     }
   };
-  walk("app/panel");
-  for (const file of ["app/layout.tsx", "app/page.tsx", "app/not-found.tsx"]) files.push(file);
-  // The admin console's pages that speak the admin's language (settings and the install wizard still carry English of their own).
-  for (const file of [
-    "app/admin/page.tsx", "app/admin/admin-shell.tsx", "app/admin/not-found.tsx", "app/admin/local-time.tsx", "app/admin/audit/page.tsx",
-    "app/admin/dead-letters/page.tsx", "app/admin/dead-letters/redrive-button.tsx", "app/admin/workflows/[id]/page.tsx", "app/admin/settings/genesys-picker.tsx",
-    "app/admin/settings/page.tsx", "app/admin/settings/settings-form.tsx", "app/admin/settings/signing-secrets.tsx",
-    "app/admin/sla/page.tsx", "app/admin/sla/sla-charts.tsx",
-    "app/admin/install/page.tsx", "app/admin/install/install-wizard.tsx",
-    "app/admin/notices/page.tsx", "app/admin/notices/resolve-notice-form.tsx", "app/admin/refused/page.tsx", "app/admin/sign-in/page.tsx", "app/admin/sign-in/sign-in-form.tsx",
-  ]) files.push(file);
-  return files;
+  walk("app");
+  return files.sort();
+}
+
+/** Files whose every word must come from the catalogues. */
+function userFacingFiles(): string[] {
+  return appFiles().filter((file) => !notYetConverted.has(file));
 }
 
 /** JSX text with letters, and string literals in attributes people read or hear. */
@@ -116,6 +124,12 @@ function hardCodedStrings(file: string, text = readFileSync(path.join(root, file
 describe("no user-facing text outside the catalogues", () => {
   it.each(userFacingFiles())("%s", (file) => {
     expect(hardCodedStrings(file)).toEqual([]);
+  });
+
+  it("covers every page and component under app/, and lists only files that still carry English of their own", () => {
+    expect(userFacingFiles().length).toBeGreaterThan(30);
+    for (const file of ["app/layout.tsx", "app/panel/panel-app.tsx", "app/admin/settings/settings-form.tsx", "app/admin/sla/page.tsx", "app/admin/install/install-wizard.tsx"]) expect(userFacingFiles()).toContain(file);
+    for (const file of notYetConverted) expect(hardCodedStrings(file), file).not.toEqual([]);
   });
 
   it("the check itself finds hard-coded text", () => {
