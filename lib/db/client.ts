@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { databaseUrl } from "@/lib/env";
+import { log } from "@/lib/log";
 
 export type Db = PrismaClient;
 
@@ -18,6 +19,10 @@ function createClient(): PrismaClient {
   const max = Number(process.env.DATABASE_POOL_SIZE ?? 20);
   // The pool is made here (not by the adapter) so that GET /api/metrics can report its state.
   const pool = new pg.Pool({ connectionString: databaseUrl(), max });
+  // An idle connection the server closed (a restart, a terminated backend) is
+  // dropped by the pool and replaced on demand; without a listener node-postgres
+  // would raise it as an uncaught exception and take the process down.
+  pool.on("error", (error) => log.warn("db.pool.connection_lost", { message: error.message }));
   store.longrunPool = pool;
   return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }

@@ -244,6 +244,6 @@ describe("InstallHelp", () => {
     const text = textOf(renderToStaticMarkup(<InstallHelp origin="https://longrun.example.com" t={t} />));
     expect(text).toContain("https://longrun.example.com/panel?conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}&gcTargetEnv={{gcTargetEnv}}&langTag={{gcLangTag}}");
     expect(text).toContain("Interaction Widget");
-    expect(text).toContain("https://longrun.example.com/panel is among its redirect URIs");
+    expect(text).toContain("https://longrun.example.com/panel among its redirect URIs");
   });
 });
