@@ -20,8 +20,7 @@
 //   inputs are the event's top-level fields (Flow.conversationId, Flow.ani).
 // - ArchitectApi.getFlows (GET /api/v2/flows, type=workflow, name; architect:flow:view).
 import platformClient from "purecloud-platform-client-v2";
-import { newGenesysApiClient } from "@/lib/genesys/genesys-client";
-import { InstallApiError, type Entity } from "@/lib/genesys/install-platform";
+import { adminCall, InstallApiError, newSdkClient, type Entity } from "@/lib/genesys/install-platform";
 
 export const customerEndedTopic = "v2.detail.events.conversation.{id}.customer.end";
 export const customerEndedNames = { workflow: "Longrun Customer Ended", trigger: "Longrun Customer Ended" } as const;
@@ -69,24 +68,12 @@ export interface ProcessAutomationPlatform {
   deleteTrigger(id: string): Promise<void>;
 }
 
-function failure(operation: string, error: unknown): InstallApiError {
-  const e = error as { status?: number; body?: { message?: string } ; message?: string } | null;
-  return new InstallApiError(operation, typeof e?.status === "number" ? e.status : null, String(e?.body?.message ?? e?.message ?? "no answer").slice(0, 300));
-}
-
 /** With the signed-in admin's own token, like the rest of the wizard. */
 export function processAutomationPlatform(region: string, accessToken: string): ProcessAutomationPlatform {
-  const client = newGenesysApiClient(region);
-  client.setAccessToken(accessToken);
+  const client = newSdkClient(region, accessToken);
   const architect = new platformClient.ArchitectApi(client);
   const automation = new platformClient.ProcessAutomationApi(client);
-  async function call<T>(operation: string, run: () => Promise<unknown>): Promise<T> {
-    try {
-      return ((await run()) as { body?: unknown }).body as T;
-    } catch (error) {
-      throw failure(operation, error);
-    }
-  }
+  const call = adminCall;
   return {
     async findPublishedWorkflow(name) {
       const listing = await call<Listing<Entity & { publishedVersion?: unknown }>>("list workflows", () => architect.getFlows({ type: ["workflow"], name, pageSize: 100 }));

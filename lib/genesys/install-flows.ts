@@ -31,8 +31,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import platformClient from "purecloud-platform-client-v2";
-import { newGenesysApiClient } from "@/lib/genesys/genesys-client";
-import { InstallApiError, type Entity } from "@/lib/genesys/install-platform";
+import { adminCall, InstallApiError, newSdkClient, type Entity } from "@/lib/genesys/install-platform";
 
 export const flowsInstallPermissions = ["architect:job:create", "architect:job:view", "architect:flow:view", "architect:flow:add", "architect:flow:edit", "architect:flow:publish"] as const;
 
@@ -62,23 +61,11 @@ export interface ArchitectJobsPlatform {
   jobState(jobId: string): Promise<ArchitectJobState>;
 }
 
-function failure(operation: string, error: unknown): InstallApiError {
-  const e = error as { status?: number; body?: { message?: string }; message?: string } | null;
-  return new InstallApiError(operation, typeof e?.status === "number" ? e.status : null, String(e?.body?.message ?? e?.message ?? "no answer").slice(0, 300));
-}
-
 /** With the signed-in admin's own token, like the rest of the wizard. */
 export function architectJobsPlatform(region: string, accessToken: string): ArchitectJobsPlatform {
-  const client = newGenesysApiClient(region);
-  client.setAccessToken(accessToken);
+  const client = newSdkClient(region, accessToken);
   const architect = new platformClient.ArchitectApi(client);
-  async function call<T>(operation: string, run: () => Promise<unknown>): Promise<T> {
-    try {
-      return ((await run()) as { body?: unknown }).body as T;
-    } catch (error) {
-      throw failure(operation, error);
-    }
-  }
+  const call = adminCall;
   return {
     async findFlow(name, type) {
       const listing = await call<{ entities?: Array<Entity & { publishedVersion?: unknown }> }>("list flows", () => architect.getFlows({ type: [type], name, pageSize: 100 }));

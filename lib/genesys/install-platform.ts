@@ -22,6 +22,19 @@ function messageOf(error: unknown): { status: number | null; message: string } {
   return { status, message: String(message).slice(0, 300) };
 }
 
+/**
+ * The body of one SDK call made with the admin's token; a failure becomes an
+ * InstallApiError naming the operation, with Genesys's status and message.
+ */
+export async function adminCall<T>(operation: string, run: () => Promise<unknown>): Promise<T> {
+  try {
+    return ((await run()) as { body?: unknown }).body as T;
+  } catch (error) {
+    const { status, message } = messageOf(error);
+    throw new InstallApiError(operation, status, message);
+  }
+}
+
 export interface Entity {
   id: string;
   name: string;
@@ -85,7 +98,8 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
-function newSdkClient(region: string, accessToken: string) {
+/** An SDK client of its own (the SDK's default instance is process-wide) with the admin's token. */
+export function newSdkClient(region: string, accessToken: string) {
   const client = newGenesysApiClient(region);
   client.setAccessToken(accessToken);
   return client;
@@ -98,15 +112,7 @@ export function installPlatform(region: string, accessToken: string): InstallPla
   const integrations = new platformClient.IntegrationsApi(client);
   const users = new platformClient.UsersApi(client);
 
-  async function call<T>(operation: string, run: () => Promise<unknown>): Promise<T> {
-    try {
-      const response = (await run()) as { body?: unknown };
-      return response.body as T;
-    } catch (error) {
-      const { status, message } = messageOf(error);
-      throw new InstallApiError(operation, status, message);
-    }
-  }
+  const call = adminCall;
 
   /** Walks every page of a listing (Genesys pages at 25 by default). */
   async function findAll(operation: string, page: (pageNumber: number) => Promise<unknown>): Promise<Entity[]> {
