@@ -693,14 +693,20 @@ describe("agent panel in Chromium", () => {
       await checkState(page, `panel-stale-${width}-${lang}`);
     }
 
-    // The change first (straight to the API, not through this page), then the API comes back just
-    // before the click: a backoff retry can hardly recover on its own in between.
+    // The change first (straight to the API, not through this page). Then wait until the next backoff
+    // retry is at least five seconds away (the countdown's last number), so that when the API comes back
+    // just before the click, it is the click that recovers, not a retry racing it (which would take the
+    // button away under the click).
     await dispatchTask(workflowId, "FRAUD_VERIFICATION");
+    await page.waitForFunction(() => {
+      const numbers = document.querySelector("[data-testid=stale]")?.textContent?.match(/\d+/g);
+      return numbers !== null && numbers !== undefined && Number(numbers[numbers.length - 1]) >= 5;
+    }, null, { timeout: liveTimeout * 2, polling: 100 });
     down = false;
     await page.getByTestId("stale").locator("button").click();
     await page.locator("article[data-status=PENDING]").waitFor({ timeout: liveTimeout });
     expect(await page.getByTestId("stale").count()).toBe(0);
     expect(await page.locator(".lr-groups").getAttribute("data-stale")).toBeNull();
     await page.context().close();
-  });
+  }, 150_000);
 });
