@@ -16,6 +16,21 @@ export const slaGrains = ["hour", "day"] as const;
 export type SlaGrain = (typeof slaGrains)[number];
 
 /**
+ * `d`: the TASK_DISPATCHED event of event `e`'s task (its time and data), for the events `when`
+ * selects: an index probe through Event(orgId, workflowId, id) among the workflow's few events.
+ */
+export function taskDispatchJoin(when: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`LEFT JOIN LATERAL (
+      SELECT d."createdAt", d."data"
+      FROM "Event" d
+      WHERE ${when}
+        AND d."orgId" = e."orgId" AND d."workflowId" = e."workflowId" AND d."taskId" = e."taskId" AND d."type" = 'TASK_DISPATCHED'
+      ORDER BY d."id"
+      LIMIT 1
+    ) d ON true`;
+}
+
+/**
  * A range scan of Event(orgId, type, createdAt). Results, timeouts and late
  * results find their task's TASK_DISPATCHED (time and task type) among their
  * workflow's few events through Event(orgId, workflowId, id): an index probe
@@ -31,14 +46,7 @@ export function slaFacts(orgId: string, from: Date, to: Date): Prisma.Sql {
            COALESCE(CASE WHEN e."type" = 'TASK_DISPATCHED' THEN e."data" ELSE d."data" END ->> 'task_type', '(unknown)') AS task_type,
            CASE WHEN e."type" IN ('TASK_SUCCEEDED', 'TASK_FAILED') AND d."createdAt" IS NOT NULL THEN ${durationBucketSql(seconds)} END AS bucket
     FROM "Event" e
-    LEFT JOIN LATERAL (
-      SELECT d."createdAt", d."data"
-      FROM "Event" d
-      WHERE e."type" <> 'TASK_DISPATCHED'
-        AND d."orgId" = e."orgId" AND d."workflowId" = e."workflowId" AND d."taskId" = e."taskId" AND d."type" = 'TASK_DISPATCHED'
-      ORDER BY d."id"
-      LIMIT 1
-    ) d ON true
+    ${taskDispatchJoin(Prisma.sql`e."type" <> 'TASK_DISPATCHED'`)}
     WHERE e."orgId" = ${orgId}::uuid
       AND e."type" IN ('TASK_DISPATCHED', 'TASK_SUCCEEDED', 'TASK_FAILED', 'TASK_TIMED_OUT', 'LATE_RESULT')
       AND e."createdAt" >= ${from} AND e."createdAt" < ${to}`;

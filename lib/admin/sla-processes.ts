@@ -19,6 +19,7 @@
 // run's retries.
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { taskDispatchJoin } from "@/lib/admin/sla-facts";
 
 export interface SlaPerProcess {
   process: string;
@@ -82,14 +83,7 @@ export function slaPerStepSql(orgId: string, from: Date, to: Date): Prisma.Sql {
              FILTER (WHERE e."type" IN ('TASK_SUCCEEDED', 'TASK_FAILED') AND d."createdAt" IS NOT NULL) AS p95
     FROM "Event" e
     JOIN "Workflow" w ON w."orgId" = e."orgId" AND w."id" = e."workflowId"
-    LEFT JOIN LATERAL (
-      SELECT d."createdAt"
-      FROM "Event" d
-      WHERE e."type" IN ('TASK_SUCCEEDED', 'TASK_FAILED')
-        AND d."orgId" = e."orgId" AND d."workflowId" = e."workflowId" AND d."taskId" = e."taskId" AND d."type" = 'TASK_DISPATCHED'
-      ORDER BY d."id"
-      LIMIT 1
-    ) d ON true
+    ${taskDispatchJoin(Prisma.sql`e."type" IN ('TASK_SUCCEEDED', 'TASK_FAILED')`)}
     WHERE e."orgId" = ${orgId}::uuid
       AND e."type" IN ('TASK_DISPATCHED', 'TASK_SUCCEEDED', 'TASK_FAILED', 'TASK_TIMED_OUT', 'STEP_RETRY_SCHEDULED')
       AND e."createdAt" >= ${from} AND e."createdAt" < ${to}

@@ -7,6 +7,23 @@ function percent(value: number | null, speech: Speech): string {
   return value === null ? "—" : formatNumber(value, speech, { style: "percent", maximumFractionDigits: 1 });
 }
 
+const figureColumns = ["process.slaColP50", "process.slaColP95", "process.slaColFailure", "process.slaColTimeout", "process.slaColRetry"] as const;
+
+type Figures = { p50Seconds: number | null; p95Seconds: number | null; failureRate: number | null; timeoutRate: number | null; retryRate: number | null };
+
+/** The columns both tables end with: times to result and the three rates. */
+function FigureCells({ row, speech }: { row: Figures; speech: Speech }) {
+  return (
+    <>
+      <td>{shortDuration(row.p50Seconds, speech)}</td>
+      <td>{shortDuration(row.p95Seconds, speech)}</td>
+      <td>{percent(row.failureRate, speech)}</td>
+      <td>{percent(row.timeoutRate, speech)}</td>
+      <td>{percent(row.retryRate, speech)}</td>
+    </>
+  );
+}
+
 /** The SLA page's process section: per process and per step, for the page's range. */
 export async function ProcessSla({ orgId, from, to }: { orgId: string; from: Date; to: Date }) {
   const [{ speech, t }, report] = await Promise.all([requestSpeech(), slaProcessReport(orgId, from, to)]);
@@ -25,11 +42,7 @@ export async function ProcessSla({ orgId, from, to }: { orgId: string; from: Dat
                 <th scope="col">{t("process.slaColProcess")}</th>
                 <th scope="col">{t("process.slaColStarted")}</th>
                 <th scope="col">{t("process.slaColEnded")}</th>
-                <th scope="col">{t("process.slaColP50")}</th>
-                <th scope="col">{t("process.slaColP95")}</th>
-                <th scope="col">{t("process.slaColFailure")}</th>
-                <th scope="col">{t("process.slaColTimeout")}</th>
-                <th scope="col">{t("process.slaColRetry")}</th>
+                {figureColumns.map((key) => <th key={key} scope="col">{t(key)}</th>)}
               </tr>
             </thead>
             <tbody>
@@ -38,11 +51,7 @@ export async function ProcessSla({ orgId, from, to }: { orgId: string; from: Dat
                   <td>{r.process}</td>
                   <td>{r.started}</td>
                   <td>{r.ended}</td>
-                  <td>{shortDuration(r.p50Seconds, speech)}</td>
-                  <td>{shortDuration(r.p95Seconds, speech)}</td>
-                  <td>{percent(r.failureRate, speech)}</td>
-                  <td>{percent(r.timeoutRate, speech)}</td>
-                  <td>{percent(r.retryRate, speech)}</td>
+                  <FigureCells row={r} speech={speech} />
                 </tr>
               ))}
             </tbody>
@@ -55,11 +64,7 @@ export async function ProcessSla({ orgId, from, to }: { orgId: string; from: Dat
                 <th scope="col">{t("process.slaColStep")}</th>
                 <th scope="col">{t("process.slaColAttempts")}</th>
                 <th scope="col">{t("process.slaColResults")}</th>
-                <th scope="col">{t("process.slaColP50")}</th>
-                <th scope="col">{t("process.slaColP95")}</th>
-                <th scope="col">{t("process.slaColFailure")}</th>
-                <th scope="col">{t("process.slaColTimeout")}</th>
-                <th scope="col">{t("process.slaColRetry")}</th>
+                {figureColumns.map((key) => <th key={key} scope="col">{t(key)}</th>)}
               </tr>
             </thead>
             <tbody>
@@ -69,11 +74,7 @@ export async function ProcessSla({ orgId, from, to }: { orgId: string; from: Dat
                   <td>{r.step}</td>
                   <td>{r.attempts}</td>
                   <td>{r.results}</td>
-                  <td>{shortDuration(r.p50Seconds, speech)}</td>
-                  <td>{shortDuration(r.p95Seconds, speech)}</td>
-                  <td>{percent(r.failureRate, speech)}</td>
-                  <td>{percent(r.timeoutRate, speech)}</td>
-                  <td>{percent(r.retryRate, speech)}</td>
+                  <FigureCells row={r} speech={speech} />
                 </tr>
               ))}
             </tbody>
