@@ -1,6 +1,15 @@
 // The process API's entries in the OpenAPI document (lib/api/openapi.ts merges them).
-import type { PathItemSpec } from "@/lib/http/operation-spec";
+import type { OperationSpec, PathItemSpec } from "@/lib/http/operation-spec";
 import { processDefinitionBodySchema, processListSchema, processParamsSchema, processQuerySchema, processVersionSchema } from "@/lib/api/process-schemas";
+
+/** What storing a version answers, from the API and the admin editor alike. */
+const storeVersion = {
+  responses: {
+    201: { description: "Stored as a new version", schema: processVersionSchema },
+    200: { description: "The same as the latest version, which is returned", schema: processVersionSchema },
+  },
+  errors: [400, 409, 413, 415, 429],
+} satisfies Pick<OperationSpec, "responses" | "errors">;
 
 export const processApiOperations: Record<string, PathItemSpec> = {
   "/api/v1/processes": {
@@ -33,11 +42,7 @@ export const processApiOperations: Record<string, PathItemSpec> = {
       auth: { kind: "client" },
       pathParams: processParamsSchema,
       body: { schema: processDefinitionBodySchema, required: true },
-      responses: {
-        201: { description: "Stored as a new version", schema: processVersionSchema },
-        200: { description: "The same as the latest version, which is returned", schema: processVersionSchema },
-      },
-      errors: [400, 409, 413, 415, 429],
+      ...storeVersion,
     },
   },
   "/api/admin/processes/{name}": {
@@ -49,11 +54,7 @@ export const processApiOperations: Record<string, PathItemSpec> = {
       auth: { kind: "scheme", requirement: { adminSession: [] } },
       pathParams: processParamsSchema,
       body: { schema: processDefinitionBodySchema, required: true },
-      responses: {
-        201: { description: "Stored as a new version", schema: processVersionSchema },
-        200: { description: "The same as the latest version, which is returned", schema: processVersionSchema },
-      },
-      errors: [400, 409, 413, 415, 429],
+      ...storeVersion,
     },
   },
 };
