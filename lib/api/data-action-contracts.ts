@@ -89,16 +89,17 @@ export const dataActions: DataActionDefinition[] = [
     method: "POST",
     pathTemplate: "/api/v1/workflows",
     // process_name and context_json are optional: quiet references ($!{…}) render "" when a flow leaves them out, which the API reads as none.
-    input: createWorkflowBodySchema.pick({ workflow_id: true, customer_id: true, conversation_id: true, timestamp: true, process_name: true, context_json: true }).required({ conversation_id: true }),
+    // No timestamp: Longrun's own clock stamps the workflow, so a flow has nothing to compute (the API's
+    // timestamp is optional), and an optional input a flow leaves out would reach the API as "".
+    input: createWorkflowBodySchema.pick({ workflow_id: true, customer_id: true, conversation_id: true, process_name: true, context_json: true }).required({ conversation_id: true }),
     requestTemplate:
-      "{\"workflow_id\": \"$esc.jsonString(${input.workflow_id})\", \"customer_id\": \"$esc.jsonString(${input.customer_id})\", \"conversation_id\": \"$esc.jsonString(${input.conversation_id})\", \"timestamp\": \"$esc.jsonString(${input.timestamp})\", \"status\": \"INITIATED\", \"process_name\": \"$esc.jsonString($!{input.process_name})\", \"context_json\": \"$esc.jsonString($!{input.context_json})\"}",
+      "{\"workflow_id\": \"$esc.jsonString(${input.workflow_id})\", \"customer_id\": \"$esc.jsonString(${input.customer_id})\", \"conversation_id\": \"$esc.jsonString(${input.conversation_id})\", \"status\": \"INITIATED\", \"process_name\": \"$esc.jsonString($!{input.process_name})\", \"context_json\": \"$esc.jsonString($!{input.context_json})\"}",
     response: workflowCreatedSchema,
     outputFields: flatFields(workflowCreatedSchema),
     example: {
       workflow_id: "5d0c8f3e-4a8b-4a57-9a51-3f1c2a6b7e10",
       customer_id: "CUST-1001 \"gold\"",
       conversation_id: "0b7a6c2e-9f3d-4c1e-8a2b-5e6f7a8b9c0d",
-      timestamp: "2026-11-27T10:00:00.000Z",
     },
   },
   {

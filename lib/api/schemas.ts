@@ -20,7 +20,10 @@ export const createWorkflowBodySchema = z
     workflow_id: uuid.describe("Made by the flow with uuid(); creating it again with the same body is idempotent."),
     customer_id: identifier,
     conversation_id: uuid.optional().describe("The Genesys conversation, so agents see the workflow in their panel."),
-    timestamp: z.iso.datetime({ offset: true }).describe("When the flow started the workflow (ISO-8601)."),
+    timestamp: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe("When the caller started the workflow (ISO-8601 with an offset or Z); Longrun's own clock when absent."),
     status: z.literal("INITIATED").optional(),
     context: jsonObject.optional().describe("Free-form data kept with the workflow."),
     process: z

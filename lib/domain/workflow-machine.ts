@@ -97,7 +97,8 @@ export type WorkflowCommand =
   | {
       type: "INITIATE";
       conversationId: string | null;
-      initiatedAt: Date;
+      /** When the caller says the workflow started; null: now (the API's timestamp is optional). */
+      initiatedAt: Date | null;
       /** Start this process: its first step is dispatched (or its timer set) in the same change. */
       process?: { name: string; version: number; inputs: ProcessInputs; firstTaskId: string };
     }
@@ -372,7 +373,7 @@ export function transition(state: WorkflowState | null, command: WorkflowCommand
       conversationId: command.conversationId,
       // Started from a live interaction: the customer is connected until Genesys says otherwise.
       sessionState: command.conversationId ? "ACTIVE" : "NONE",
-      initiatedAt: command.initiatedAt,
+      initiatedAt: command.initiatedAt ?? now,
       deadlineAt: null,
       task: null,
       process: null,

@@ -47,7 +47,7 @@ export async function initiateWorkflow(orgId: string, body: CreateWorkflowBody, 
   const hash = requestHash(body);
   const now = clock.now();
   const process = await processToStart(orgId, body);
-  const outcome = transition(null, { type: "INITIATE", conversationId: body.conversation_id ?? null, initiatedAt: new Date(body.timestamp), process }, now);
+  const outcome = transition(null, { type: "INITIATE", conversationId: body.conversation_id ?? null, initiatedAt: body.timestamp ? new Date(body.timestamp) : null, process }, now);
   if (!outcome.ok) throw new AppError(domainErrorToAppError[outcome.error.code], outcome.error.message);
   // The row, its first event, a process's first step (task, outbox row) and the NOTIFY in one statement: all or nothing, one round trip.
   const [written] = await writeChangesNow([

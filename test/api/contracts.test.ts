@@ -163,6 +163,28 @@ describe("each data action on its example input", () => {
     expect(run.output).toEqual({ workflow_id: input.workflow_id, status: "INITIATED", version: 1, created_at: expect.any(String) });
   });
 
+  it("Initiate Workflow takes no timestamp (the API's is optional): the flow sends none and Longrun's clock stamps the workflow", async () => {
+    const action = byOperation("initiateWorkflow");
+    const file = await committed<ActionFile>(action.file);
+    const inputSchema = file.contract.input.inputSchema as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(inputSchema.properties).sort()).toEqual(["context_json", "conversation_id", "customer_id", "process_name", "workflow_id"]);
+    expect(inputSchema.required.sort()).toEqual(["conversation_id", "customer_id", "workflow_id"]);
+    expect(file.config.request.requestTemplate).not.toContain("timestamp");
+    const at = new Date("2026-12-02T08:15:00.000Z");
+    const restore = clock.set(() => at);
+    try {
+      const input = { ...action.example, workflow_id: randomUUID() };
+      const run = await runAction(action, input);
+      expect(run.status).toBe(201);
+      expect(run.sent).not.toHaveProperty("timestamp");
+      const { db } = await import("@/lib/db/client");
+      const stored = await (await db()).workflow.findUniqueOrThrow({ where: { orgId_id: { orgId: org.orgId, id: input.workflow_id } } });
+      expect(stored.initiatedAt.toISOString()).toBe(at.toISOString());
+    } finally {
+      restore();
+    }
+  });
+
   it("Initiate Workflow with process_name and context_json: the first step is dispatched in the same change (PENDING, version 2)", async () => {
     const { PUT: putProcess } = await import("@/app/api/v1/processes/[name]/route");
     const definition = { steps: [{ name: "check", kind: "task", task_type: "FRAUD_VERIFICATION", input: { amount: "$.context.amount" } }] };

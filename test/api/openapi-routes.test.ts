@@ -80,6 +80,13 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(["CreateWorkflowBody", "DispatchTaskBody", "WorkflowView", "TaskAccepted", "ErrorResponse"]));
   });
 
+  it("documents the initiate body's timestamp as optional ISO-8601 with an offset (Longrun's clock when absent)", () => {
+    const body = openApiDocument().components.schemas.CreateWorkflowBody as { required: string[]; properties: Record<string, { type?: string; format?: string; description?: string }> };
+    expect(body.required.sort()).toEqual(["customer_id", "workflow_id"]);
+    expect(body.properties.timestamp).toMatchObject({ type: "string", format: "date-time" });
+    expect(body.properties.timestamp!.description).toContain("clock");
+  });
+
   it("gives every error response the ErrorResponse schema and every operation a unique operationId", () => {
     const ids = new Set<string>();
     for (const [p, item] of Object.entries(openApiDocument().paths)) {

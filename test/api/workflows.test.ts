@@ -6,6 +6,7 @@ import { GET as getWorkflow } from "@/app/api/v1/workflows/[id]/route";
 import { POST as cancel } from "@/app/api/v1/workflows/[id]/cancel/route";
 import { GET as events } from "@/app/api/v1/workflows/[id]/events/route";
 import { GET as health } from "@/app/api/health/route";
+import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
 import { call, jsonOf, newOrg, workflowBody, type TestOrg } from "@/test/support/api";
 
@@ -51,6 +52,29 @@ describe("POST /api/v1/workflows", () => {
     expect(await jsonOf(res)).toMatchObject({ error: { code: "IDEMPOTENCY_CONFLICT" } });
   });
 
+  it("takes timestamp as optional: without it the workflow starts at Longrun's clock, with one it starts then", async () => {
+    const prisma = await db();
+    const at = new Date("2026-12-02T08:00:00.000Z");
+    const restore = clock.set(() => at);
+    try {
+      const { timestamp: _dropped, ...withoutTimestamp } = workflowBody();
+      const res = await call(initiate, "/api/v1/workflows", { body: withoutTimestamp, token: org.token });
+      expect(res.status).toBe(201);
+      const stored = await prisma.workflow.findUniqueOrThrow({ where: { orgId_id: { orgId: org.orgId, id: withoutTimestamp.workflow_id } } });
+      expect(stored.initiatedAt.toISOString()).toBe(at.toISOString());
+      // The same body again is the same workflow, whatever the clock says by then.
+      clock.set(() => new Date(at.getTime() + 60_000));
+      expect((await call(initiate, "/api/v1/workflows", { body: withoutTimestamp, token: org.token })).status).toBe(200);
+
+      const given = workflowBody({ timestamp: "2026-12-02T09:30:00+02:00" });
+      expect((await call(initiate, "/api/v1/workflows", { body: given, token: org.token })).status).toBe(201);
+      const fromCaller = await prisma.workflow.findUniqueOrThrow({ where: { orgId_id: { orgId: org.orgId, id: given.workflow_id } } });
+      expect(fromCaller.initiatedAt.toISOString()).toBe("2026-12-02T07:30:00.000Z");
+    } finally {
+      restore();
+    }
+  });
+
   it("answers at /api/v1/workflows/initiate too", async () => {
     const res = await call(initiateAlias, "/api/v1/workflows/initiate", { body: workflowBody(), token: org.token });
     expect(res.status).toBe(201);
@@ -71,6 +95,9 @@ describe("POST /api/v1/workflows", () => {
     ["a workflow_id that is not a UUID", { body: workflowBody({ workflow_id: "abc" }) }, 400, "VALIDATION_FAILED"],
     ["customer_id of the wrong type", { body: workflowBody({ customer_id: 42 }) }, 400, "VALIDATION_FAILED"],
     ["a timestamp that is not ISO-8601", { body: workflowBody({ timestamp: "yesterday" }) }, 400, "VALIDATION_FAILED"],
+    ["a timestamp without an offset", { body: workflowBody({ timestamp: "2026-11-27T10:00:00" }) }, 400, "VALIDATION_FAILED"],
+    ["an empty timestamp", { body: workflowBody({ timestamp: "" }) }, 400, "VALIDATION_FAILED"],
+    ["a timestamp that is a number", { body: workflowBody({ timestamp: 1764662400 }) }, 400, "VALIDATION_FAILED"],
     ["a status other than INITIATED", { body: workflowBody({ status: "COMPLETED" }) }, 400, "VALIDATION_FAILED"],
     ["an unknown top-level field", { body: workflowBody({ workflowId: "x" }) }, 400, "VALIDATION_FAILED"],
     ["text/plain", { rawBody: JSON.stringify(workflowBody()), headers: { "content-type": "text/plain" } }, 415, "UNSUPPORTED_MEDIA_TYPE"],

@@ -61,16 +61,28 @@ function expressions(node: unknown, found: string[] = []): string[] {
 
 const variableType: Record<string, string> = { stringVariable: "string", booleanVariable: "boolean", integerVariable: "integer", queueVariable: "queue" };
 
-function declaredVariables(root: Node): Record<string, { type: string; isInput: boolean }> {
-  const declared: Record<string, { type: string; isInput: boolean }> = {};
+function declaredVariables(root: Node): Record<string, { type: string; isInput: boolean; isOutput: boolean }> {
+  const declared: Record<string, { type: string; isInput: boolean; isOutput: boolean }> = {};
   for (const entry of (root.variables ?? []) as Node[]) {
     const [kind, body] = Object.entries(entry)[0] as [string, Node];
-    declared[body.name as string] = { type: variableType[kind] ?? kind, isInput: body.isInput === true };
+    declared[body.name as string] = { type: variableType[kind] ?? kind, isInput: body.isInput === true, isOutput: body.isOutput === true };
   }
   return declared;
 }
 
-const builtIns = new Set(["Flow.StartDateTimeUtc"]);
+/**
+ * Built-in variables the flows read, each seen in a Genesys export: Call.Ani and
+ * Call.ConversationId in GenesysCloudBlueprints/switch-voice-to-web-messaging
+ * terraform/modules/in-queue-call-flow/Switch to Web Messaging via SMS.yaml
+ * (`ToPhoneNumber(Call.Ani).e164`, `Append(Flow.messagingURL, "?cId=", Call.ConversationId)`).
+ * Every Flow.* name must be declared by the flow itself.
+ */
+const builtIns = new Set(["Call.Ani", "Call.ConversationId"]);
+
+/** Expression text without its string literals ("…" with \" escapes). */
+function withoutStrings(expression: string): string {
+  return expression.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+}
 
 async function checkFlow(file: string, kind: "inboundCall" | "workflow") {
   const root = (await flow(file))[kind] as Node;
@@ -96,13 +108,14 @@ async function checkFlow(file: string, kind: "inboundCall" | "workflow") {
   }
 
   for (const expression of expressions(root)) {
-    for (const [variable] of expression.matchAll(/\bFlow\.[A-Za-z_]\w*/g)) {
-      if (!builtIns.has(variable)) expect(declared[variable], `${file}: ${variable} is used but not declared`).toBeDefined();
+    for (const [variable] of withoutStrings(expression).matchAll(/\b[A-Za-z]+\.[A-Za-z_]\w*/g)) {
+      if (variable.startsWith("Flow.")) expect(declared[variable], `${file}: ${variable} is used but not declared`).toBeDefined();
+      else expect(builtIns.has(variable), `${file}: ${variable} is no built-in seen in a Genesys export`).toBe(true);
     }
   }
 
   const refIds = new Set([...findAll(root, "task"), ...findAll(root, "state")].map((t) => t.refId as string));
-  const refs = [root.startUpRef as string, ...findAll(root, "jumpToTask").map((j) => j.targetTaskRef as string)];
+  const refs = [root.startUpRef as string, ...(findAll(root, "targetTaskRef") as unknown as string[])];
   for (const ref of refs) {
     const target = /\[([^\]]+)\]$/.exec(ref)?.[1];
     expect(target && refIds.has(target), `${file}: ${ref} points at no task or state`).toBe(true);
@@ -125,8 +138,10 @@ describe("the example Architect flows", () => {
     const inputs = Object.entries(declared).filter(([, v]) => v.isInput).map(([k, v]) => [k, v.type]);
     expect(inputs.sort()).toEqual([["Flow.conversation_id", "string"], ["Flow.specialist_queue", "string"], ["Flow.task_type", "string"], ["Flow.timeout_status", "string"], ["Flow.workflow_id", "string"]]);
     expect(called).toEqual(["Longrun - Get Workflow Status", "Longrun - Get IVR Participant", "Longrun - Find Queue", "Longrun - Transfer Call To Queue"]);
-    const exits = findAll(root, "endWorkflow").map((e) => JSON.stringify(e.exitReason));
-    expect(exits.join(" ")).toContain("RESUMED");
+    // The outcome is the output variable (the exports leave exitReason unset): RESUMED when the result arrived after all.
+    expect(Object.entries(declared).filter(([, v]) => v.isOutput).map(([k]) => k)).toEqual(["Flow.outcome"]);
+    const outcomes = findAll(root, "string").filter((st) => st.variable === "Flow.outcome").map((st) => (st.value as Node).lit);
+    expect(outcomes.sort()).toEqual(["CALLER_LEFT_IVR", "RESUMED", "TRANSFERRED"]);
   });
 
   it("Longrun Customer Ended: the customer.end trigger's workflow passes the event's conversationId and ani to the ended data action", async () => {
@@ -140,17 +155,28 @@ describe("the example Architect flows", () => {
 });
 
 /**
- * Action and expression names seen in Genesys's own public Archy exports
- * (GenesysCloudBlueprints negative-sentiment-callback and
- * automatic-offer-callback-for-disconnected-call, terraform/modules/flow/*.yaml),
- * plus loop, playAudio/transferToAcd and the TTS audio of inbound-call exports
- * (GENESYS.md §0 "Archy YAML"), and setParticipantData with attributes[].attribute {name, value}
- * (GenesysCloudBlueprints process-participant-attributes-event-triggers-blueprint,
- * blueprint/src/terraform/architect-flows/EventOrchestrator_Secure_Flow.yaml). Names such as loopNext, ToAudioBlank or
- * IsNotSetOrEmpty appear in none, so a flow must not rely on them.
+ * The Archy names the flows may use, each seen in one of Genesys's own public
+ * exports (GenesysCloudBlueprints repositories; genesys/README.md "Architect
+ * names in the flows" lists the files):
+ * - callData (inputs, successOutputs, failureOutputs.errorCode), decision, updateData
+ *   `string` statements, endWorkflow with exitReason noValue, isInput/isOutput variables —
+ *   automatic-offer-callback-for-disconnected-call terraform/modules/flow/Send SMS to Schedule Callback.yaml;
+ * - updateData `boolean` statements, a decision on a boolean variable, `==` against a string,
+ *   `or`, If(), GetCurrentDateTimeUtc(), ToString() — design-architect-flow-data-actions-for-resiliency
+ *   blueprint/src/CacheExampleFlow.yaml (an inbound call flow);
+ * - ToDisplayString() of a string variable — automatic-offer-callback-for-disconnected-call
+ *   terraform/modules/flow/SMS Schedule Callback.yaml; IsSet() — process-participant-attributes-event-triggers-blueprint
+ *   blueprint/src/terraform/architect-flows/EventOrchestrator_Workflow.yaml;
+ * - loop (currentIndex, loopCount, outputs.loop) — callback-prioritization terraform/Callback-Prioritization-Workflow.yaml;
+ * - playAudio with tts, transferToAcd (targetQueue lit name, preTransferAudio, failureTransferAudio tts),
+ *   disconnect, initialGreeting, settingsErrorHandling — process-participant-attributes-event-triggers-blueprint
+ *   blueprint/src/terraform/architect-flows/EventOrchestrator_Flow.yaml;
+ * - setParticipantData attributes[].attribute {name, value} — the same blueprint's EventOrchestrator_Secure_Flow.yaml.
+ * A name in none of them (jumpToTask, loopNext, `and`, Flow.StartDateTimeUtc) must not be relied on.
  */
-const seenActions = new Set(["callData", "decision", "updateData", "endWorkflow", "wait", "transferToAcd", "disconnect", "sendResponse", "loop", "playAudio", "jumpToTask", "setParticipantData"]);
-const seenFunctions = new Set(["Append", "Trim", "ToDisplayString", "Right", "ToPhoneNumber", "AddMinutes", "GetCurrentDateTimeUtc", "ToString"]);
+const seenActions = new Set(["callData", "decision", "updateData", "endWorkflow", "transferToAcd", "disconnect", "loop", "playAudio", "setParticipantData"]);
+const seenFunctions = new Set(["ToDisplayString", "If", "IsSet", "GetCurrentDateTimeUtc", "ToString"]);
+const seenWordOperators = new Set(["or"]);
 
 function actionNames(node: unknown, found: Set<string> = new Set()): Set<string> {
   if (Array.isArray(node)) node.forEach((n) => actionNames(n, found));
@@ -163,17 +189,32 @@ function actionNames(node: unknown, found: Set<string> = new Set()): Set<string>
   return found;
 }
 
+const flowFiles = [["inbound-call-longrun.yaml", "inboundCall"], ["long-running-timeout-handler.yaml", "workflow"], ["longrun-customer-ended.yaml", "workflow"]] as const;
+
 describe("the flows use only names from Genesys's public Archy examples", () => {
-  for (const [file, kind] of [["inbound-call-longrun.yaml", "inboundCall"], ["long-running-timeout-handler.yaml", "workflow"]] as const) {
-    it(`${file}: actions and expression functions`, async () => {
+  it("covers every shipped flow", async () => {
+    expect((await readdir(path.join(genesys, "flows"))).sort()).toEqual(flowFiles.map(([file]) => file).sort());
+  });
+
+  for (const [file, kind] of flowFiles) {
+    it(`${file}: actions, expression functions and operators`, async () => {
       const root = (await flow(file))[kind] as Node;
       expect([...actionNames(root)].filter((a) => !seenActions.has(a))).toEqual([]);
-      const functions = expressions(root).flatMap((e) => [...e.matchAll(/\b([A-Za-z]+)\(/g)].map((m) => m[1]!));
-      expect(functions.filter((f) => ![...seenFunctions].some((s) => s.toLowerCase() === f.toLowerCase()))).toEqual([]);
+      const code = expressions(root).map(withoutStrings);
+      const functions = code.flatMap((e) => [...e.matchAll(/\b([A-Za-z]+)\(/g)].map((m) => m[1]!));
+      expect(functions.filter((f) => !seenFunctions.has(f))).toEqual([]);
+      const words = code.flatMap((e) => [...e.matchAll(/\b(and|or|not|AND|OR|NOT|And|Or|Not)\b/g)].map((m) => m[1]!));
+      expect(words.filter((w) => !seenWordOperators.has(w))).toEqual([]);
       // No JSON text assembled in the flow: the dispatch payload goes as separate fields.
       expect(expressions(root).filter((e) => e.includes("{"))).toEqual([]);
     });
   }
+
+  it("the inbound flow sends no timestamp: Longrun's clock stamps the workflow", async () => {
+    const root = (await flow("inbound-call-longrun.yaml")).inboundCall as Node;
+    const initiate = findAll(root, "Longrun - Initiate Workflow").find((b) => "inputs" in b)!;
+    expect(Object.keys(initiate.inputs as Node)).not.toContain("timestamp");
+  });
 });
 
 describe("the workflow id travels with the conversation", () => {

@@ -272,6 +272,14 @@ describe("workflow state machine", () => {
     });
   });
 
+  it("INITIATE without the caller's start time starts the workflow now (the session limit counts from then)", () => {
+    const out = transition(null, { type: "INITIATE", conversationId: "conv-1", initiatedAt: null }, now);
+    expect(out).toMatchObject({ ok: true, state: { initiatedAt: now } });
+    if (!out.ok) return;
+    expect(plannedEscalationPath(out.state, 60, new Date(now.getTime() + 59_000))).toBe("FLOW");
+    expect(plannedEscalationPath(out.state, 60, new Date(now.getTime() + 61_000))).toBe("CALLBACK");
+  });
+
   // RETIRE_TASK: a running task the workflow no longer points at (the sweep finds it).
   const retireTable: Array<[string, WorkflowState, TaskState, "ok" | string]> = [
     ["a stale running task", state("COMPLETED", task("SUCCEEDED", { id: "t2" })), task("ACCEPTED", { deadlineAt: past }), "ok"],
