@@ -110,7 +110,14 @@ const channels: Channel[] = [
       // The callback is a new conversation: its panel finds the workflow through this link.
       if (created.conversationId) await linkCallbackConversation(org.id, workflow.id, created.conversationId, workflow.conversationId);
       // The number goes into the event too: the agent tells the customer which number Genesys will call.
-      return { callback_conversation_id: created.conversationId ?? "", queue_id: settings.callbackQueueId, callback_number: number, timeout_status: status };
+      // So is the queue's name, as the settings page's picker saved it: the agent can say who will call.
+      return {
+        callback_conversation_id: created.conversationId ?? "",
+        queue_id: settings.callbackQueueId,
+        ...(settings.callbackQueueName ? { queue_name: settings.callbackQueueName } : {}),
+        callback_number: number,
+        timeout_status: status,
+      };
     },
   },
   {

@@ -29,6 +29,16 @@ export const statusWordsSchema = z
 /** What agents and admins read for a task type (FRAUD_VERIFICATION → "Fraud check"); trimmed, one line. */
 const displayNameSchema = z.string().trim().min(1).max(80).regex(/^[^\n\r\t]*$/, "one line, no tabs");
 
+/** A Genesys queue's name as admins and agents read it; one line. */
+const queueNameSchema = z.string().trim().min(1).max(200).regex(/^[^\n\r\t]*$/, "one line, no tabs");
+
+/** A queue's name means nothing without the queue it names. */
+function nameNeedsQueue(ctx: z.core.ParsePayload<{ callbackQueueId?: string | undefined; callbackQueueName?: string | undefined }>) {
+  if (ctx.value.callbackQueueName !== undefined && ctx.value.callbackQueueId === undefined) {
+    ctx.issues.push({ code: "custom", message: "callbackQueueName names callbackQueueId: set the queue id too", input: ctx.value.callbackQueueName, path: ["callbackQueueName"] });
+  }
+}
+
 export const taskTypeSettingsSchema = z.strictObject({
   /** The name in every language the org did not name it in. */
   displayName: displayNameSchema.optional(),
@@ -38,10 +48,12 @@ export const taskTypeSettingsSchema = z.strictObject({
   heartbeatTimeoutSeconds: seconds.optional(),
   timeoutHandlerFlowId: z.string().min(1).max(100).optional(),
   callbackQueueId: z.string().min(1).max(100).optional(),
+  /** The name of callbackQueueId as the settings page's queue picker showed it; the panel's guidance names it. */
+  callbackQueueName: queueNameSchema.optional(),
   specialistQueueName: z.string().min(1).max(200).optional(),
   /** This task type's vendor words; they win over the org's and the built-in ones. */
   statusWords: statusWordsSchema.optional(),
-});
+}).check(nameNeedsQueue);
 
 /**
  * How Longrun tells a customer whom no flow or callback can reach, through
@@ -68,12 +80,14 @@ export const orgSettingsSchema = z.strictObject({
   flowSessionLimitSeconds: seconds.default(1200),
   timeoutHandlerFlowId: z.string().min(1).max(100).optional(),
   callbackQueueId: z.string().min(1).max(100).optional(),
+  /** The name of callbackQueueId (see taskTypeSettingsSchema). */
+  callbackQueueName: queueNameSchema.optional(),
   specialistQueueName: z.string().min(1).max(200).optional(),
   notices: noticeSettingsSchema.optional(),
   /** Vendor words for every task type (a task type's own words win). */
   statusWords: statusWordsSchema.optional(),
   taskTypes: z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), taskTypeSettingsSchema).default({}),
-});
+}).check(nameNeedsQueue);
 
 export type OrgSettings = z.infer<typeof orgSettingsSchema>;
 export type TaskTypeSettings = z.infer<typeof taskTypeSettingsSchema>;
@@ -90,6 +104,8 @@ export interface EffectiveTaskSettings {
   flowSessionLimitSeconds: number;
   timeoutHandlerFlowId: string | null;
   callbackQueueId: string | null;
+  /** The name of callbackQueueId, from the same layer (the task type's or the org's); null when unknown. */
+  callbackQueueName: string | null;
   specialistQueueName: string | null;
   /** The org's and the task type's own status words, upper-case (see lib/domain/callback-result.ts). */
   statusWords: StatusVocabulary;
@@ -109,6 +125,7 @@ export function settingsForTaskType(settings: OrgSettings, taskType: string): Ef
     flowSessionLimitSeconds: settings.flowSessionLimitSeconds,
     timeoutHandlerFlowId: own.timeoutHandlerFlowId ?? settings.timeoutHandlerFlowId ?? null,
     callbackQueueId: own.callbackQueueId ?? settings.callbackQueueId ?? null,
+    callbackQueueName: (own.callbackQueueId !== undefined ? own.callbackQueueName : settings.callbackQueueName) ?? null,
     specialistQueueName: own.specialistQueueName ?? settings.specialistQueueName ?? null,
     statusWords: vocabulary(settings.statusWords, own.statusWords),
   };

@@ -14,7 +14,7 @@ import type { PanelDeliveryFailure, PanelEvent, PanelNotice, PanelProcess, Panel
 import type { ProcessDefinition } from "@/lib/domain/process-definition";
 import { pinnedDefinition } from "@/lib/processes/process-inputs";
 import { processHistory, processHistoryEventTypes } from "@/lib/panel/process-history";
-import { readOrgSettings, settingsForTaskType, taskTypeDisplayNames, type OrgSettings } from "@/lib/orgs/org-settings";
+import { readOrgSettings, settingsForTaskType, taskTypeDisplayNames, type EffectiveTaskSettings, type OrgSettings } from "@/lib/orgs/org-settings";
 import { latestDeliveriesOf, type WatchedDeliveryKind } from "@/lib/outbox/delivery-state";
 
 /** A conversation rarely has more than a handful; the newest are the ones an agent cares about. */
@@ -80,6 +80,21 @@ export function toDeliveryFailure(
   return { kind: delivery.kind, error: delivery.lastError, http_status: delivery.lastStatus, at: delivery.updatedAt.toISOString() };
 }
 
+function nonEmpty(value: unknown): string | null {
+  return typeof value === "string" && value.trim() !== "" ? value : null;
+}
+
+/**
+ * The callback queue's name: the one saved with the callback's event, else
+ * the settings' name when the settings still point at the same queue
+ * (callbacks scheduled before names were saved). Never a name for another queue.
+ */
+function callbackQueueName(data: Record<string, unknown>, settings: PanelWorkflowExtras["callbackQueue"]): string | null {
+  const saved = nonEmpty(data.queue_name);
+  if (saved) return saved;
+  return settings?.name && settings.id === data.queue_id ? settings.name : null;
+}
+
 /** How the panel came to show a workflow of another conversation. */
 export interface CarriedBy {
   kind: "callback" | "attribute";
@@ -92,6 +107,8 @@ export interface PanelWorkflowExtras {
   carriedBy?: CarriedBy | null;
   deliveryFailure?: PanelDeliveryFailure | null;
   specialistQueue?: string | null;
+  /** The task type's callback queue in the settings now (id and name). */
+  callbackQueue?: { id: string | null; name: string | null } | null;
 }
 
 export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFirstEvents: Event[], truncated: boolean, extras: PanelWorkflowExtras = {}): PanelWorkflow {
@@ -109,7 +126,12 @@ export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFir
     session_state: workflow.sessionState,
     task: task ? toPanelTask(task) : null,
     escalation: escalated
-      ? { path: escalated.data!.path as EscalationPath, at: escalated.created_at, callback_number: typeof escalated.data!.callback_number === "string" && escalated.data!.callback_number !== "" ? escalated.data!.callback_number : null }
+      ? {
+          path: escalated.data!.path as EscalationPath,
+          at: escalated.created_at,
+          callback_number: nonEmpty(escalated.data!.callback_number),
+          callback_queue: escalated.data!.path === "CALLBACK" ? callbackQueueName(escalated.data!, extras.callbackQueue) : null,
+        }
       : null,
     escalation_planned: timedOut ? (timedOut.data!.path as EscalationPath) : null,
     notice: toPanelNotice(extras.notice),
@@ -120,6 +142,10 @@ export function toPanelWorkflow(workflow: Workflow, task: Task | null, newestFir
     events,
     events_truncated: truncated,
   };
+}
+
+function queuesOf(settings: EffectiveTaskSettings): Pick<PanelWorkflowExtras, "specialistQueue" | "callbackQueue"> {
+  return { specialistQueue: settings.specialistQueueName, callbackQueue: { id: settings.callbackQueueId, name: settings.callbackQueueName } };
 }
 
 export interface SnapshotOptions {
@@ -173,7 +199,7 @@ export async function loadConversationSnapshot(orgId: string, conversationId: st
         process: processes.get(w.id) ?? null,
         carriedBy: carriedBy.get(w.id) ?? null,
         deliveryFailure: task ? toDeliveryFailure(w, task, deliveries.get(task.id)) : null,
-        specialistQueue: task && settings ? settingsForTaskType(settings, task.type).specialistQueueName : null,
+        ...(task && settings ? queuesOf(settingsForTaskType(settings, task.type)) : {}),
       });
     }),
     // The names the org gave its task types; the panel picks the agent's language (lib/panel/status-words.ts taskTypeNamesIn).

@@ -79,7 +79,7 @@ export const panelSnapshotSchema = z
             result_data: z.unknown(),
           })
           .nullable(),
-        escalation: z.object({ path: escalationPath, at: z.iso.datetime(), callback_number: z.string().nullable() }).nullable(),
+        escalation: z.object({ path: escalationPath, at: z.iso.datetime(), callback_number: z.string().nullable(), callback_queue: z.string().nullable() }).nullable(),
         escalation_planned: escalationPath.nullable(),
         notice: z
           .object({

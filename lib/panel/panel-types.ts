@@ -35,6 +35,8 @@ export interface PanelEscalation {
   at: string;
   /** For a callback: the number Genesys calls back (what the agent tells the customer). */
   callback_number: string | null;
+  /** For a callback: the name of the queue Genesys put it in, when the settings know it (the agent names it). */
+  callback_queue: string | null;
 }
 
 /**

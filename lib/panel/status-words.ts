@@ -253,7 +253,9 @@ export function guidance(workflow: PanelWorkflow, t: Translator, time: (iso: str
       if (path === "CALLBACK") {
         const number = workflow.escalation?.callback_number ?? "none";
         const at = workflow.escalation ? time(workflow.escalation.at) : "—";
-        return { next: t("guidance.callbackNext", { number, time: at }), tell: t("guidance.callbackTell", { number }) };
+        // The queue by the name the settings saved with it; "the callback queue" when nobody knows it.
+        const callbackQueue = workflow.escalation?.callback_queue ?? "none";
+        return { next: t("guidance.callbackNext", { number, queue: callbackQueue, time: at }), tell: t("guidance.callbackTell", { number }) };
       }
       const notice = workflow.notice;
       if (notice?.state === "sent") return { next: t("guidance.noticeSentNext"), tell: t("guidance.noticeSentTell") };

@@ -78,21 +78,21 @@ export function workflowIn(status: WorkflowStatus): PanelWorkflow {
       return workflow(status, {
         task: task({ status: "TIMED_OUT", timed_out_at: at(306) }),
         escalation_planned: "FLOW",
-        escalation: { path: "FLOW", at: at(307), callback_number: null },
+        escalation: { path: "FLOW", at: at(307), callback_number: null, callback_queue: null },
         events: [started(), dispatched(), timedOut("FLOW"), event("ESCALATED", "TIMED_OUT", "ESCALATED", 307, "outbox", { path: "FLOW" })],
       });
     case "CALLBACK_SCHEDULED":
       return workflow(status, {
         task: task({ status: "TIMED_OUT", timed_out_at: at(306) }),
         escalation_planned: "CALLBACK",
-        escalation: { path: "CALLBACK", at: at(308), callback_number: "+15551234567" },
+        escalation: { path: "CALLBACK", at: at(308), callback_number: "+15551234567", callback_queue: null },
         events: [started(), dispatched(), timedOut("CALLBACK"), event("ESCALATED", "TIMED_OUT", "CALLBACK_SCHEDULED", 308, "outbox", { path: "CALLBACK" })],
       });
     case "NOTIFIED":
       return workflow(status, {
         task: task({ status: "TIMED_OUT", timed_out_at: at(306) }),
         escalation_planned: "NOTICE",
-        escalation: { path: "NOTICE", at: at(309), callback_number: null },
+        escalation: { path: "NOTICE", at: at(309), callback_number: null, callback_queue: null },
         notice: { state: "open", channel: null, recipient: null, reason: "no callback queue configured", resolution: null, resolved_by: null, at: at(309) },
         events: [started(), dispatched(), timedOut("NOTICE"), event("ESCALATED", "TIMED_OUT", "NOTIFIED", 309, "outbox", { path: "NOTICE", notice: "open", reason: "no callback queue configured" })],
       });

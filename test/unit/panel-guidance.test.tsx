@@ -103,9 +103,29 @@ describe("guidance: what happens next and what to tell the customer", () => {
     });
   });
 
+  it("names the callback queue by the name the settings saved, in every language, and falls back when it is unknown", () => {
+    const named = (w: PanelWorkflow): PanelWorkflow => ({ ...w, escalation: { ...w.escalation!, callback_queue: "Card Callbacks" } });
+    const callback = workflowIn("CALLBACK_SCHEDULED");
+    expect(guidance(named(callback), t, time)!.next).toBe("Genesys calls the customer back on +15551234567 as soon as an agent of Card Callbacks is free (requested at 10:05:08 AM).");
+    const { text } = render(named(callback));
+    expect(text).toContain("as soon as an agent of Card Callbacks is free");
+    for (const locale of supportedLocales) {
+      const s = speechFor([locale], "UTC");
+      const tr = translator(s);
+      const withName = guidance(named(callback), tr, (iso) => clockTime(iso, s))!.next;
+      const without = guidance(callback, tr, (iso) => clockTime(iso, s))!.next;
+      expect(withName, locale).toContain("Card Callbacks");
+      expect(withName, locale).toContain("+15551234567");
+      expect(without, locale).not.toContain("Card Callbacks");
+      // The fallback is words, never the placeholder.
+      expect(without, locale).not.toMatch(/none|\{|\}/);
+      expect(render(named(callback), locale).text, locale).toContain(withName);
+    }
+  });
+
   it("says what a late result changes, for the path Longrun took", () => {
     expect(guidance(lateResult(true), t, time)!.next).toBe("The result came after Longrun escalated, and it is a success: the specialist who has the call sees it and can go ahead.");
-    const viaCallback = { ...lateResult(false), escalation: { path: "CALLBACK" as const, at: at(308), callback_number: null } };
+    const viaCallback = { ...lateResult(false), escalation: { path: "CALLBACK" as const, at: at(308), callback_number: null, callback_queue: null } };
     expect(guidance(viaCallback, t, time)).toEqual({
       next: "The result came after Longrun escalated, and it is negative: the agent who takes the callback must not go ahead with the request.",
       tell: "The check did not go through; explain what they can do instead.",

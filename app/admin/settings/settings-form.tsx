@@ -74,6 +74,7 @@ const topFields: Record<string, Parameters<Translator>[0]> = {
   flowSessionLimitSeconds: "settings.sessionLimit",
   timeoutHandlerFlowId: "admin.flowPicker",
   callbackQueueId: "admin.queuePicker",
+  callbackQueueName: "admin.queuePicker",
   specialistQueueName: "settings.specialistQueue",
   sourceCidrs: "settings.allowlist",
 };
@@ -85,6 +86,7 @@ const taskFields: Record<string, Parameters<Translator>[0]> = {
   statusWords: "settings.colStatusWords",
   timeoutHandlerFlowId: "admin.flowPicker",
   callbackQueueId: "admin.queuePicker",
+  callbackQueueName: "admin.queuePicker",
   specialistQueueName: "settings.specialistQueue",
 };
 
@@ -134,6 +136,12 @@ export function SettingsForm({ initial, pickers, speech }: { initial: Initial; p
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
 
+  /** The picked queue's name as Genesys lists it; an id typed by hand keeps the name saved with it, if it is the same id. */
+  const queueNameOf = (id: string | undefined): string | undefined => {
+    if (id === undefined) return undefined;
+    const listed = pickers.queues.ok ? pickers.queues.options.find((o) => o.id === id)?.name : undefined;
+    return listed ?? (id === s.callbackQueueId ? s.callbackQueueName : undefined);
+  };
   const setRow = (i: number, change: Partial<TaskRow>) => setRows((all) => all.map((r, j) => (j === i ? { ...r, ...change } : r)));
   const problems = (issues: IssueFacts[]) => issues.map((issue) => t("validation.field", { field: fieldOf(issuePath(issue), t, languageName), problem: issueWords(issue, t) }));
 
@@ -163,6 +171,8 @@ export function SettingsForm({ initial, pickers, speech }: { initial: Initial; p
       flowSessionLimitSeconds: numberOrUndefined(sessionLimit),
       timeoutHandlerFlowId: strOrUndefined(flowId),
       callbackQueueId: strOrUndefined(callbackQueueId),
+      // The name beside the id, so the agent's panel can say which queue calls the customer back.
+      callbackQueueName: queueNameOf(strOrUndefined(callbackQueueId)),
       specialistQueueName: strOrUndefined(specialistQueue),
       // Notices and org-wide status words are set through the API; saving here keeps them.
       ...(s.notices ? { notices: s.notices } : {}),

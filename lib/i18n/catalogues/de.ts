@@ -162,7 +162,7 @@ export const de: Catalogue = {
     timedOutOtherTell: "Die Prüfung dauert länger als erwartet; der Kunde hört von uns, sobald das Ergebnis da ist.",
     flowNext: "Der Timeout-Flow verbindet den Anruf mit {queue, select, none {der Spezialisten-Warteschlange} other {{queue}}}.",
     flowTell: "Die Prüfung dauert länger als erwartet; {queue, select, none {ein Spezialist} other {ein Spezialist aus {queue}}} übernimmt jetzt.",
-    callbackNext: "Genesys ruft den Kunden{number, select, none {} other { unter {number}}} zurück, sobald ein Agent der Rückruf-Warteschlange frei ist (angefordert um {time}).",
+    callbackNext: "Genesys ruft den Kunden{number, select, none {} other { unter {number}}} zurück, sobald ein Agent {queue, select, none {der Rückruf-Warteschlange} other {der Warteschlange {queue}}} frei ist (angefordert um {time}).",
     callbackTell: "Der Kunde wird{number, select, none {} other { unter {number}}} mit dem Ergebnis zurückgerufen; er muss nicht erneut anrufen.",
     lateSuccessNext: "Das Ergebnis kam nach der Eskalation durch Longrun und ist positiv: {path, select, CALLBACK {Der Agent, der den Rückruf annimmt, sieht es und kann fortfahren} FLOW {Der Spezialist, der den Anruf hat, sieht es und kann fortfahren} other {Das Anliegen kann fortgesetzt werden}}.",
     lateSuccessTell: "Die Prüfung ist doch noch bestanden; das Anliegen kann fortgesetzt werden.",

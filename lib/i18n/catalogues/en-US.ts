@@ -164,7 +164,7 @@ export const enUS = {
     timedOutOtherTell: "The check takes longer than expected; they will hear from us as soon as the result is in.",
     flowNext: "The timeout flow transfers the call to {queue, select, none {the specialists' queue} other {{queue}}}.",
     flowTell: "The check takes longer than expected; {queue, select, none {a specialist} other {a specialist from {queue}}} takes over now.",
-    callbackNext: "Genesys calls the customer back{number, select, none {} other { on {number}}} as soon as an agent of the callback queue is free (requested at {time}).",
+    callbackNext: "Genesys calls the customer back{number, select, none {} other { on {number}}} as soon as an agent of {queue, select, none {the callback queue} other {{queue}}} is free (requested at {time}).",
     callbackTell: "They will be called back{number, select, none {} other { on {number}}} with the result; they do not need to call again.",
     lateSuccessNext: "The result came after Longrun escalated, and it is a success: {path, select, CALLBACK {the agent who takes the callback sees it and can go ahead} FLOW {the specialist who has the call sees it and can go ahead} other {the request can go ahead}}.",
     lateSuccessTell: "The check went through after all; the request can go ahead.",

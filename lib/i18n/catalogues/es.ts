@@ -162,7 +162,7 @@ export const es: Catalogue = {
     timedOutOtherTell: "La verificación tarda más de lo previsto; tendrá noticias nuestras en cuanto llegue el resultado.",
     flowNext: "El flujo de tiempo de espera transfiere la llamada a {queue, select, none {la cola de especialistas} other {{queue}}}.",
     flowTell: "La verificación tarda más de lo previsto; {queue, select, none {un especialista} other {un especialista de {queue}}} se encarga ahora.",
-    callbackNext: "Genesys devuelve la llamada al cliente{number, select, none {} other { al {number}}} en cuanto quede libre un agente de la cola de devoluciones (solicitada a las {time}).",
+    callbackNext: "Genesys devuelve la llamada al cliente{number, select, none {} other { al {number}}} en cuanto quede libre un agente de {queue, select, none {la cola de devoluciones} other {la cola {queue}}} (solicitada a las {time}).",
     callbackTell: "Le devolverán la llamada{number, select, none {} other { al {number}}} con el resultado; no hace falta que vuelva a llamar.",
     lateSuccessNext: "El resultado llegó después de que Longrun escalara, y es un éxito: {path, select, CALLBACK {el agente que atienda la devolución de llamada lo ve y puede seguir adelante} FLOW {el especialista que tiene la llamada lo ve y puede seguir adelante} other {la solicitud puede seguir adelante}}.",
     lateSuccessTell: "La verificación fue aprobada finalmente; la solicitud puede seguir adelante.",

@@ -162,7 +162,7 @@ export const fr: Catalogue = {
     timedOutOtherTell: "La vérification prend plus de temps que prévu ; il aura de nos nouvelles dès que le résultat sera là.",
     flowNext: "Le flux de délai dépassé transfère l’appel vers {queue, select, none {la file des spécialistes} other {{queue}}}.",
     flowTell: "La vérification prend plus de temps que prévu ; {queue, select, none {un spécialiste} other {un spécialiste de {queue}}} prend le relais maintenant.",
-    callbackNext: "Genesys rappelle le client{number, select, none {} other { au {number}}} dès qu’un agent de la file de rappel est libre (demandé à {time}).",
+    callbackNext: "Genesys rappelle le client{number, select, none {} other { au {number}}} dès qu’un agent de {queue, select, none {la file de rappel} other {la file {queue}}} est libre (demandé à {time}).",
     callbackTell: "Il sera rappelé{number, select, none {} other { au {number}}} avec le résultat ; inutile de rappeler.",
     lateSuccessNext: "Le résultat est arrivé après l’escalade de Longrun, et c’est un succès : {path, select, CALLBACK {l’agent qui prend le rappel le voit et peut donner suite} FLOW {le spécialiste qui a l’appel le voit et peut donner suite} other {la demande peut aboutir}}.",
     lateSuccessTell: "La vérification est finalement validée ; la demande peut aboutir.",

@@ -162,7 +162,7 @@ export const ja: Catalogue = {
     timedOutOtherTell: "確認に想定より時間がかかっています。結果が出しだいご連絡します。",
     flowNext: "タイムアウトフローが通話を {queue, select, none {スペシャリストのキュー} other {{queue}}} に転送します。",
     flowTell: "確認に想定より時間がかかっています。これから {queue, select, none {スペシャリスト} other {{queue} のスペシャリスト}} が対応します。",
-    callbackNext: "コールバックキューのエージェントが空きしだい、Genesys が顧客に{number, select, none {} other { {number} へ}}折り返し電話します ({time} に依頼)。",
+    callbackNext: "{queue, select, none {コールバックキュー} other {キュー「{queue}」}}のエージェントが空きしだい、Genesys が顧客に{number, select, none {} other { {number} へ}}折り返し電話します ({time} に依頼)。",
     callbackTell: "結果をもって{number, select, none {} other { {number} へ}}折り返しお電話します。お客様からかけ直す必要はありません。",
     lateSuccessNext: "Longrun のエスカレーション後に結果が届き、成功でした: {path, select, CALLBACK {コールバックを受けるエージェントがそれを見て進められます} FLOW {通話中のスペシャリストがそれを見て進められます} other {ご依頼を進められます}}。",
     lateSuccessTell: "確認は最終的に通りました。ご依頼を進められます。",

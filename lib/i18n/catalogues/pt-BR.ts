@@ -162,7 +162,7 @@ export const ptBR: Catalogue = {
     timedOutOtherTell: "A verificação está demorando mais que o previsto; ele terá notícias nossas assim que o resultado chegar.",
     flowNext: "O fluxo de tempo esgotado transfere a chamada para {queue, select, none {a fila de especialistas} other {{queue}}}.",
     flowTell: "A verificação está demorando mais que o previsto; {queue, select, none {um especialista} other {um especialista de {queue}}} assume agora.",
-    callbackNext: "A Genesys liga de volta para o cliente{number, select, none {} other { no {number}}} assim que um agente da fila de retorno estiver livre (solicitado às {time}).",
+    callbackNext: "A Genesys liga de volta para o cliente{number, select, none {} other { no {number}}} assim que um agente da {queue, select, none {fila de retorno} other {fila {queue}}} estiver livre (solicitado às {time}).",
     callbackTell: "Ele receberá um retorno de chamada{number, select, none {} other { no {number}}} com o resultado; não precisa ligar de novo.",
     lateSuccessNext: "O resultado chegou depois que o Longrun escalou, e é um sucesso: {path, select, CALLBACK {o agente que atender o retorno de chamada o vê e pode seguir} FLOW {o especialista que está com a chamada o vê e pode seguir} other {a solicitação pode seguir}}.",
     lateSuccessTell: "A verificação foi aprovada afinal; a solicitação pode seguir.",
