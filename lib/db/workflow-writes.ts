@@ -497,18 +497,50 @@ export type DeliverySettlement =
   | { outcome: "retry"; status: number | null; error: string; nextAttemptAt: Date }
   | { outcome: "dead"; status: number | null; error: string };
 
-/** Settles an attempt; guarded by the lease (a run whose lease expired must not overwrite a newer attempt). */
-export function settleDeliveryPlan(delivery: { id: string; attempts: number }, settlement: DeliverySettlement, now: Date): Prisma.Sql {
-  const guard = Prisma.sql`WHERE "id" = ${delivery.id}::uuid AND "status" = ${deliveryStatus("PENDING")} AND "attempts" = ${delivery.attempts}`;
-  switch (settlement.outcome) {
-    case "delivered":
-      return Prisma.sql`UPDATE "Delivery" SET "status" = ${deliveryStatus("DELIVERED")}, "deliveredAt" = ${now}, "lockedUntil" = NULL, "lastStatus" = ${settlement.status}::int, "lastError" = NULL, "updatedAt" = ${now} ${guard}`;
-    case "retry":
-      return Prisma.sql`UPDATE "Delivery" SET "nextAttemptAt" = ${settlement.nextAttemptAt}, "lockedUntil" = NULL, "lastError" = ${settlement.error}, "lastStatus" = ${settlement.status}::int, "updatedAt" = ${now} ${guard}`;
-    case "dead":
-      // The panel shows a dead letter as a failure: its workflow's panels are woken like for any committed change.
-      return announceDeliveryChange(Prisma.sql`UPDATE "Delivery" SET "status" = ${deliveryStatus("DEAD")}, "lockedUntil" = NULL, "lastError" = ${settlement.error}, "lastStatus" = ${settlement.status}::int, "updatedAt" = ${now} ${guard}`);
-  }
+/** One claimed attempt and what became of it. */
+export interface AttemptSettlement {
+  delivery: { id: string; attempts: number };
+  settlement: DeliverySettlement;
+}
+
+/**
+ * Settles a batch of attempts in one statement (one row per attempt, zipped
+ * by unnest), each guarded by its lease: a row settles only while it is still
+ * PENDING at the attempt that was claimed, so a run whose lease expired never
+ * overwrites a newer attempt. Returns the rows that settled. A dead letter
+ * wakes its workflow's panels (the panel shows it as a failure), in the same
+ * statement so that it is announced only if it commits.
+ */
+export function settleDeliveriesPlan(attempts: AttemptSettlement[], now: Date): Prisma.Sql {
+  const rows = attempts.map(({ delivery, settlement }) => ({
+    id: delivery.id,
+    attempts: delivery.attempts,
+    outcome: settlement.outcome,
+    lastStatus: settlement.status,
+    lastError: settlement.outcome === "delivered" ? null : settlement.error,
+    nextAttemptAt: settlement.outcome === "retry" ? iso(settlement.nextAttemptAt) : null,
+    now: iso(now),
+  }));
+  return Prisma.sql`
+    WITH d AS (
+      UPDATE "Delivery" AS t SET
+        "status" = CASE r."outcome" WHEN 'delivered' THEN ${deliveryStatus("DELIVERED")} WHEN 'dead' THEN ${deliveryStatus("DEAD")} ELSE t."status" END,
+        "deliveredAt" = CASE WHEN r."outcome" = 'delivered' THEN r."now" ELSE t."deliveredAt" END,
+        "nextAttemptAt" = CASE WHEN r."outcome" = 'retry' THEN r."nextAttemptAt" ELSE t."nextAttemptAt" END,
+        "lockedUntil" = NULL, "lastStatus" = r."lastStatus", "lastError" = r."lastError", "updatedAt" = r."now"
+      FROM ${rowsOf(rows, `"id" uuid, "attempts" int, "outcome" text, "lastStatus" int, "lastError" text, "nextAttemptAt" timestamp(3), "now" timestamp(3)`)}
+      WHERE t."id" = r."id" AND t."status" = ${deliveryStatus("PENDING")} AND t."attempts" = r."attempts"
+      RETURNING t."id", t."orgId", t."workflowId", r."outcome"
+    ),
+    n AS (SELECT pg_notify(${workflowChangedChannel}, d."orgId"::text || ':' || d."workflowId"::text) FROM d WHERE d."outcome" = 'dead' AND d."workflowId" IS NOT NULL)
+    SELECT d."id"::text AS "id", d."outcome", (SELECT count(*) FROM n)::int AS "notified" FROM d`;
+}
+
+/** Settles the attempts (one statement on the process's pool); returns the ids that settled (a lost lease settles nothing). */
+export async function settleDeliveries(attempts: AttemptSettlement[], now: Date): Promise<Set<string>> {
+  if (attempts.length === 0) return new Set();
+  const rows = await sqlNow<{ id: string }>(settleDeliveriesPlan(attempts, now));
+  return new Set(rows.map((r) => r.id));
 }
 
 /** One row per updated delivery (so counts stay what the UPDATE alone would say), notifying its workflow's panels in the same statement. */

@@ -12,25 +12,38 @@ import { GenesysError } from "@/lib/genesys/genesys-error";
 import { deliverNotice, noticeDetail, noticeKindOf } from "@/lib/notices/customer-notices";
 import { readOrgSettings, settingsForTaskType, type EffectiveTaskSettings } from "@/lib/orgs/org-settings";
 import type { DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
-import { applyCommand, toState, toTaskState } from "@/lib/workflows/workflow-store";
+import { AppError } from "@/lib/errors/app-error";
+import type { DeliveryBatch } from "@/lib/outbox/delivery-batch";
+import { applyCommand, loadWorkflow, toState, toTaskState, type LoadedWorkflow } from "@/lib/workflows/workflow-store";
 
 interface Subject {
   org: Org;
   workflow: Workflow;
   task: Task;
+  /** The workflow and its current task as read, when the delivery's task is the current one: the write after the Genesys call starts from it (a compare-and-swap, so a change meanwhile is simply decided again on a fresh read). */
+  loaded: LoadedWorkflow | undefined;
   settings: EffectiveTaskSettings;
 }
 
-async function loadSubject(delivery: Delivery): Promise<Subject | null> {
-  const prisma = await db();
+/**
+ * The org (shared by the batch), the workflow and its current task in one
+ * round trip, and the delivery's task if it is not the current one (rare: a
+ * follow-up of a task a process has moved past).
+ */
+async function loadSubject(delivery: Delivery, batch: DeliveryBatch): Promise<Subject | null> {
   if (!delivery.taskId || !delivery.workflowId) return null;
-  const [org, workflow, task] = await Promise.all([
-    prisma.org.findUnique({ where: { id: delivery.orgId } }),
-    prisma.workflow.findUnique({ where: { orgId_id: { orgId: delivery.orgId, id: delivery.workflowId } } }),
-    prisma.task.findFirst({ where: { orgId: delivery.orgId, id: delivery.taskId } }),
-  ]);
-  if (!org || !workflow || !task) return null;
-  return { org, workflow, task, settings: settingsForTaskType(readOrgSettings(org.settings), task.type) };
+  const prisma = await db();
+  const [org, loaded] = await Promise.all([batch.org(delivery.orgId), loadWorkflow(prisma, delivery.orgId, delivery.workflowId).catch(notFoundAsNull)]);
+  if (!org || !loaded) return null;
+  const current = loaded.task?.id === delivery.taskId ? loaded.task : null;
+  const task = current ?? (await prisma.task.findFirst({ where: { orgId: delivery.orgId, id: delivery.taskId } }));
+  if (!task) return null;
+  return { org, workflow: loaded.workflow, task, loaded: current ? loaded : undefined, settings: settingsForTaskType(readOrgSettings(org.settings), task.type) };
+}
+
+function notFoundAsNull(error: unknown): null {
+  if (error instanceof AppError && error.code === "NOT_FOUND") return null;
+  throw error;
 }
 
 /** The number to call back: the conversation's customer, else what the flow put in the context. */
@@ -148,8 +161,8 @@ function failureOutcome(error: unknown): DeliveryOutcome {
 }
 
 /** ESCALATE: a task timed out. */
-export async function deliverEscalation(delivery: Delivery): Promise<DeliveryOutcome> {
-  const subject = await loadSubject(delivery);
+export async function deliverEscalation(delivery: Delivery, batch: DeliveryBatch): Promise<DeliveryOutcome> {
+  const subject = await loadSubject(delivery, batch);
   if (!subject) return { ok: false, retryable: false, error: "workflow or task no longer exists" };
   // A late result or a cancel got there first: nothing to escalate any more.
   const current = subject.workflow.currentTaskId === subject.task.id ? subject.task : null;
@@ -159,7 +172,7 @@ export async function deliverEscalation(delivery: Delivery): Promise<DeliveryOut
   const planned = (delivery.payload as { path?: EscalationPath } | null)?.path ?? "FLOW";
   try {
     const reached = await reachCustomer(subject, planned === "FLOW", delivery.id);
-    await applyCommand(subject.org.id, subject.workflow.id, { type: "ESCALATION_DELIVERED", taskId: subject.task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id });
+    await applyCommand(subject.org.id, subject.workflow.id, { type: "ESCALATION_DELIVERED", taskId: subject.task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id }, { loaded: subject.loaded });
     return { ok: true, detail: reached.detail };
   } catch (error) {
     return failureOutcome(error);
@@ -173,15 +186,15 @@ export async function deliverEscalation(delivery: Delivery): Promise<DeliveryOut
  * one is pushed to the timeout-handler flow; once they are gone, a callback
  * or a notice carries it.
  */
-export async function deliverResultFollowUp(delivery: Delivery): Promise<DeliveryOutcome> {
-  const subject = await loadSubject(delivery);
+export async function deliverResultFollowUp(delivery: Delivery, batch: DeliveryBatch): Promise<DeliveryOutcome> {
+  const subject = await loadSubject(delivery, batch);
   if (!subject) return { ok: false, retryable: false, error: "workflow or task no longer exists" };
   const { org, workflow, task } = subject;
   if (workflow.status === "CANCELLED") return { ok: true, detail: { skipped: "workflow cancelled" } };
   const late = delivery.kind === "LATE_RESULT";
   if (late && (delivery.payload as { escalatedAs?: string } | null)?.escalatedAs === "CALLBACK_SCHEDULED") {
     // The scheduled callback carries the workflow id; its flow and agent read the result from Longrun.
-    await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: "CALLBACK", detail: { attached_to: "scheduled callback" } }, { actor: "cron", requestId: delivery.id });
+    await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: "CALLBACK", detail: { attached_to: "scheduled callback" } }, { actor: "cron", requestId: delivery.id }, { loaded: subject.loaded });
     return { ok: true, detail: { attached_to: "scheduled callback" } };
   }
   try {
@@ -191,7 +204,7 @@ export async function deliverResultFollowUp(delivery: Delivery): Promise<Deliver
     }
     if (!late && !org.genesysClientId) return { ok: true, detail: { skipped: "Genesys credentials not configured" } };
     const reached = await reachCustomer(subject, late, delivery.id);
-    await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id });
+    await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id }, { loaded: subject.loaded });
     return { ok: true, detail: reached.detail };
   } catch (error) {
     return failureOutcome(error);

@@ -9,6 +9,7 @@ import { callbackUrl } from "@/lib/workflows/workflow-service";
 import { needsDispatch } from "@/lib/domain/workflow-machine";
 import { applyCommand, toTaskState } from "@/lib/workflows/workflow-store";
 import { parseRetryAfter } from "@/lib/outbox/backoff";
+import { deliveryBatch, type DeliveryBatch } from "@/lib/outbox/delivery-batch";
 import { outcomeFromHttpStatus, type DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
 
 const requestTimeoutMs = 10_000;
@@ -22,13 +23,13 @@ export function dispatchWebhookId(deliveryId: string): string {
   return `dispatch_${deliveryId}`;
 }
 
-export async function deliverTaskDispatch(delivery: Delivery): Promise<DeliveryOutcome> {
+export async function deliverTaskDispatch(delivery: Delivery, batch: DeliveryBatch = deliveryBatch()): Promise<DeliveryOutcome> {
   const prisma = await db();
   const task = delivery.taskId ? await prisma.task.findFirst({ where: { id: delivery.taskId, orgId: delivery.orgId } }) : null;
   if (!task) return { ok: false, retryable: false, error: "task no longer exists" };
   if (!needsDispatch(toTaskState(task))) return { ok: true, detail: { skipped: `task is ${task.status}` } };
   const [org, workflow] = await Promise.all([
-    prisma.org.findUnique({ where: { id: delivery.orgId } }),
+    batch.org(delivery.orgId),
     prisma.workflow.findUnique({ where: { orgId_id: { orgId: delivery.orgId, id: task.workflowId } } }),
   ]);
   if (!org?.orchestratorUrl || !workflow) return { ok: false, retryable: false, error: "org has no orchestrator URL configured" };

@@ -2,14 +2,23 @@
 // (lockedUntil), so overlapping runs on several instances never take the same
 // row, and a run that dies mid-delivery leaves the row to the next run once
 // the lease expires (rule 6).
+//
+// A batch is claimed with one statement, delivered by a bounded pool of
+// workers, and settled with one statement (settleDeliveriesPlan). A crash
+// before the settle leaves the batch's rows to the next run after the lease,
+// exactly as a crash between one delivery and its own settle did: every
+// handler is idempotent on its delivery (the dispatch's webhook-id, the
+// notice keyed by delivery, the domain refusing a second ESCALATION_DELIVERED).
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { claimDeliveriesPlan, settleDeliveryPlan, type DeliveryFilter, type DeliverySettlement } from "@/lib/db/workflow-writes";
+import { claimDeliveriesPlan, settleDeliveries, type AttemptSettlement, type DeliveryFilter, type DeliverySettlement } from "@/lib/db/workflow-writes";
 import type { EffectKind } from "@/lib/domain/effects";
 import type { Delivery } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { backoffSeconds } from "@/lib/outbox/backoff";
+import { eachBounded } from "@/lib/outbox/bounded-pool";
+import { deliveryBatch, type DeliveryBatch } from "@/lib/outbox/delivery-batch";
 import type { DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
 import { deliveryHandlers } from "@/lib/outbox/handlers";
 
@@ -18,33 +27,23 @@ export async function claimDeliveries(limit: number, now: Date, only: DeliveryFi
   return prisma.$queryRaw<Delivery[]>(claimDeliveriesPlan(limit, now, env().OUTBOX_LEASE_SECONDS, only));
 }
 
-async function settle(delivery: Delivery, outcome: DeliveryOutcome): Promise<"delivered" | "retry" | "dead"> {
-  const prisma = await db();
-  const now = clock.now();
-  let settlement: DeliverySettlement;
-  if (outcome.ok) {
-    settlement = { outcome: "delivered", status: outcome.status ?? null };
-  } else if (!outcome.retryable || delivery.attempts >= delivery.maxAttempts) {
-    settlement = { outcome: "dead", status: outcome.status ?? null, error: outcome.error };
-  } else {
-    const wait = outcome.retryAfterSeconds ?? backoffSeconds(delivery.attempts);
-    settlement = { outcome: "retry", status: outcome.status ?? null, error: outcome.error, nextAttemptAt: new Date(now.getTime() + wait * 1000) };
-  }
-  await prisma.$executeRaw(settleDeliveryPlan(delivery, settlement, now));
-  if (settlement.outcome === "dead") log.warn("delivery.dead_letter", { deliveryId: delivery.id, orgId: delivery.orgId, kind: delivery.kind, error: settlement.error, attempts: delivery.attempts });
-  return settlement.outcome;
+/** What an attempt's outcome means for its row: delivered, another attempt after the backoff, or a dead letter. */
+export function settlementOf(delivery: Pick<Delivery, "attempts" | "maxAttempts">, outcome: DeliveryOutcome, now: Date): DeliverySettlement {
+  if (outcome.ok) return { outcome: "delivered", status: outcome.status ?? null };
+  if (!outcome.retryable || delivery.attempts >= delivery.maxAttempts) return { outcome: "dead", status: outcome.status ?? null, error: outcome.error };
+  const wait = outcome.retryAfterSeconds ?? backoffSeconds(delivery.attempts);
+  return { outcome: "retry", status: outcome.status ?? null, error: outcome.error, nextAttemptAt: new Date(now.getTime() + wait * 1000) };
 }
 
-export async function deliverOne(delivery: Delivery): Promise<"delivered" | "retry" | "dead"> {
+/** Runs the delivery's handler; a handler that throws is a failure a retry may fix. */
+export async function attemptDelivery(delivery: Delivery, batch: DeliveryBatch = deliveryBatch()): Promise<DeliveryOutcome> {
   // The kind column holds only effect kinds (a CHECK constraint built from the domain's list).
   const handler = deliveryHandlers[delivery.kind as EffectKind] as (typeof deliveryHandlers)[EffectKind] | undefined;
-  let outcome: DeliveryOutcome;
   try {
-    outcome = handler ? await handler(delivery) : { ok: false, retryable: false, error: `no handler for delivery kind ${delivery.kind}` };
+    return handler ? await handler(delivery, batch) : { ok: false, retryable: false, error: `no handler for delivery kind ${delivery.kind}` };
   } catch (error) {
-    outcome = { ok: false, retryable: true, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, retryable: true, error: error instanceof Error ? error.message : String(error) };
   }
-  return settle(delivery, outcome);
 }
 
 export interface OutboxRun {
@@ -54,7 +53,15 @@ export interface OutboxRun {
   dead: number;
 }
 
-/** Delivers what is due, in batches, until nothing is due or `maxBatches` ran. */
+/**
+ * Delivers what is due, in batches, until nothing is due or `maxBatches` ran.
+ * `concurrency` bounds the calls in flight (to the orchestrator and to
+ * Genesys): Genesys allows an OAuth client-credentials token 300 Platform API
+ * requests a minute by default (genesys/README.md, "Rate limits"), and an
+ * escalation makes one to three of them; a 429 comes back as a retry after
+ * its Retry-After (lib/outbox/backoff.ts), so a burst slows down rather than
+ * failing.
+ */
 export async function processOutbox(options: { batchSize?: number; maxBatches?: number; concurrency?: number; ids?: string[]; kinds?: string[] } = {}): Promise<OutboxRun> {
   const { batchSize = 50, maxBatches = 20, concurrency = 8 } = options;
   const run: OutboxRun = { claimed: 0, delivered: 0, retried: 0, dead: 0 };
@@ -62,12 +69,17 @@ export async function processOutbox(options: { batchSize?: number; maxBatches?: 
     const claimed = await claimDeliveries(batchSize, clock.now(), { ids: options.ids, kinds: options.kinds });
     if (claimed.length === 0) break;
     run.claimed += claimed.length;
-    for (let i = 0; i < claimed.length; i += concurrency) {
-      const results = await Promise.all(claimed.slice(i, i + concurrency).map(deliverOne));
-      for (const r of results) {
-        if (r === "delivered") run.delivered++;
-        else if (r === "retry") run.retried++;
-        else run.dead++;
+    const context = deliveryBatch();
+    const outcomes = await eachBounded(claimed, concurrency, (delivery) => attemptDelivery(delivery, context));
+    const now = clock.now();
+    const attempts = claimed.map((delivery, i) => ({ delivery, settlement: settlementOf(delivery, outcomes[i]!, now) }) satisfies AttemptSettlement);
+    await settleDeliveries(attempts, now);
+    for (const { delivery, settlement } of attempts) {
+      if (settlement.outcome === "delivered") run.delivered++;
+      else if (settlement.outcome === "retry") run.retried++;
+      else {
+        run.dead++;
+        log.warn("delivery.dead_letter", { deliveryId: delivery.id, orgId: delivery.orgId, kind: delivery.kind, error: settlement.error, attempts: delivery.attempts });
       }
     }
     if (claimed.length < batchSize) break;
