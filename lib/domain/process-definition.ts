@@ -16,10 +16,23 @@ const reservedNames = new Set([endTarget, escalateTarget]);
 export const stepNamePattern = /^[a-z][a-z0-9_-]{0,63}$/;
 export const processNamePattern = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 
+/**
+ * The schema's own rules, one message each; a schema error carries the rule's
+ * key in its facts so the admin pages say it in the reader's language.
+ */
+const schemaRules = {
+  stepName: "a step name is lower-case letters, digits, _ and -, starting with a letter (at most 64)",
+  reservedName: `"${endTarget}" and "${escalateTarget}" are targets, not step names`,
+  branchField: "a field is a dotted path into the result, e.g. risk or score.band",
+  taskType: "letters, digits and _ . : - only",
+  waitEitherOr: "a wait has either a duration or an until, not both and not neither",
+} as const;
+export type SchemaRule = keyof typeof schemaRules;
+
 const stepName = z
   .string()
-  .regex(stepNamePattern, "a step name is lower-case letters, digits, _ and -, starting with a letter (at most 64)")
-  .refine((name) => !reservedNames.has(name), { message: `"${endTarget}" and "${escalateTarget}" are targets, not step names` });
+  .regex(stepNamePattern, schemaRules.stepName)
+  .refine((name) => !reservedNames.has(name), { message: schemaRules.reservedName });
 /** A step name, or one of the targets allowed in that place. */
 const target = z.string().min(1).max(64);
 
@@ -43,7 +56,7 @@ export type RetryPolicy = z.infer<typeof retryPolicySchema>;
 
 /** on_success chosen by a field of the step's result (a dotted path into result_data). */
 export const branchSchema = z.strictObject({
-  field: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "a field is a dotted path into the result, e.g. risk or score.band"),
+  field: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, schemaRules.branchField),
   cases: z.record(z.string().min(1).max(200), target),
   default: target.optional(),
 });
@@ -58,7 +71,7 @@ const taskStepSchema = z.strictObject({
   name: stepName,
   title: z.string().trim().min(1).max(100).optional().describe("What people see, e.g. Credit check; taken from the task type when absent."),
   kind: z.literal("task"),
-  task_type: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits and _ . : - only"),
+  task_type: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, schemaRules.taskType),
   input: inputSchema.optional(),
   timeout: taskSeconds.optional().describe("Seconds per attempt; the org's setting for the task type when absent."),
   heartbeat_timeout: taskSeconds.optional(),
@@ -78,9 +91,7 @@ const waitStepSchema = z
     on_success: target.optional().describe("The step after waking, or end; the next step in the list when absent."),
     on_failure: target.optional().describe("Where to go when `until` names no time: a step, escalate, or end (the default)."),
   })
-  .refine((step) => (step.duration === undefined) !== (step.until === undefined), {
-    message: "a wait has either a duration or an until, not both and not neither",
-  });
+  .refine((step) => (step.duration === undefined) !== (step.until === undefined), { message: schemaRules.waitEitherOr });
 
 export const stepSchema = z.discriminatedUnion("kind", [taskStepSchema, waitStepSchema]);
 export type ProcessStep = z.infer<typeof stepSchema>;
@@ -103,11 +114,39 @@ export type DefinitionErrorCode =
   | "CYCLE_WITHOUT_WAIT"
   | "BAD_REFERENCE";
 
+/** What a schema issue says, as zod gives it (code and bounds), for a sentence in the reader's language. */
+export interface SchemaIssueFacts {
+  code: string;
+  origin?: string | undefined;
+  format?: string | undefined;
+  expected?: string | undefined;
+  minimum?: number | undefined;
+  maximum?: number | undefined;
+  keys?: string[] | undefined;
+}
+
+/**
+ * An error's message as values: `message` is the API's English; these let a
+ * page say the same in the admin's language (lib/processes/definition-words.ts).
+ */
+export type DefinitionFacts =
+  | { rule: "schema"; issue: SchemaIssueFacts; named?: SchemaRule | undefined }
+  | { rule: "duplicateStep"; step: string }
+  | { rule: "unknownStep"; target: string }
+  | { rule: "badTarget"; target: string; edge: EdgeKind; allowed: string[] }
+  | { rule: "unreachable"; step: string }
+  | { rule: "cycle"; steps: string[] }
+  | { rule: "referenceForm"; reference: string }
+  | { rule: "referenceNoStep"; reference: string; step: string }
+  | { rule: "referenceNoResult"; reference: string; step: string; kind: StepKind }
+  | { rule: "referenceMaybeMissing"; reference: string; step: string; before: string };
+
 export interface DefinitionError {
   /** Where, e.g. steps.1.on_success (the same dotted form as request validation errors). */
   path: string;
   code: DefinitionErrorCode;
   message: string;
+  facts: DefinitionFacts;
 }
 
 /**
@@ -286,8 +325,23 @@ function taskOnlyCycle(definition: GraphDefinition, successors: number[][]): num
 
 // -------------------------------------------------------------------- checks
 
+const bound = (value: unknown): number | undefined => (typeof value === "number" ? value : typeof value === "bigint" ? Number(value) : undefined);
+
 function schemaErrors(error: z.ZodError): DefinitionError[] {
-  return error.issues.map((issue) => ({ path: issue.path.join(".") || "(root)", code: "INVALID" as const, message: issue.message }));
+  return error.issues.map((issue) => {
+    const own = issue as unknown as Record<string, unknown>;
+    const named = (Object.keys(schemaRules) as SchemaRule[]).find((rule) => schemaRules[rule] === issue.message);
+    const facts: SchemaIssueFacts = {
+      code: issue.code,
+      origin: typeof own.origin === "string" ? own.origin : undefined,
+      format: typeof own.format === "string" ? own.format : undefined,
+      expected: typeof own.expected === "string" ? own.expected : undefined,
+      minimum: bound(own.minimum),
+      maximum: bound(own.maximum),
+      keys: Array.isArray(own.keys) ? own.keys.map(String) : undefined,
+    };
+    return { path: issue.path.join(".") || "(root)", code: "INVALID" as const, message: issue.message, facts: { rule: "schema" as const, issue: facts, named } };
+  });
 }
 
 /** The checks past the schema: names, targets, reachability, cycles, references. */
@@ -298,7 +352,7 @@ export function definitionErrors(definition: GraphDefinition): DefinitionError[]
     // A reserved name is the schema's error; here end and escalate stay targets.
     if (reservedNames.has(step.name)) return;
     if (indexOf.has(step.name)) {
-      errors.push({ path: `steps.${i}.name`, code: "DUPLICATE_STEP", message: `step name "${step.name}" is used twice` });
+      errors.push({ path: `steps.${i}.name`, code: "DUPLICATE_STEP", message: `step name "${step.name}" is used twice`, facts: { rule: "duplicateStep", step: step.name } });
     } else {
       indexOf.set(step.name, i);
     }
@@ -322,6 +376,7 @@ export function definitionErrors(definition: GraphDefinition): DefinitionError[]
           message: reserved
             ? `${edge.to} is not a target on ${edge.kind}; use a step or ${allowedTargets[edge.kind].join(" or ")}`
             : `no step is named "${edge.to}"`,
+          facts: reserved ? { rule: "badTarget", target: edge.to, edge: edge.kind, allowed: [...allowedTargets[edge.kind]] } : { rule: "unknownStep", target: edge.to },
         });
       }
     }
@@ -338,14 +393,14 @@ export function definitionErrors(definition: GraphDefinition): DefinitionError[]
   }
   definition.steps.forEach((step, i) => {
     if (!reachable.has(i)) {
-      errors.push({ path: `steps.${i}`, code: "UNREACHABLE_STEP", message: `no path from the first step leads to "${step.name}"` });
+      errors.push({ path: `steps.${i}`, code: "UNREACHABLE_STEP", message: `no path from the first step leads to "${step.name}"`, facts: { rule: "unreachable", step: step.name } });
     }
   });
 
   const cycle = taskOnlyCycle(definition, successors);
   if (cycle) {
-    const names = [...cycle, cycle[0]!].map((i) => definition.steps[i]!.name).join(" → ");
-    errors.push({ path: `steps.${cycle[0]}`, code: "CYCLE_WITHOUT_WAIT", message: `the steps ${names} can loop with no wait step in between` });
+    const names = [...cycle, cycle[0]!].map((i) => definition.steps[i]!.name);
+    errors.push({ path: `steps.${cycle[0]}`, code: "CYCLE_WITHOUT_WAIT", message: `the steps ${names.join(" → ")} can loop with no wait step in between`, facts: { rule: "cycle", steps: names } });
   }
 
   const available = availableResults(definition, stepEdges);
@@ -353,20 +408,23 @@ export function definitionErrors(definition: GraphDefinition): DefinitionError[]
     for (const ref of referencesOf(step, i)) {
       const parsed = parseReference(ref.text);
       if (!parsed) {
-        errors.push({ path: ref.at, code: "BAD_REFERENCE", message: `"${ref.text}" is neither $.context.<field> nor $.steps.<step>.result.<field>` });
+        errors.push({ path: ref.at, code: "BAD_REFERENCE", message: `"${ref.text}" is neither $.context.<field> nor $.steps.<step>.result.<field>`, facts: { rule: "referenceForm", reference: ref.text } });
         continue;
       }
       if (parsed.source === "context") continue;
       const j = indexOf.get(parsed.step);
       if (j === undefined) {
-        errors.push({ path: ref.at, code: "BAD_REFERENCE", message: `"${ref.text}" names no step "${parsed.step}"` });
+        errors.push({ path: ref.at, code: "BAD_REFERENCE", message: `"${ref.text}" names no step "${parsed.step}"`, facts: { rule: "referenceNoStep", reference: ref.text, step: parsed.step } });
       } else if (definition.steps[j]!.kind !== "task") {
-        errors.push({ path: ref.at, code: "BAD_REFERENCE", message: `"${ref.text}": ${parsed.step} is a ${definition.steps[j]!.kind} step and has no result` });
+        errors.push({ path: ref.at, code: "BAD_REFERENCE", message: `"${ref.text}": ${parsed.step} is a ${definition.steps[j]!.kind} step and has no result`,
+          facts: { rule: "referenceNoResult", reference: ref.text, step: parsed.step, kind: definition.steps[j]!.kind },
+        });
       } else if (reachable.has(i) && !available[i]!.has(j)) {
         errors.push({
           path: ref.at,
           code: "BAD_REFERENCE",
           message: `"${ref.text}": ${parsed.step} does not always succeed before ${step.name} starts, so its result may not exist`,
+          facts: { rule: "referenceMaybeMissing", reference: ref.text, step: parsed.step, before: step.name },
         });
       }
     }

@@ -37,6 +37,8 @@ export function issueWords(issue: IssueFacts, t: Translator): string {
       if (issue.expected === "int") return t("validation.wholeNumber");
       if (issue.expected === "number") return t("validation.number");
       if (issue.expected === "string" || issue.expected === "nonoptional") return t("validation.required");
+      if (issue.expected === "array") return t("validation.list");
+      if (issue.expected === "object") return t("validation.object");
       return t("validation.invalid");
     case "invalid_format":
       if (issue.format === "url") return t("validation.url");

@@ -1,11 +1,13 @@
 // The admin console's Processes pages in a real Chromium against the running
 // app and the Genesys stand-in: an admin creates a process, sees every error
 // of an invalid definition as they type, saves, reads the step list, stores a
-// second version and opens the first one again.
+// second version and opens the first one again; the same pages in German; each
+// page screenshotted and checked with axe-core.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkState } from "@/test/browser/page-checks";
 import { createTestDatabase, freePort, seedOrgs, startApp, type RunningApp, type TestDatabase } from "@/test/browser/running-app";
 import { startGenesysStandIn, type GenesysStandIn } from "@/test/support/genesys-stand-in";
 
@@ -47,7 +49,7 @@ beforeAll(async () => {
       LOG_LEVEL: "warn",
     },
   });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", extraHTTPHeaders: { "accept-language": "en-US,en;q=0.9" } })).newPage();
   genesys.setLoginUser(admin.id);
   await page.goto(`${app.url}/admin`);
   await page.waitForURL(/\/admin\/sign-in/);
@@ -67,12 +69,26 @@ async function typeDefinition(definition: unknown): Promise<void> {
 }
 
 describe("admin processes", () => {
-  it("creates a process: every error of an invalid definition is listed as the admin types, and Save waits for a valid one", async () => {
+  it("creates a process: every error of an invalid definition is listed in words as the admin types, and Save waits for a valid one", async () => {
     await page.getByRole("link", { name: "Processes" }).click();
     await page.waitForURL(`${app.url}/admin/processes`);
     await expect(page.getByTestId("processes").textContent()).resolves.toContain("No processes yet");
+    await checkState(page, "admin-processes-empty-1280");
+
+    // A name the server refuses (the pattern is the browser's first check; the server says it again, next to the field).
+    await page.goto(`${app.url}/admin/processes?create=Card%20Fraud`);
+    const nameError = page.getByTestId("process-name-error");
+    await expect(nameError.textContent()).resolves.toBe("“Card Fraud” is not a process name: use lower-case letters, digits, _ . and -, starting with a letter or digit (at most 64).");
+    // Next to the form that caused it: right below the field, in view without scrolling.
+    const field = (await page.getByLabel("New process name").boundingBox())!;
+    const said = (await nameError.boundingBox())!;
+    expect(said.y - (field.y + field.height)).toBeLessThan(120);
+    expect(said.y + said.height).toBeLessThan(800);
+    await expect(page.getByLabel("New process name").getAttribute("aria-describedby")).resolves.toBe("process-name-error");
+
+    // By keyboard alone: the name field, then Enter.
     await page.getByLabel("New process name").fill("card-fraud");
-    await page.getByRole("button", { name: "Create…" }).click();
+    await page.getByLabel("New process name").press("Enter");
     await page.waitForURL(`${app.url}/admin/processes/card-fraud/edit`);
 
     await typeDefinition({
@@ -85,15 +101,32 @@ describe("admin processes", () => {
     const errors = page.getByTestId("process-errors");
     await expect(errors.textContent()).resolves.toContain("3 problems");
     const text = (await errors.textContent())!;
-    for (const code of ["UNKNOWN_STEP", "BAD_REFERENCE", "UNREACHABLE_STEP"]) expect(text).toContain(code);
+    expect(text).toContain("Step 1 (fraud) · on_success.cases.HIGH · no step is named “nowhere”");
+    expect(text).toContain("Step 3 (orphan) · no way from the first step leads to “orphan”, so it never runs");
+    expect(text).toContain("“credit” does not always succeed before “fraud” starts, so its result may be missing");
+    // Words, not the validator's codes.
+    for (const code of ["UNKNOWN_STEP", "BAD_REFERENCE", "UNREACHABLE_STEP"]) expect(text).not.toContain(code);
     await expect(page.getByRole("button", { name: "Save as a new version" }).isDisabled()).resolves.toBe(true);
-    await page.screenshot({ path: path.join(screenshots, "admin-process-errors.png"), fullPage: true });
+    await checkState(page, "admin-process-errors-1280");
+
+    await page.getByTestId("process-editor").fill('{ "steps": [ { "name": "a", } ] }');
+    await expect(errors.textContent()).resolves.toMatch(/The definition · This is not valid JSON near line 1, column \d+/);
 
     const fraud = JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(path.join(root, "genesys/processes/card-fraud.json"), "utf8"))) as unknown;
     await typeDefinition(fraud);
     await expect(page.getByTestId("process-valid").textContent()).resolves.toBe("Valid: 4 steps.");
-    await page.getByRole("button", { name: "Save as a new version" }).click();
-    await expect(page.getByTestId("process-saved").textContent()).resolves.toContain("Stored as version 1.");
+    // Save by keyboard: Tab from the editor reaches the button.
+    await page.getByTestId("process-editor").focus();
+    await page.keyboard.press("Tab");
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Save as a new version");
+    await page.keyboard.press("Enter");
+    const saved = page.getByTestId("process-saved");
+    await expect(saved.textContent()).resolves.toContain("Stored as version 1.");
+    // Said beside the button that saved.
+    const button = (await page.getByRole("button", { name: "Save as a new version" }).boundingBox())!;
+    const message = (await saved.boundingBox())!;
+    expect(Math.abs(message.y + message.height / 2 - (button.y + button.height / 2))).toBeLessThan(button.height);
+    await checkState(page, "admin-process-saved-1280");
   });
 
   it("shows the version as a step list with every way out of each step, defaults marked", async () => {
@@ -102,13 +135,13 @@ describe("admin processes", () => {
     const fraud = steps.locator('[data-step="fraud"]');
     await expect(fraud.textContent()).resolves.toContain("Step 1 of 4 · Fraud check");
     const fraudText = (await fraud.textContent())!;
-    expect(fraudText).toContain("up to 3 attempts, 10 s × 2ⁿ (at most 300 s) apart");
-    expect(fraudText).toContain("not retried: CARD_BLOCKED");
-    expect(fraudText).toContain("(risk = LOW) → credit");
-    expect(fraudText).toContain("(any other risk) → review");
+    expect(fraudText).toContain("up to 3 attempts: the first retry after 10 seconds, each wait 2 times the one before, at most 5 minutes");
+    expect(fraudText).toContain("not retried after: CARD_BLOCKED");
+    expect(fraudText).toContain("(if risk is LOW) → credit");
+    expect(fraudText).toContain("(if risk is anything else) → review");
     expect(fraudText).toMatch(/on timeout → escalate \(default\)/);
-    await expect(steps.locator('[data-step="review"]').textContent()).resolves.toContain("waits 1 d");
-    await page.screenshot({ path: path.join(screenshots, "admin-process-steps.png"), fullPage: true });
+    await expect(steps.locator('[data-step="review"]').textContent()).resolves.toContain("waits 1 day");
+    await checkState(page, "admin-process-steps-1280");
   });
 
   it("stores an edit as version 2 and still shows version 1 as it was", async () => {
@@ -121,11 +154,34 @@ describe("admin processes", () => {
     await expect(page.getByTestId("process-saved").textContent()).resolves.toContain("Stored as version 2.");
 
     await page.goto(`${app.url}/admin/processes/card-fraud`);
-    await expect(page.getByTestId("process-steps").locator('[data-step="fraud"]').textContent()).resolves.toContain("timeout 5 min");
+    await expect(page.getByTestId("process-steps").locator('[data-step="fraud"]').textContent()).resolves.toContain("timeout 5 minutes per attempt");
     await page.getByTestId("process-versions").getByRole("link", { name: "v1" }).click();
     await page.waitForURL(/version=1$/);
-    await expect(page.getByTestId("process-steps").locator('[data-step="fraud"]').textContent()).resolves.toContain("timeout 10 min");
+    await expect(page.getByTestId("process-steps").locator('[data-step="fraud"]').textContent()).resolves.toContain("timeout 10 minutes per attempt");
     await page.goto(`${app.url}/admin/processes`);
     await expect(page.getByTestId("processes").locator('[data-process="card-fraud"]').textContent()).resolves.toContain("v2");
+    await checkState(page, "admin-processes-1280");
+  });
+
+  it("speaks German to a German browser: the list, the steps and the editor's problems", async () => {
+    const german = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "de-DE", extraHTTPHeaders: { "accept-language": "de-DE,de;q=0.9" }, timezoneId: "Europe/Berlin" });
+    await german.addCookies(await page.context().cookies());
+    const dePage = await german.newPage();
+    await dePage.goto(`${app.url}/admin/processes/card-fraud`);
+    const fraud = (await dePage.getByTestId("process-steps").locator('[data-step="fraud"]').textContent())!;
+    expect(fraud).toContain("Schritt 1 von 4");
+    expect(fraud).toContain("bis zu 3 Versuche: die erste Wiederholung nach 10 Sekunden");
+    expect(fraud).toContain("(wenn risk gleich LOW ist) → credit");
+    expect(fraud).toMatch(/bei Zeitüberschreitung → Eskalation \(Standard\)/);
+    await expect(dePage.getByTestId("process-steps").locator('[data-step="review"]').textContent()).resolves.toContain("wartet 1 Tag");
+    await checkState(dePage, "admin-process-steps-1280-de");
+    await dePage.goto(`${app.url}/admin/processes/card-fraud/edit`);
+    await dePage.getByTestId("process-editor").fill(JSON.stringify({ steps: [{ name: "a", kind: "task", task_type: "A", timeout: 2, on_failure: "ghost" }] }));
+    const errors = (await dePage.getByTestId("process-errors").textContent())!;
+    expect(errors).toContain("2 Probleme");
+    expect(errors).toContain("Schritt 1 (a) · timeout · muss mindestens 5 sein");
+    expect(errors).toContain("kein Schritt heißt „ghost“");
+    await checkState(dePage, "admin-process-errors-1280-de");
+    await german.close();
   });
 });

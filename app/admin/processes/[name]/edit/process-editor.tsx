@@ -1,38 +1,55 @@
 "use client";
 import { useMemo, useState } from "react";
-import { checkProcessDefinition, type DefinitionError } from "@/lib/domain/process-definition";
+import { checkProcessDefinition } from "@/lib/domain/process-definition";
+import { translator, type Speech, type Translator } from "@/lib/i18n/messages";
+import { jsonProblem, problemWords, type ProblemFacts, type ProblemWords } from "@/lib/processes/definition-words";
 
-type Problem = Pick<DefinitionError, "path" | "message"> & { code?: string };
+/** The step names as typed, by position, so a problem reads "Step 3 (review)" even while the definition is invalid. */
+function stepNamesOf(document: unknown): (string | undefined)[] {
+  const steps = (document as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps)) return [];
+  return steps.map((step: unknown) => {
+    const own = (step as { name?: unknown } | null)?.name;
+    return typeof own === "string" ? own : undefined;
+  });
+}
 
-/** The same check as the server's (lib/domain is pure, so it runs here too), on every keystroke. */
-function check(text: string): { problems: Problem[]; steps: number } {
+/** The same check as the server's (lib/domain is pure, so it runs here too), on every keystroke, in the admin's words. */
+function check(text: string, t: Translator, speech: Pick<Speech, "formatLocale">): { problems: ProblemWords[]; steps: number; names: (string | undefined)[] } {
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    return { problems: [{ path: "(JSON)", message: error instanceof Error ? error.message : "not valid JSON" }], steps: 0 };
+    return { problems: [{ where: t("processes.whereDefinition"), field: "", problem: jsonProblem(text, error, t) }], steps: 0, names: [] };
   }
+  const names = stepNamesOf(document);
   const result = checkProcessDefinition(document);
-  return result.ok ? { problems: [], steps: result.definition.steps.length } : { problems: result.errors, steps: 0 };
+  return result.ok ? { problems: [], steps: result.definition.steps.length, names } : { problems: result.errors.map((e) => problemWords(e, names, t, speech)), steps: 0, names };
 }
 
-export function ProcessEditor({ name, initial }: { name: string; initial: string }) {
+export function ProcessEditor({ name, initial, speech }: { name: string; initial: string; speech: Pick<Speech, "locale" | "formatLocale"> }) {
+  const t = useMemo(() => translator(speech), [speech]);
   const [text, setText] = useState(initial);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<{ version: number; created: boolean } | null>(null);
-  const [serverErrors, setServerErrors] = useState<Problem[]>([]);
-  const { problems, steps } = useMemo(() => check(text), [text]);
+  const [serverErrors, setServerErrors] = useState<ProblemWords[]>([]);
+  const { problems, steps, names } = useMemo(() => check(text, t, speech), [text, t, speech]);
 
   const save = async () => {
     setSaving(true);
     setSaved(null);
     setServerErrors([]);
-    const response = await fetch(`/api/admin/processes/${name}`, { method: "PUT", headers: { "content-type": "application/json" }, body: text });
-    const body = (await response.json().catch(() => ({}))) as { version?: number; error?: { message: string; details?: Problem[] } };
-    if (response.ok && body.version !== undefined) {
+    const response = await fetch(`/api/admin/processes/${name}`, { method: "PUT", headers: { "content-type": "application/json" }, body: text }).catch(() => null);
+    const body = response ? ((await response.json().catch(() => ({}))) as { version?: number; error?: { message: string; details?: unknown } }) : {};
+    if (response?.ok && body.version !== undefined) {
       setSaved({ version: body.version, created: response.status === 201 });
     } else {
-      setServerErrors(body.error?.details && Array.isArray(body.error.details) ? body.error.details : [{ path: "(server)", message: body.error?.message ?? `HTTP ${response.status}` }]);
+      const details = Array.isArray(body.error?.details) ? (body.error.details as ProblemFacts[]) : [];
+      setServerErrors(
+        details.length > 0
+          ? details.map((d) => problemWords(d, names, t, speech))
+          : [{ where: t("processes.whereDefinition"), field: "", problem: response ? t("processes.saveFailed", { reason: body.error?.message ?? String(response.status) }) : t("processes.offline") }],
+      );
     }
     setSaving(false);
   };
@@ -42,7 +59,9 @@ export function ProcessEditor({ name, initial }: { name: string; initial: string
     <div>
       <textarea
         className="process-json"
-        aria-label="Process definition (JSON)"
+        aria-label={t("processes.editorLabel")}
+        aria-describedby="process-check"
+        aria-invalid={shown.length > 0 ? true : undefined}
         data-testid="process-editor"
         spellCheck={false}
         value={text}
@@ -52,33 +71,45 @@ export function ProcessEditor({ name, initial }: { name: string; initial: string
           setServerErrors([]);
         }}
       />
-      {shown.length > 0 ? (
-        <div className="error" data-testid="process-errors" role="alert">
-          <strong>{shown.length === 1 ? "1 problem" : `${shown.length} problems`}</strong>
-          <ul className="definition-errors">
-            {shown.map((p, i) => (
-              <li key={`${p.path}-${i}`}>
-                <code>{p.path}</code> {p.message}
-                {p.code ? <span className="muted"> ({p.code})</span> : null}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : (
-        <p className="ok" data-testid="process-valid">
-          Valid: {steps} steps.
-        </p>
-      )}
-      <p>
-        <button type="button" onClick={() => void save()} disabled={saving || problems.length > 0}>
-          {saving ? "Saving…" : "Save as a new version"}
-        </button>{" "}
-        {saved && (
-          <span data-testid="process-saved">
-            {saved.created ? `Stored as version ${saved.version}.` : `Unchanged: version ${saved.version} has this very definition.`}{" "}
-            <a href={`/admin/processes/${name}?version=${saved.version}`}>View</a>
-          </span>
+      <div id="process-check">
+        {shown.length > 0 ? (
+          <div className="error" data-testid="process-errors" role="alert">
+            <strong>{t("processes.problems", { count: shown.length })}</strong>
+            <ul className="definition-errors">
+              {shown.map((p, i) => (
+                <li key={`${p.where}-${p.field}-${i}`}>
+                  {p.where}
+                  {p.field ? (
+                    <>
+                      {t("common.listSeparator")}
+                      <code>{p.field}</code>
+                    </>
+                  ) : null}
+                  {t("common.listSeparator")}
+                  {p.problem}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : (
+          <p className="ok" data-testid="process-valid">
+            {t("processes.valid", { count: steps })}
+          </p>
         )}
+      </div>
+      {/* What saving did, right beside the button that did it. */}
+      <p className="save-row">
+        <button type="button" onClick={() => void save()} disabled={saving || problems.length > 0}>
+          {saving ? t("admin.saving") : t("processes.save")}
+        </button>{" "}
+        <span aria-live="polite">
+          {saved && (
+            <span className="ok" data-testid="process-saved">
+              {saved.created ? t("processes.stored", { version: saved.version }) : t("processes.unchanged", { version: saved.version })}{" "}
+              <a href={`/admin/processes/${name}?version=${saved.version}`}>{t("processes.view")}</a>
+            </span>
+          )}
+        </span>
       </p>
     </div>
   );
