@@ -7,7 +7,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkState } from "@/test/browser/page-checks";
+import { checkState, expectBeside } from "@/test/browser/page-checks";
 import { createTestDatabase, freePort, seedOrgs, startApp, type RunningApp, type TestDatabase } from "@/test/browser/running-app";
 import { startGenesysStandIn, type GenesysStandIn } from "@/test/support/genesys-stand-in";
 
@@ -35,7 +35,8 @@ beforeAll(async () => {
   const [org] = await seedOrgs(database.url, 1);
   const appUrl = `http://127.0.0.1:${port}`;
   genesys.addClient({ ...adminClient, redirectUris: [`${appUrl}/api/auth/callback/genesys`] });
-  const admin = genesys.addUser({ orgId: org!.orgId, orgName: "Browser test org 1", name: "Ada Admin", permissions: ["integrations:integration:edit"] });
+  // A Genesys language Longrun has no catalogue for: the console follows the browser's Accept-Language (English, then German below).
+  const admin = genesys.addUser({ orgId: org!.orgId, orgName: "Browser test org 1", name: "Ada Admin", languagePreference: "nl", permissions: ["integrations:integration:edit"] });
   app = await startApp({
     databaseUrl: database.url,
     port,
@@ -47,6 +48,8 @@ beforeAll(async () => {
       GENESYS_API_BASE_URL: genesys.url,
       GENESYS_LOGIN_BASE_URL: genesys.url,
       LOG_LEVEL: "warn",
+      // Spark from the installed package: this machine is offline.
+      SPARK_ASSETS: "local",
     },
   });
   page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", extraHTTPHeaders: { "accept-language": "en-US,en;q=0.9" } })).newPage();
@@ -80,10 +83,7 @@ describe("admin processes", () => {
     const nameError = page.getByTestId("process-name-error");
     await expect(nameError.textContent()).resolves.toBe("“Card Fraud” is not a process name: use lower-case letters, digits, _ . and -, starting with a letter or digit (at most 64).");
     // Next to the form that caused it: right below the field, in view without scrolling.
-    const field = (await page.getByLabel("New process name").boundingBox())!;
-    const said = (await nameError.boundingBox())!;
-    expect(said.y - (field.y + field.height)).toBeLessThan(120);
-    expect(said.y + said.height).toBeLessThan(800);
+    await expectBeside(page, page.getByLabel("New process name"), nameError, 80);
     await expect(page.getByLabel("New process name").getAttribute("aria-describedby")).resolves.toBe("process-name-error");
 
     // By keyboard alone: the name field, then Enter.
@@ -123,9 +123,7 @@ describe("admin processes", () => {
     const saved = page.getByTestId("process-saved");
     await expect(saved.textContent()).resolves.toContain("Stored as version 1.");
     // Said beside the button that saved.
-    const button = (await page.getByRole("button", { name: "Save as a new version" }).boundingBox())!;
-    const message = (await saved.boundingBox())!;
-    expect(Math.abs(message.y + message.height / 2 - (button.y + button.height / 2))).toBeLessThan(button.height);
+    await expectBeside(page, page.getByRole("button", { name: "Save as a new version" }), saved, 40);
     await checkState(page, "admin-process-saved-1280");
   });
 

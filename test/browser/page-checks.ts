@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { expect } from "vitest";
 
 export const screenshots = path.resolve(import.meta.dirname, "../../test-output/screenshots");
@@ -56,4 +56,22 @@ export function recordOutsideRequests(page: Page, allowed: (url: URL) => boolean
     outside.push(request.url());
   });
   return outside;
+}
+
+/**
+ * Feedback next to the action that caused it: both on screen as the page now
+ * stands (no scrolling by the test), and the feedback's nearest edge at most
+ * `distance` px from the action's.
+ */
+export async function expectBeside(page: Page, action: Locator, feedback: Locator, distance = 160): Promise<void> {
+  const viewport = page.viewportSize()!;
+  const [a, f] = await Promise.all([action.boundingBox(), feedback.boundingBox()]);
+  expect(a, "the action is shown").not.toBeNull();
+  expect(f, "the feedback is shown").not.toBeNull();
+  const onScreen = (box: { x: number; y: number; width: number; height: number }) => box.y >= 0 && box.y + box.height <= viewport.height && box.x >= 0 && box.x + box.width <= viewport.width;
+  expect(onScreen(a!), `action on screen: ${JSON.stringify(a)}`).toBe(true);
+  expect(onScreen(f!), `feedback on screen: ${JSON.stringify(f)} in ${JSON.stringify(viewport)}`).toBe(true);
+  const gapY = Math.max(0, f!.y - (a!.y + a!.height), a!.y - (f!.y + f!.height));
+  const gapX = Math.max(0, f!.x - (a!.x + a!.width), a!.x - (f!.x + f!.width));
+  expect(Math.hypot(gapX, gapY), `feedback ${JSON.stringify(f)} beside action ${JSON.stringify(a)}`).toBeLessThanOrEqual(distance);
 }
