@@ -20,6 +20,8 @@ export interface WebhookAnswer {
   status: number;
   body: unknown;
   replayed: boolean;
+  /** This answer's change wrote a DISPATCH_TASK outbox row (never for a replay or a refusal). */
+  dispatched?: boolean;
 }
 
 // Answers that depend only on the signed request are kept; 5xx never is, so a retry can succeed.
@@ -45,7 +47,7 @@ async function storeAnswer(orgId: string, webhookId: string, status: number, bod
 async function answerOnce(
   verified: VerifiedRequest,
   context: { workflowId: string; requestId: string },
-  work: (receipt: (status: number, body: unknown) => ReceiptRow) => Promise<{ status: number; body: unknown }>,
+  work: (receipt: (status: number, body: unknown) => ReceiptRow) => Promise<{ status: number; body: unknown; dispatched?: boolean }>,
 ): Promise<WebhookAnswer> {
   const { orgId, webhookId } = verified;
   const earlier = verified.earlierAnswer;
@@ -75,16 +77,15 @@ async function answerOnce(
 }
 
 /**
- * Whether a callback's change may have written a process's next dispatch: a
- * first answer (not a replay) to a result that left the workflow PENDING —
- * only a process goes on after a result. The route then delivers it right
- * after its response, as the task route does, instead of leaving the next
- * step to the next outbox run.
+ * Whether a callback's change wrote a process's next dispatch (a
+ * DISPATCH_TASK outbox row, decided by the state machine): the route then
+ * delivers it right after its response, as the task route does, instead of
+ * leaving the next step to the next outbox run. A result that leaves the
+ * process waiting (a RETRY backoff, a WAIT step), a progress word or a
+ * replay wrote none, and kicks nothing.
  */
 export function mayHaveDispatched(answer: WebhookAnswer): boolean {
-  if (answer.status !== 200 || answer.replayed || answer.body === null || typeof answer.body !== "object") return false;
-  const body = answer.body as Record<string, unknown>;
-  return body.status === "PENDING" && body.progress === undefined;
+  return answer.status === 200 && !answer.replayed && answer.dispatched === true;
 }
 
 export async function applyCallback(verified: VerifiedRequest, workflowId: string, query: URLSearchParams, requestId: string): Promise<WebhookAnswer> {
@@ -137,7 +138,7 @@ export async function applyCallback(verified: VerifiedRequest, workflowId: strin
         orgSettings: verified.orgSettings,
       },
     );
-    return { status: 200, body: callbackAnswer(applied) };
+    return { status: 200, body: callbackAnswer(applied), dispatched: applied.dispatches };
   });
 }
 

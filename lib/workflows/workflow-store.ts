@@ -26,6 +26,8 @@ export interface Applied {
   workflow: Workflow;
   task: Task | null;
   events: number;
+  /** The change wrote a DISPATCH_TASK outbox row (a task to send to the orchestrator now). */
+  dispatches: boolean;
 }
 
 export const domainErrorToAppError: Record<DomainErrorCode, ErrorCode> = {
@@ -125,7 +127,7 @@ export function appliedRows(workflow: Workflow | null, task: Task | null, outcom
       updatedAt: write ? now : (previous?.updatedAt ?? now),
     };
   }
-  return { workflow: updated, task: taskRow, events: outcome.events.length };
+  return { workflow: updated, task: taskRow, events: outcome.events.length, dispatches: outcome.effects.some((e) => e.kind === "DISPATCH_TASK") };
 }
 
 /** The workflow row's process columns for a process state (all null without one). */
