@@ -48,7 +48,8 @@ function devServerRunning(lockFile: string): boolean {
 
 const app = next({ dev, dir: projectDir, port, ...(host ? { hostname: host } : {}) });
 await app.prepare();
-const server = createPeerServer(app.getRequestHandler(), app.getUpgradeHandler());
+// Production serves the hot routes (a callback) without Next's router once Next has loaded them (lib/http/direct-routes.ts).
+const server = createPeerServer(app.getRequestHandler(), app.getUpgradeHandler(), { directRoutes: !dev });
 server.listen(port, host, () => {
   console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", event: "server.listening", port, host: host ?? "*", dev, database: database.embedded ? "embedded" : "DATABASE_URL" }));
 });

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { directRouteFor, serveDirect } from "@/lib/http/direct-routes";
 import { stampPeer } from "@/lib/security/peer-header";
 import { answerSocket, guardRequest, logRefusal } from "@/lib/security/request-guard";
 import { apiSecurityHeaders } from "@/lib/security/security-headers";
@@ -27,7 +28,12 @@ function parserReason(error: NodeJS.ErrnoException): { status: number; message: 
   }
 }
 
-export function createPeerServer(handle: NodeHandler, upgrade?: UpgradeHandler): Server {
+export interface PeerServerOptions {
+  /** Serve the hot routes registered in lib/http/direct-routes.ts without Next's router (production). */
+  directRoutes?: boolean;
+}
+
+export function createPeerServer(handle: NodeHandler, upgrade?: UpgradeHandler, options: PeerServerOptions = {}): Server {
   // Host is checked by guardRequest, so that its absence gets the API's JSON 400 rather than Node's bare one.
   const server = createServer({ requireHostHeader: false }, (req, res) => {
     stampPeer(req);
@@ -49,7 +55,9 @@ export function createPeerServer(handle: NodeHandler, upgrade?: UpgradeHandler):
       res.end(body);
       return;
     }
-    Promise.resolve(handle(req, res)).catch((error: unknown) => {
+    // After the peer stamp and the guard, exactly as a request Next routes.
+    const direct = options.directRoutes ? directRouteFor(req.method, req.url) : null;
+    Promise.resolve(direct ? serveDirect(req, res, direct) : handle(req, res)).catch((error: unknown) => {
       console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", event: "server.unhandled", error: error instanceof Error ? error.message : String(error) }));
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "application/json; charset=utf-8" });

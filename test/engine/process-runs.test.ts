@@ -12,6 +12,7 @@ import { POST as callback } from "@/app/api/v1/webhooks/flow/callback/[id]/route
 import { PUT as putProcess } from "@/app/api/v1/processes/[name]/route";
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
+import { holdAfterResponse } from "@/lib/http/direct-routes";
 import { configureOrg } from "@/lib/orgs/org-configuration";
 import type { OrgSettings } from "@/lib/orgs/org-settings";
 import { processOutbox } from "@/lib/outbox/process-outbox";
@@ -87,6 +88,16 @@ async function report(task: Dispatched, body: Record<string, unknown>) {
   return call(callback, url.pathname + url.search, { params: { id: url.pathname.split("/").pop()! }, rawBody: raw, headers: signed(org.signingSecret, raw) });
 }
 
+/** The callback as the server's direct path serves it, returning the work it left for after its response (the outbox kick). */
+async function reportHeld(task: Dispatched, body: Record<string, unknown>) {
+  const url = new URL(task.callback_url);
+  const raw = JSON.stringify(body);
+  const request = new Request(new URL(url.pathname + url.search, "http://longrun.test"), { method: "POST", headers: signed(org.signingSecret, raw), body: raw });
+  const held = holdAfterResponse(request);
+  const res = await callback(request, { params: Promise.resolve({ id: url.pathname.split("/").pop()! }) });
+  return { status: res.status, held };
+}
+
 async function view(id: string) {
   return jsonOf(await call(getWorkflow, "/x", { params: { id }, token: org.token }));
 }
@@ -123,6 +134,26 @@ describe("a process run by Longrun", () => {
     const types = (await eventsOf(workflowId)).map((e) => e.type);
     expect(types.filter((t) => t === "TASK_DISPATCHED")).toHaveLength(3);
     expect(types.at(-1)).toBe("PROCESS_ENDED");
+  });
+
+  it("kicks the outbox after a result only when the change dispatched the next step, not for a retry's backoff", async () => {
+    const { workflowId } = await start({ conversation_id: undefined });
+    const [fraud] = await deliver();
+    const failed = await reportHeld(fraud!, { status: "FAILED", reason: "VENDOR_DOWN" });
+    expect(failed.status).toBe(200);
+    expect(failed.held).toHaveLength(0);
+    advance(10);
+    expect((await sweepProcessWakes({ deliver: false })).woken).toBe(1);
+    const [retry] = await deliver();
+
+    const next = await reportHeld(retry!, { status: "COMPLETED", result_data: { risk: "LOW", score: 12 } });
+    expect(next.status).toBe(200);
+    expect(next.held).toHaveLength(1);
+    const before = orchestrator.received.length;
+    await next.held[0]!();
+    // The kick itself delivered the next step: no outbox run in between.
+    expect(orchestrator.received.slice(before).map((r) => (JSON.parse(r.body) as Dispatched).task_type)).toEqual(["CREDIT_CHECK"]);
+    expect((await view(workflowId)).current_step).toBe("credit");
   });
 
   it("retries a failed step after its backoff, durably: the sweep dispatches attempt 2 when it is due, a result for the old attempt is a 409", async () => {
