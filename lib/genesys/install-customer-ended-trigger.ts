@@ -20,7 +20,7 @@
 //   inputs are the event's top-level fields (Flow.conversationId, Flow.ani).
 // - ArchitectApi.getFlows (GET /api/v2/flows, type=workflow, name; architect:flow:view).
 import platformClient from "purecloud-platform-client-v2";
-import { adminCall, InstallApiError, newSdkClient, type Entity } from "@/lib/genesys/install-platform";
+import { adminCall, findFlowNamed, InstallApiError, newSdkClient, type ArchitectFlow, type Entity } from "@/lib/genesys/install-platform";
 
 export const customerEndedTopic = "v2.detail.events.conversation.{id}.customer.end";
 export const customerEndedNames = { workflow: "Longrun Customer Ended", trigger: "Longrun Customer Ended" } as const;
@@ -61,7 +61,7 @@ interface Listing<T> {
 }
 
 export interface ProcessAutomationPlatform {
-  findPublishedWorkflow(name: string): Promise<(Entity & { publishedVersion?: unknown }) | null>;
+  findWorkflow(name: string): Promise<ArchitectFlow | null>;
   findTrigger(name: string, topicName: string): Promise<Trigger | null>;
   createTrigger(body: TriggerBody): Promise<Trigger>;
   updateTrigger(id: string, body: TriggerBody & { version: number }): Promise<Trigger>;
@@ -73,16 +73,12 @@ export function processAutomationPlatform(region: string, accessToken: string): 
   const client = newSdkClient(region, accessToken);
   const architect = new platformClient.ArchitectApi(client);
   const automation = new platformClient.ProcessAutomationApi(client);
-  const call = adminCall;
   return {
-    async findPublishedWorkflow(name) {
-      const listing = await call<Listing<Entity & { publishedVersion?: unknown }>>("list workflows", () => architect.getFlows({ type: ["workflow"], name, pageSize: 100 }));
-      return (listing.entities ?? []).find((f) => f.name === name) ?? null;
-    },
+    findWorkflow: (name) => findFlowNamed(architect, "workflow", name),
     async findTrigger(name, topicName) {
       let after: string | undefined;
       for (let page = 0; page < 50; page++) {
-        const listing = await call<Listing<Trigger>>("list triggers", () => automation.getProcessautomationTriggers({ topicName, pageSize: "200", ...(after ? { after } : {}) }));
+        const listing = await adminCall<Listing<Trigger>>("list triggers", () => automation.getProcessautomationTriggers({ topicName, pageSize: "200", ...(after ? { after } : {}) }));
         const hit = (listing.entities ?? []).find((t) => t.name === name);
         if (hit) return hit;
         const next = listing.nextUri ? new URL(listing.nextUri, "https://x").searchParams.get("after") : null;
@@ -91,9 +87,9 @@ export function processAutomationPlatform(region: string, accessToken: string): 
       }
       return null;
     },
-    createTrigger: (body) => call("create trigger", () => automation.postProcessautomationTriggers(body as never)),
-    updateTrigger: (id, body) => call("update trigger", () => automation.putProcessautomationTrigger(id, body as never)),
-    deleteTrigger: (id) => call("delete trigger", () => automation.deleteProcessautomationTrigger(id)),
+    createTrigger: (body) => adminCall("create trigger", () => automation.postProcessautomationTriggers(body as never)),
+    updateTrigger: (id, body) => adminCall("update trigger", () => automation.putProcessautomationTrigger(id, body as never)),
+    deleteTrigger: (id) => adminCall("delete trigger", () => automation.deleteProcessautomationTrigger(id)),
   };
 }
 
@@ -104,7 +100,7 @@ export interface CustomerEndedOutcome {
 }
 
 export async function installCustomerEndedTrigger(platform: ProcessAutomationPlatform): Promise<CustomerEndedOutcome> {
-  const workflow = await platform.findPublishedWorkflow(customerEndedNames.workflow);
+  const workflow = await platform.findWorkflow(customerEndedNames.workflow);
   if (!workflow || !workflow.publishedVersion) {
     throw new InstallApiError(
       "find workflow",

@@ -31,7 +31,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import platformClient from "purecloud-platform-client-v2";
-import { adminCall, InstallApiError, newSdkClient, type Entity } from "@/lib/genesys/install-platform";
+import { adminCall, findFlowNamed, InstallApiError, newSdkClient, type ArchitectFlow } from "@/lib/genesys/install-platform";
 
 export const flowsInstallPermissions = ["architect:job:create", "architect:job:view", "architect:flow:view", "architect:flow:add", "architect:flow:edit", "architect:flow:publish"] as const;
 
@@ -55,7 +55,7 @@ export interface ArchitectJobState {
 }
 
 export interface ArchitectJobsPlatform {
-  findFlow(name: string, type: string): Promise<(Entity & { publishedVersion?: unknown }) | null>;
+  findFlow(name: string, type: string): Promise<ArchitectFlow | null>;
   registerJob(): Promise<ArchitectJob>;
   upload(job: ArchitectJob, yaml: string): Promise<void>;
   jobState(jobId: string): Promise<ArchitectJobState>;
@@ -65,14 +65,10 @@ export interface ArchitectJobsPlatform {
 export function architectJobsPlatform(region: string, accessToken: string): ArchitectJobsPlatform {
   const client = newSdkClient(region, accessToken);
   const architect = new platformClient.ArchitectApi(client);
-  const call = adminCall;
   return {
-    async findFlow(name, type) {
-      const listing = await call<{ entities?: Array<Entity & { publishedVersion?: unknown }> }>("list flows", () => architect.getFlows({ type: [type], name, pageSize: 100 }));
-      return (listing.entities ?? []).find((f) => f.name === name) ?? null;
-    },
+    findFlow: (name, type) => findFlowNamed(architect, type, name),
     async registerJob() {
-      const job = await call<Partial<ArchitectJob>>("register an Architect job", () => architect.postFlowsJobs());
+      const job = await adminCall<Partial<ArchitectJob>>("register an Architect job", () => architect.postFlowsJobs());
       if (!job.id || !job.presignedUrl) throw new InstallApiError("register an Architect job", null, "Genesys returned no job id or upload URL");
       return { id: job.id, presignedUrl: job.presignedUrl, headers: job.headers ?? {} };
     },
@@ -86,7 +82,7 @@ export function architectJobsPlatform(region: string, accessToken: string): Arch
       }
       if (response.status !== 200) throw new InstallApiError("upload the flow file", response.status, (await response.text()).slice(0, 300));
     },
-    jobState: (jobId) => call<ArchitectJobState>("read the Architect job", () => architect.getFlowsJob(jobId, { expand: ["messages"] })),
+    jobState: (jobId) => adminCall<ArchitectJobState>("read the Architect job", () => architect.getFlowsJob(jobId, { expand: ["messages"] })),
   };
 }
 

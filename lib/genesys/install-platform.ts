@@ -46,6 +46,20 @@ interface Listing {
   pageCount?: number;
 }
 
+/** An Architect flow as GET /api/v2/flows lists it; `publishedVersion` is set once it is published. */
+export type ArchitectFlow = Entity & { publishedVersion?: unknown };
+
+/**
+ * The flow of this type named exactly `name`, or null: ArchitectApi.getFlows
+ * (GET /api/v2/flows?type&name, architect:flow:view) also lists other names
+ * that match the filter, so the exact one is picked. Used by the "flows" and
+ * "customer-ended" steps.
+ */
+export async function findFlowNamed(architect: InstanceType<typeof platformClient.ArchitectApi>, type: string, name: string): Promise<ArchitectFlow | null> {
+  const listing = await adminCall<{ entities?: ArchitectFlow[] }>("list flows", () => architect.getFlows({ type: [type], name, pageSize: 100 }));
+  return (listing.entities ?? []).find((f) => f.name === name) ?? null;
+}
+
 /** Typed access to the handful of SDK methods the wizard uses. */
 export interface InstallPlatform {
   findRole(name: string): Promise<Entity | null>;
