@@ -96,7 +96,7 @@ export const adminApiOperations: Record<string, PathItemSpec> = {
       summary: "Where the install wizard stands: the latest outcome of each step",
       tags: ["admin"],
       auth: admin,
-      responses: { 200: { description: "Steps", schema: z.object({ installed: z.boolean(), complete: z.boolean(), steps: z.array(z.object({ step: z.enum(installSteps), title: z.string(), result: stepResultSchema.nullable() })) }) } },
+      responses: { 200: { description: "Steps", schema: z.object({ installed: z.boolean(), complete: z.boolean(), steps: z.array(z.strictObject({ step: z.enum(installSteps).describe("The step id; its title in each language is the catalogue key wizard.steps.<id>."), result: stepResultSchema.nullable() })) }) } },
       errors: [],
     },
   },

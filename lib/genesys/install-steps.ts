@@ -60,19 +60,8 @@ export const installPermissions = [
 ] as const;
 
 export const installSteps = ["register", "role", "oauth-client", "panel-client", "widget", "data-actions", "signing-secret", "flows", "customer-ended"] as const;
+/** A step's title is no English copy here: the i18n catalogues' wizard.steps.<step>, in every language. */
 export type InstallStep = (typeof installSteps)[number];
-
-export const stepTitles: Record<InstallStep, string> = {
-  register: "Register the organization in Longrun",
-  role: "Role with the escalation permissions",
-  "oauth-client": "OAuth client (client credentials) holding that role",
-  "panel-client": "OAuth client (code grant with PKCE) agents sign in to the panel with",
-  widget: "Interaction widget (agent panel)",
-  "data-actions": "Web Services Data Actions integration and data actions",
-  "signing-secret": "Webhook signing secret",
-  flows: "Publish the Architect flows (timeout handler, customer-ended workflow) without archy",
-  "customer-ended": "Process Automation trigger: tell Longrun when the customer leaves",
-};
 
 export function isInstallStep(value: string): value is InstallStep {
   return (installSteps as readonly string[]).includes(value);

@@ -26,6 +26,8 @@ import { workflowSearchSchema } from "@/lib/admin/workflow-search";
 import { openApiDocument, type JsonSchema } from "@/lib/api/openapi";
 import { adminAuditQuerySchema, adminDeadLettersQuerySchema, adminUninstallBodySchema } from "@/lib/api/schemas";
 import { db } from "@/lib/db/client";
+import { installSteps } from "@/lib/genesys/install-steps";
+import { catalogues } from "@/lib/i18n/messages";
 import { noticesQuerySchema } from "@/lib/notices/customer-notices";
 import { adminCookie } from "@/test/support/admin-session";
 import { base, call, newOrg, workflowBody, type TestOrg } from "@/test/support/api";
@@ -76,6 +78,17 @@ describe("admin operations in the OpenAPI document", () => {
     expect(adminApiOperations["/api/admin/audit"]!.get!.query).toBe(adminAuditQuerySchema);
     expect(adminApiOperations["/api/admin/dead-letters"]!.get!.query).toBe(adminDeadLettersQuerySchema);
     expect(adminApiOperations["/api/admin/notices"]!.get!.query).toBe(noticesQuerySchema);
+  });
+
+  it("the install state names each step by its id, in order, and leaves titles to the catalogues (every step titled in all six)", async () => {
+    const res = await call(installState, "/api/admin/install", as());
+    expect(res.status).toBe(200);
+    const state = (await documented(res, "/api/admin/install", "get")) as { steps: Array<Record<string, unknown>> };
+    expect(state.steps.map((s) => s.step)).toEqual([...installSteps]);
+    for (const step of state.steps) expect(Object.keys(step).sort()).toEqual(["result", "step"]);
+    for (const [locale, catalogue] of Object.entries(catalogues)) {
+      for (const step of installSteps) expect(catalogue.wizard.steps[step], `${locale} wizard.steps.${step}`).toMatch(/\S/);
+    }
   });
 
   it("match what the admin routes really answer", async () => {
