@@ -9,6 +9,7 @@ import { open } from "@/lib/crypto/secret-box";
 import { env } from "@/lib/env";
 import type { Org } from "@/lib/generated/prisma/client";
 import { GenesysNotConfigured, toGenesysError } from "@/lib/genesys/genesys-error";
+import { sdkGateway } from "@/lib/genesys/sdk-gateway";
 
 type ApiClient = typeof platformClient.ApiClient & {
   config: { live_reload_config: boolean };
@@ -45,8 +46,7 @@ export function newGenesysApiClient(region: string): ApiClient {
   const override = env().GENESYS_API_BASE_URL;
   if (override) {
     // A stand-in for Genesys (browser tests, a sandbox proxy) serves login and API on one origin.
-    const url = new URL(override);
-    client.setGateway({ host: url.hostname, protocol: url.protocol.replace(":", ""), port: url.port ? Number(url.port) : -1, path_params_login: "", path_params_api: "" });
+    client.setGateway(sdkGateway(override));
   }
   return client;
 }

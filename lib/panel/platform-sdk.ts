@@ -8,6 +8,7 @@
 // panel fetches the file from its own origin (app/panel/platform-sdk/[file]/route.ts,
 // served from node_modules, same version as the server uses) when it signs in.
 import sdkPackage from "purecloud-platform-client-v2/package.json";
+import { sdkGateway, type SdkGateway } from "@/lib/genesys/sdk-gateway";
 
 export const platformSdkVersion: string = sdkPackage.version;
 export const platformSdkFile = "purecloud-platform-client-v2.min.js";
@@ -36,7 +37,7 @@ export interface SdkAuthPopupConfiguration {
 /** The parts of ApiClient (src/purecloud-platform-client-v2/ApiClient.js, v262) the panel uses. */
 export interface SdkApiClient {
   setEnvironment(environment: string): void;
-  setGateway(gateway: { host: string; protocol: string; port: number; path_params_login: string; path_params_api: string }): void;
+  setGateway(gateway: SdkGateway): void;
   setPersistSettings(persist: boolean, prefix?: string): void;
   loginPKCEGrant(clientId: string, redirectUri: string, opts?: { state?: string; authPopupConfiguration?: SdkAuthPopupConfiguration }, codeVerifier?: string): Promise<SdkAuthData>;
   authorizePKCEGrant(clientId: string, codeVerifier: string, authCode: string, redirectUri: string): Promise<SdkAuthData>;
@@ -78,9 +79,6 @@ export function loadPlatformSdk(src = platformSdkPath): Promise<PlatformSdk> {
 export function newBrowserApiClient(sdk: PlatformSdk, region: string, gateway: string | null): SdkApiClient {
   const client = new sdk.ApiClientClass();
   client.setEnvironment(region);
-  if (gateway) {
-    const url = new URL(gateway);
-    client.setGateway({ host: url.hostname, protocol: url.protocol.replace(":", ""), port: url.port ? Number(url.port) : -1, path_params_login: "", path_params_api: "" });
-  }
+  if (gateway) client.setGateway(sdkGateway(gateway));
   return client;
 }

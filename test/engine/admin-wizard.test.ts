@@ -18,6 +18,7 @@ import { installPlatform } from "@/lib/genesys/install-platform";
 import { installComplete, installState, installSteps, runInstallStep, uninstall, type InstallContext } from "@/lib/genesys/install-steps";
 import { activeSigningSecrets } from "@/lib/webhooks/signing-secrets";
 import { createPlatformFake, type PlatformFake } from "@/test/support/genesys-stand-in";
+import { bodyOfText } from "@/test/support/genesys-msw";
 
 const adminToken = "admin-user-token";
 const base = "https://longrun.example.test";
@@ -35,13 +36,7 @@ const server = setupServer(
   http.all(/^https:\/\/api\.mypurecloud\.com\/api\/v2\/.*/, async ({ request }) => {
     const url = new URL(request.url);
     const text = await request.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON
-    }
-    seen.push({ method: request.method, path: url.pathname, authorization: request.headers.get("authorization"), body });
+    seen.push({ method: request.method, path: url.pathname, authorization: request.headers.get("authorization"), body: bodyOfText(text) });
     const reply = fake.handle(request.method, url.pathname, url.searchParams, text);
     return reply.status === 204 ? new HttpResponse(null, { status: 204 }) : HttpResponse.json(reply.body as Record<string, unknown>, { status: reply.status });
   }),

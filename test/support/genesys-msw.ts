@@ -25,6 +25,15 @@ export interface GenesysFake {
   close(): void;
 }
 
+/** A request body as the fake keeps it: parsed JSON, or the text itself (form bodies). */
+export function bodyOfText(text: string): unknown {
+  try {
+    return text ? (JSON.parse(text) as unknown) : null;
+  } catch {
+    return text;
+  }
+}
+
 export function connectedConversation(id: string, ani = "tel:+15551234567") {
   return {
     id,
@@ -51,15 +60,8 @@ export function startGenesysFake(region = "mypurecloud.com"): GenesysFake {
   const login = `https://login.${region}`;
 
   async function record(request: Request): Promise<RecordedRequest> {
-    const text = await request.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // form bodies stay text
-    }
     const url = new URL(request.url);
-    const entry = { method: request.method, url: request.url, path: url.pathname, authorization: request.headers.get("authorization"), body };
+    const entry = { method: request.method, url: request.url, path: url.pathname, authorization: request.headers.get("authorization"), body: bodyOfText(await request.text()) };
     requests.push(entry);
     return entry;
   }
@@ -74,40 +76,32 @@ export function startGenesysFake(region = "mypurecloud.com"): GenesysFake {
     return HttpResponse.json((r.body ?? {}) as Record<string, unknown>, { status: r.status, headers: r.headers });
   }
 
-  const server = setupServer(
-    http.post(`${login}/oauth/token`, async ({ request }) => {
+  /** Records the request, then answers with the test's script for `route` if it has one, else with `answer`. */
+  function scriptable(route: string, answer: (entry: RecordedRequest, params: Record<string, unknown>) => ReturnType<typeof reply>) {
+    return async ({ request, params }: { request: Request; params: Record<string, unknown> }) => {
       const entry = await record(request);
-      const custom = scripted("POST /oauth/token");
-      if (custom) return reply(custom);
+      const custom = scripted(route);
+      return custom ? reply(custom) : answer(entry, params);
+    };
+  }
+
+  const server = setupServer(
+    http.post(`${login}/oauth/token`, scriptable("POST /oauth/token", (entry) => {
       const basic = Buffer.from((entry.authorization ?? "").replace(/^Basic /, ""), "base64").toString("utf8");
       const clientId = basic.split(":")[0] ?? "";
       return HttpResponse.json({ access_token: `token-for-${clientId}`, token_type: "bearer", expires_in: 86400 });
-    }),
-    http.get(`${api}/api/v2/conversations/:id`, async ({ request, params }) => {
-      await record(request);
-      const custom = scripted("GET /api/v2/conversations");
-      if (custom) return reply(custom);
+    })),
+    http.get(`${api}/api/v2/conversations/:id`, scriptable("GET /api/v2/conversations", (_entry, params) => {
       const conversation = conversations.get(String(params.id));
       return conversation ? HttpResponse.json(conversation) : HttpResponse.json({ code: "not.found", message: "conversation not found" }, { status: 404 });
-    }),
-    http.post(`${api}/api/v2/flows/executions`, async ({ request }) => {
-      await record(request);
-      const custom = scripted("POST /api/v2/flows/executions");
-      if (custom) return reply(custom);
-      return HttpResponse.json({ id: `exec-${requests.length}`, name: "launched" }, { status: 200 });
-    }),
-    http.post(`${api}/api/v2/conversations/callbacks`, async ({ request }) => {
-      await record(request);
-      const custom = scripted("POST /api/v2/conversations/callbacks");
-      if (custom) return reply(custom);
-      return HttpResponse.json({ conversation: { id: `callback-conv-${requests.length}` }, callbackIdentifiers: [] }, { status: 200 });
-    }),
+    })),
+    http.post(`${api}/api/v2/flows/executions`, scriptable("POST /api/v2/flows/executions", () => HttpResponse.json({ id: `exec-${requests.length}`, name: "launched" }, { status: 200 }))),
+    http.post(`${api}/api/v2/conversations/callbacks`, scriptable("POST /api/v2/conversations/callbacks", () =>
+      HttpResponse.json({ conversation: { id: `callback-conv-${requests.length}` }, callbackIdentifiers: [] }, { status: 200 }),
+    )),
     // Agentless SMS: refuses what the SDK model marks required or out of range
     // (SendAgentlessOutboundMessageRequest: fromAddress, toAddressMessengerType, textBody for SMS ≤ 765, E.164 toAddress).
-    http.post(`${api}/api/v2/conversations/messages/agentless`, async ({ request }) => {
-      const entry = await record(request);
-      const custom = scripted("POST /api/v2/conversations/messages/agentless");
-      if (custom) return reply(custom);
+    http.post(`${api}/api/v2/conversations/messages/agentless`, scriptable("POST /api/v2/conversations/messages/agentless", (entry) => {
       const body = (entry.body ?? {}) as Record<string, unknown>;
       const problem =
         typeof body.fromAddress !== "string" || body.fromAddress === "" ? "fromAddress is required"
@@ -118,12 +112,9 @@ export function startGenesysFake(region = "mypurecloud.com"): GenesysFake {
         : null;
       if (problem) return HttpResponse.json({ status: 400, code: "bad.request", message: problem }, { status: 400 });
       return HttpResponse.json({ id: `msg-${requests.length}`, conversationId: `sms-conv-${requests.length}`, fromAddress: body.fromAddress, toAddress: body.toAddress, messengerType: "sms" });
-    }),
+    })),
     // Agentless email (AgentlessEmailSendRequestDto: senderType, fromAddress.email, exactly one of toAddresses).
-    http.post(`${api}/api/v2/conversations/emails/agentless`, async ({ request }) => {
-      const entry = await record(request);
-      const custom = scripted("POST /api/v2/conversations/emails/agentless");
-      if (custom) return reply(custom);
+    http.post(`${api}/api/v2/conversations/emails/agentless`, scriptable("POST /api/v2/conversations/emails/agentless", (entry) => {
       const body = (entry.body ?? {}) as { senderType?: unknown; fromAddress?: { email?: unknown }; toAddresses?: unknown[] };
       const problem =
         body.senderType !== "Outbound" ? "senderType must be Outbound"
@@ -132,7 +123,7 @@ export function startGenesysFake(region = "mypurecloud.com"): GenesysFake {
         : null;
       if (problem) return HttpResponse.json({ status: 400, code: "bad.request", message: problem }, { status: 400 });
       return HttpResponse.json({ id: `email-${requests.length}`, conversationId: `email-conv-${requests.length}`, senderType: "Outbound", dateCreated: new Date().toISOString() });
-    }),
+    })),
   );
   server.listen({ onUnhandledRequest: "bypass" });
 

@@ -616,6 +616,18 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
     dataActions: () => [...imported, ...records.actions.map((a) => ({ category: typeof a.category === "string" ? a.category : "", name: a.name }))],
   });
   const notFound = (what: string) => genesysError(404, "not.found", `${what} not found`);
+  /** A POST that creates a record: kept, and answered as Genesys does, with the record. */
+  const added = <T extends { id: string }>(list: T[], record: T): StandInReply => {
+    list.push(record);
+    return { status: 200, body: record };
+  };
+  /** A DELETE by id: Genesys's 404 when there is no such record, else `done` (each DELETE has its own success answer). */
+  const removeById = (list: Array<{ id: string }>, id: string, what: string, done: StandInReply = { status: 204 }): StandInReply => {
+    const index = list.findIndex((r) => r.id === id);
+    if (index < 0) return notFound(what);
+    list.splice(index, 1);
+    return done;
+  };
   const listing = <T>(entities: T[]) => ({ status: 200, body: { entities, pageSize: 100, pageNumber: 1, total: entities.length, pageCount: 1 } });
   const parse = (body: string): Record<string, unknown> => {
     try {
@@ -680,9 +692,7 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
       }
       case "POST /api/v2/authorization/roles": {
         if (records.roles.some((r) => r.name === body.name)) return genesysError(409, "general.conflict", "a role with this name exists");
-        const role = { ...body, id: randomUUID(), name: String(body.name) };
-        records.roles.push(role);
-        return { status: 200, body: role };
+        return added(records.roles, { ...body, id: randomUUID(), name: String(body.name) });
       }
       case "PUT /api/v2/authorization/roles/{id}": {
         const role = records.roles.find((r) => r.id === id);
@@ -690,11 +700,8 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
         Object.assign(role, body, { id });
         return { status: 200, body: role };
       }
-      case "DELETE /api/v2/authorization/roles/{id}": {
-        const before = records.roles.length;
-        records.roles = records.roles.filter((r) => r.id !== id);
-        return before === records.roles.length ? notFound("role") : { status: 204 };
-      }
+      case "DELETE /api/v2/authorization/roles/{id}":
+        return removeById(records.roles, id, "role");
       case "PUT /api/v2/authorization/roles/{id}/users/add": {
         if (!records.roles.some((r) => r.id === id)) return notFound("role");
         const users = Array.isArray(JSON.parse(raw || "[]")) ? (JSON.parse(raw) as string[]) : [];
@@ -711,9 +718,7 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
       case "POST /api/v2/oauth/clients": {
         const refused = checkClient(key, body, caller);
         if (refused) return refused;
-        const client = { ...body, id: randomUUID(), name: String(body.name), secret: randomBytes(24).toString("base64url") };
-        records.oauthClients.push(client);
-        return { status: 200, body: client };
+        return added(records.oauthClients, { ...body, id: randomUUID(), name: String(body.name), secret: randomBytes(24).toString("base64url") });
       }
       case "POST /api/v2/oauth/clients/{id}/secret": {
         const client = records.oauthClients.find((c) => c.id === id);
@@ -721,11 +726,8 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
         client.secret = randomBytes(24).toString("base64url");
         return { status: 200, body: client };
       }
-      case "DELETE /api/v2/oauth/clients/{id}": {
-        const before = records.oauthClients.length;
-        records.oauthClients = records.oauthClients.filter((c) => c.id !== id);
-        return before === records.oauthClients.length ? notFound("OAuth client") : { status: 204 };
-      }
+      case "DELETE /api/v2/oauth/clients/{id}":
+        return removeById(records.oauthClients, id, "OAuth client");
       case "GET /api/v2/integrations":
         return listing(records.integrations.map(({ config: _config, ...rest }) => rest));
       case "POST /api/v2/integrations": {
@@ -740,13 +742,10 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
         if (typeof body.intendedState === "string") integration.intendedState = body.intendedState;
         return { status: 200, body: { ...integration, config: undefined } };
       }
-      case "DELETE /api/v2/integrations/{id}": {
-        const before = records.integrations.length;
-        records.integrations = records.integrations.filter((i) => i.id !== id);
+      case "DELETE /api/v2/integrations/{id}":
         records.actions = records.actions.filter((a) => a.integrationId !== id);
         delete records.authActions[`customAuth_-_${id}`];
-        return before === records.integrations.length ? notFound("integration") : { status: 200, body: {} };
-      }
+        return removeById(records.integrations, id, "integration", { status: 200, body: {} });
       case "GET /api/v2/integrations/{id}/config/current": {
         const integration = records.integrations.find((i) => i.id === id);
         return integration ? { status: 200, body: integration.config } : notFound("integration");
@@ -772,26 +771,18 @@ export function createPlatformFake(options: PlatformFakeOptions = {}): PlatformF
         Object.assign(credential, body, { id });
         return { status: 200, body: { id, name: credential.name, type: credential.type } };
       }
-      case "DELETE /api/v2/integrations/credentials/{id}": {
-        const before = records.credentials.length;
-        records.credentials = records.credentials.filter((c) => c.id !== id);
-        return before === records.credentials.length ? notFound("credential") : { status: 204 };
-      }
+      case "DELETE /api/v2/integrations/credentials/{id}":
+        return removeById(records.credentials, id, "credential");
       case "GET /api/v2/integrations/actions": {
         const category = query.get("category");
         return listing(records.actions.filter((a) => !category || a.category === category));
       }
       case "POST /api/v2/integrations/actions": {
         if (!records.integrations.some((i) => i.id === body.integrationId)) return genesysError(400, "bad.request", "integrationId does not name an integration");
-        const action = { ...body, id: `custom_-_${randomUUID()}`, name: String(body.name), integrationId: String(body.integrationId) };
-        records.actions.push(action);
-        return { status: 200, body: action };
+        return added(records.actions, { ...body, id: `custom_-_${randomUUID()}`, name: String(body.name), integrationId: String(body.integrationId) });
       }
-      case "DELETE /api/v2/integrations/actions/{id}": {
-        const before = records.actions.length;
-        records.actions = records.actions.filter((a) => a.id !== id);
-        return before === records.actions.length ? notFound("action") : { status: 204 };
-      }
+      case "DELETE /api/v2/integrations/actions/{id}":
+        return removeById(records.actions, id, "action");
       case "PATCH /api/v2/integrations/actions/{id}/draft": {
         const auth = records.authActions[id];
         if (!auth?.draft) return notFound("draft");
