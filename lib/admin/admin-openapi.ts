@@ -61,7 +61,7 @@ const workflowRowSchema = z.object({
   taskType: z.string().nullable(),
   taskStatus: z.enum(taskStatuses).nullable(),
   deliveryFailure: z
-    .object({ kind: z.enum(["DISPATCH_TASK", "ESCALATE"]), error: z.string().nullable(), http_status: z.int().nullable(), at: iso })
+    .object({ kind: z.enum(["DISPATCH_TASK", "ESCALATE", "LATE_RESULT", "RESULT_FOLLOW_UP"]), error: z.string().nullable(), http_status: z.int().nullable(), at: iso })
     .nullable()
     .describe("The dispatch or escalation the workflow waits on, when it became a dead letter"),
 });

@@ -2,7 +2,8 @@
 // actions. Unknown codes (a kind added later) read as words, never as a blank.
 import type { Translator } from "@/lib/i18n/messages";
 import { taskTypeWords } from "@/lib/panel/status-words";
-const kinds = ["DISPATCH_TASK", "ESCALATE", "SUPERSEDE_ESCALATION", "DELIVER_LATE_RESULT", "FOLLOW_UP_RESULT"] as const;
+// The outbox kinds (lib/domain/effects.ts effectKinds), each with its words in the catalogues.
+const kinds = ["DISPATCH_TASK", "ESCALATE", "SUPERSEDE_ESCALATION", "LATE_RESULT", "RESULT_FOLLOW_UP"] as const;
 const deliveryStatuses = ["PENDING", "IN_FLIGHT", "DELIVERED", "DEAD", "SUPERSEDED"] as const;
 
 export function kindWords(kind: string, t: Translator): string {

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors/app-error";
 import { workflowStatuses } from "@/lib/domain/workflow-machine";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { latestDeliveriesOf } from "@/lib/outbox/delivery-state";
+import { isFailureKind, latestDeliveriesOf, newestDelivery } from "@/lib/outbox/delivery-state";
 import { toDeliveryFailure } from "@/lib/panel/conversation-snapshot";
 import type { PanelDeliveryFailure } from "@/lib/panel/panel-types";
 
@@ -104,5 +104,9 @@ export async function workflowDetail(orgId: string, workflowId: string) {
     prisma.event.findMany({ where: { orgId, workflowId }, orderBy: { id: "asc" } }),
     prisma.delivery.findMany({ where: { orgId, workflowId }, orderBy: { createdAt: "asc" }, take: 200 }),
   ]);
-  return { workflow, tasks, events, deliveries };
+  // The page says a dead letter is a failure, as the dashboard's row and the agent's panel do (the same rule).
+  const task = tasks.find((t) => t.id === workflow.currentTaskId) ?? null;
+  const latest = newestDelivery(deliveries.flatMap((d) => (d.taskId === workflow.currentTaskId && d.status !== "SUPERSEDED" && isFailureKind(d.kind) ? [{ ...d, kind: d.kind }] : [])));
+  const deliveryFailure = task && latest ? toDeliveryFailure(workflow, task, latest) : null;
+  return { workflow, tasks, events, deliveries, deliveryFailure };
 }

@@ -14,6 +14,30 @@ export type DeliveryState = (typeof deliveryStates)[number];
 export const watchedDeliveryKinds = ["DISPATCH_TASK", "ESCALATE"] as const;
 export type WatchedDeliveryKind = (typeof watchedDeliveryKinds)[number];
 
+/**
+ * The deliveries whose dead letter the panel and the dashboard show as a
+ * failure: the journey's, and the follow-ups that pass a result on to a
+ * customer who left (a refused one means nobody told them).
+ */
+export const failureDeliveryKinds = [...watchedDeliveryKinds, "LATE_RESULT", "RESULT_FOLLOW_UP"] as const;
+export type FailureDeliveryKind = (typeof failureDeliveryKinds)[number];
+
+export function isFailureKind(kind: string): kind is FailureDeliveryKind {
+  return (failureDeliveryKinds as readonly string[]).includes(kind);
+}
+
+/** The order a task's deliveries are caused in (a dispatch, then its escalation, then a follow-up): breaks ties of createdAt (one clock millisecond). */
+const causalRank: Record<FailureDeliveryKind, number> = { DISPATCH_TASK: 0, ESCALATE: 1, LATE_RESULT: 2, RESULT_FOLLOW_UP: 2 };
+
+/** The newest of one task's deliveries (SUPERSEDED ones left out by the caller). */
+export function newestDelivery<D extends { kind: FailureDeliveryKind; createdAt: Date }>(rows: readonly D[]): D | null {
+  let newest: D | null = null;
+  for (const row of rows) {
+    if (!newest || row.createdAt > newest.createdAt || (row.createdAt.getTime() === newest.createdAt.getTime() && causalRank[row.kind] > causalRank[newest.kind])) newest = row;
+  }
+  return newest;
+}
+
 export interface DeliveryFacts {
   delivery_state: DeliveryState;
   /** DISPATCH_TASK or ESCALATE */
@@ -75,19 +99,23 @@ export async function currentDeliveryFacts(orgId: string, workflowId: string): P
   return deliveryFacts(row, { taskType: row.taskType, specialistQueue });
 }
 
-/** The latest watched delivery of each task (one indexed read for a whole panel or dashboard page). */
-export async function latestDeliveriesOf(orgId: string, taskIds: readonly string[]): Promise<Map<string, DeliveryRow & { kind: WatchedDeliveryKind }>> {
-  const latest = new Map<string, DeliveryRow & { kind: WatchedDeliveryKind }>();
+/** The latest dispatch, escalation or follow-up of each task (one indexed read for a whole panel or dashboard page). */
+export async function latestDeliveriesOf(orgId: string, taskIds: readonly string[]): Promise<Map<string, DeliveryRow & { kind: FailureDeliveryKind }>> {
+  const latest = new Map<string, DeliveryRow & { kind: FailureDeliveryKind }>();
   if (taskIds.length === 0) return latest;
   const prisma = await db();
   const rows = await prisma.delivery.findMany({
-    where: { orgId, taskId: { in: [...taskIds] }, kind: { in: [...watchedDeliveryKinds] }, status: { not: "SUPERSEDED" } },
-    orderBy: { createdAt: "desc" },
-    select: { taskId: true, kind: true, status: true, lastError: true, lastStatus: true, updatedAt: true },
+    where: { orgId, taskId: { in: [...taskIds] }, kind: { in: [...failureDeliveryKinds] }, status: { not: "SUPERSEDED" } },
+    select: { taskId: true, kind: true, status: true, lastError: true, lastStatus: true, updatedAt: true, createdAt: true },
   });
+  const byTask = new Map<string, Array<DeliveryRow & { kind: FailureDeliveryKind; createdAt: Date }>>();
   for (const row of rows) {
-    if (!row.taskId || latest.has(row.taskId) || !isWatched(row.kind)) continue;
-    latest.set(row.taskId, { ...row, kind: row.kind });
+    if (!row.taskId || !isFailureKind(row.kind)) continue;
+    byTask.set(row.taskId, [...(byTask.get(row.taskId) ?? []), { ...row, kind: row.kind }]);
+  }
+  for (const [taskId, list] of byTask) {
+    const newest = newestDelivery(list);
+    if (newest) latest.set(taskId, newest);
   }
   return latest;
 }

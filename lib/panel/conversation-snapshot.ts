@@ -15,7 +15,7 @@ import type { ProcessDefinition } from "@/lib/domain/process-definition";
 import { pinnedDefinition } from "@/lib/processes/process-inputs";
 import { processHistory, processHistoryEventTypes } from "@/lib/panel/process-history";
 import { readOrgSettings, settingsForTaskType, taskTypeDisplayNames, type EffectiveTaskSettings, type OrgSettings } from "@/lib/orgs/org-settings";
-import { latestDeliveriesOf, type WatchedDeliveryKind } from "@/lib/outbox/delivery-state";
+import { latestDeliveriesOf, type FailureDeliveryKind } from "@/lib/outbox/delivery-state";
 
 /** A conversation rarely has more than a handful; the newest are the ones an agent cares about. */
 export const maxWorkflowsPerConversation = 20;
@@ -65,17 +65,20 @@ export function toPanelNotice(notice: Notice | null | undefined): PanelNotice | 
 
 /**
  * Only a dead letter the workflow still waits on is shown: a dispatch that
- * never reached the external system while the task is still queued, or an
- * escalation Genesys refused while the workflow is timed out. Once a result,
- * a re-drive or a cancel moved the workflow on, its status says it all.
+ * never reached the external system while the task is still queued, an
+ * escalation Genesys refused while the workflow is timed out, or a follow-up
+ * that was to pass the result on to a customer who left (it is the latest
+ * delivery of the task until a re-drive takes it back; a cancel ends it).
+ * Once a result, a re-drive or a cancel moved the workflow on, its status
+ * says it all.
  */
 export function toDeliveryFailure(
   workflow: Pick<Workflow, "status">,
   task: Pick<Task, "status"> | null,
-  delivery: (Pick<Delivery, "status" | "lastError" | "lastStatus" | "updatedAt"> & { kind: WatchedDeliveryKind }) | null | undefined,
+  delivery: (Pick<Delivery, "status" | "lastError" | "lastStatus" | "updatedAt"> & { kind: FailureDeliveryKind }) | null | undefined,
 ): PanelDeliveryFailure | null {
   if (!delivery || delivery.status !== "DEAD" || !task) return null;
-  const waitsOnIt = delivery.kind === "DISPATCH_TASK" ? workflow.status === "PENDING" && task.status === "QUEUED" : workflow.status === "TIMED_OUT";
+  const waitsOnIt = waitsOn[delivery.kind](workflow, task);
   if (!waitsOnIt) return null;
   return { kind: delivery.kind, error: delivery.lastError, http_status: delivery.lastStatus, at: delivery.updatedAt.toISOString() };
 }
@@ -94,6 +97,13 @@ function callbackQueueName(data: Record<string, unknown>, settings: PanelWorkflo
   if (saved) return saved;
   return settings?.name && settings.id === data.queue_id ? settings.name : null;
 }
+
+const waitsOn: Record<FailureDeliveryKind, (workflow: Pick<Workflow, "status">, task: Pick<Task, "status">) => boolean> = {
+  DISPATCH_TASK: (w, t) => w.status === "PENDING" && t.status === "QUEUED",
+  ESCALATE: (w) => w.status === "TIMED_OUT",
+  LATE_RESULT: (w) => w.status !== "CANCELLED",
+  RESULT_FOLLOW_UP: (w) => w.status !== "CANCELLED",
+};
 
 /** How the panel came to show a workflow of another conversation. */
 export interface CarriedBy {

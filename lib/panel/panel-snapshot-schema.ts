@@ -94,7 +94,7 @@ export const panelSnapshotSchema = z
           .nullable(),
         came_from: z.object({ kind: z.enum(["callback", "attribute"]), conversation_id: z.string().nullable() }).nullable(),
         delivery_failure: z
-          .object({ kind: z.enum(["DISPATCH_TASK", "ESCALATE"]), error: z.string().nullable(), http_status: z.int().nullable(), at: z.iso.datetime() })
+          .object({ kind: z.enum(["DISPATCH_TASK", "ESCALATE", "LATE_RESULT", "RESULT_FOLLOW_UP"]), error: z.string().nullable(), http_status: z.int().nullable(), at: z.iso.datetime() })
           .nullable(),
         specialist_queue: z.string().nullable(),
         process: processSchema.nullable(),

@@ -45,7 +45,8 @@ export interface PanelEscalation {
  * never as "in progress".
  */
 export interface PanelDeliveryFailure {
-  kind: "DISPATCH_TASK" | "ESCALATE";
+  /** LATE_RESULT and RESULT_FOLLOW_UP: the result never reached a customer who had left (no callback, no message). */
+  kind: "DISPATCH_TASK" | "ESCALATE" | "LATE_RESULT" | "RESULT_FOLLOW_UP";
   /** The last error, as the external system or Genesys gave it. */
   error: string | null;
   /** The last HTTP status (a 4xx is a refusal; none or 5xx: unreachable). */

@@ -22,6 +22,8 @@ function taskMoment(workflow: PanelWorkflow): string {
   return t ? `${t.id}:${t.status}:${t.late_result}:${workflow.delivery_failure?.kind ?? ""}` : "";
 }
 
+const toastTitle = { completed: "toast.completed", failed: "toast.failed", "timed-out": "toast.timedOut", "not-passed-on": "toast.notPassedOn" } as const;
+
 export function snapshotChanges(previous: PanelSnapshot | null, next: PanelSnapshot, t: Translator, names: TaskTypeNames = {}): SnapshotChanges {
   // The first snapshot is what the agent sees on opening: nothing to announce.
   if (!previous) return { announcements: [], toasts: [] };
@@ -42,9 +44,9 @@ export function snapshotChanges(previous: PanelSnapshot | null, next: PanelSnaps
     if (outcome && (outcome !== outcomeOf(old) || old.task?.late_result !== workflow.task?.late_result || old.delivery_failure?.kind !== workflow.delivery_failure?.kind)) {
       toasts.push({
         id: `longrun-${workflow.workflow_id}`,
-        title: outcome === "completed" ? t("toast.completed", { task }) : outcome === "failed" ? t("toast.failed", { task }) : t("toast.timedOut", { task }),
+        title: t(toastTitle[outcome], { task }),
         message: headline(workflow, t, names),
-        type: outcome === "completed" ? "success" : outcome === "failed" ? "error" : "info",
+        type: outcome === "completed" ? "success" : outcome === "failed" || outcome === "not-passed-on" ? "error" : "info",
       });
     }
   }

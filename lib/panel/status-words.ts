@@ -156,6 +156,8 @@ export function headline(workflow: PanelWorkflow, t: Translator, names: TaskType
   if (failure) {
     const queue = workflow.specialist_queue ?? "none";
     if (failure.kind === "ESCALATE") return t("headline.escalationFailed", { task: what, queue });
+    // The result is in, but it never reached the customer who left: not "Longrun called them back".
+    if (isFollowUp(failure)) return t("headline.followUpFailed", { task: what, outcome: task?.success ? "success" : "failure" });
     return t(refused(failure.http_status) ? "headline.dispatchRefused" : "headline.dispatchUnreachable", { task: what, queue });
   }
   switch (workflow.status) {
@@ -187,6 +189,11 @@ export function headline(workflow: PanelWorkflow, t: Translator, names: TaskType
   }
 }
 
+/** A follow-up that was to pass a result on to a customer who had left (a late result or a result after they hung up). */
+function isFollowUp(failure: PanelDeliveryFailure): boolean {
+  return failure.kind === "LATE_RESULT" || failure.kind === "RESULT_FOLLOW_UP";
+}
+
 /** A 4xx is a refusal; no answer or a 5xx means the other side could not be reached or broke. */
 function refused(status: number | null): boolean {
   return status !== null && status >= 400 && status < 500;
@@ -201,6 +208,7 @@ export function failureWords(workflow: PanelWorkflow, t: Translator): string | n
 export function deliveryFailureWords(failure: PanelDeliveryFailure, t: Translator): string {
   const error = failure.error ? shortError(failure.error).short : t("card.failureNoError");
   const status = failure.http_status === null ? "none" : String(failure.http_status);
+  if (isFollowUp(failure)) return t("card.followUpFailedDetail", { status, error });
   return t(failure.kind === "ESCALATE" ? "card.escalationFailedDetail" : refused(failure.http_status) ? "card.dispatchRefusedDetail" : "card.dispatchUnreachableDetail", { status, error });
 }
 
@@ -221,6 +229,9 @@ export function guidance(workflow: PanelWorkflow, t: Translator, time: (iso: str
   const task = workflow.task;
   const queue = workflow.specialist_queue ?? "none";
   const failure = workflow.delivery_failure;
+  if (failure && isFollowUp(failure)) {
+    return { next: t("guidance.followUpFailedNext"), tell: t("guidance.followUpFailedTell", { outcome: task?.success ? "success" : "failure" }) };
+  }
   if (failure) {
     return failure.kind === "ESCALATE"
       ? { next: t("guidance.escalationFailedNext"), tell: t("guidance.escalationFailedTell", { queue }) }
@@ -335,7 +346,9 @@ export function actorWords(actor: string, t: Translator): string {
 }
 
 /** Final outcomes worth a desktop toast; null for anything else. */
-export function outcomeOf(workflow: PanelWorkflow): "completed" | "failed" | "timed-out" | null {
+export function outcomeOf(workflow: PanelWorkflow): "completed" | "failed" | "timed-out" | "not-passed-on" | null {
+  // A follow-up dead letter: the result may be a success, but the customer who left never heard it.
+  if (workflow.delivery_failure && isFollowUp(workflow.delivery_failure)) return "not-passed-on";
   if (workflow.delivery_failure) return "failed";
   switch (workflow.status) {
     case "COMPLETED":

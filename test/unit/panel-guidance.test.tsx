@@ -85,6 +85,50 @@ describe("a dead-lettered dispatch or escalation", () => {
   });
 });
 
+describe("a dead-lettered follow-up (the result never reached a customer who left)", () => {
+  const notPassedOn = (success: boolean): PanelWorkflow => {
+    const w = workflowIn(success ? "COMPLETED" : "FAILED");
+    return { ...w, session_state: "ENDED", delivery_failure: { kind: "RESULT_FOLLOW_UP", error: "create callback: 400 callback number is not valid", http_status: 400, at: at(70) } };
+  };
+
+  it("reads as a failure that nobody told the customer, with the error and what to say, never as followed up", () => {
+    const { html, text } = render(notPassedOn(true));
+    expect(html).toContain('<gux-badge accent="error" data-testid="status">Result not passed on</gux-badge>');
+    expect(html).toContain('class="lr-card lr-tone-danger"');
+    expect(text).toContain("Fraud verification succeeded, but Longrun could not pass the result on to the customer — nobody has told them yet.");
+    expect(text).toContain("What went wrong Genesys did not take Longrun's follow-up (HTTP 400): create callback: 400 callback number is not valid");
+    expect(text).toContain("Tell the customer Call the customer back if you can: the check went through and the request can go ahead.");
+    expect(guidance(notPassedOn(false), t, time)!.tell).toBe("Call the customer back if you can: the check did not go through; explain what they can do instead.");
+    const late: PanelWorkflow = { ...lateResult(true), delivery_failure: { kind: "LATE_RESULT", error: null, http_status: 503, at: at(400) } };
+    expect(statusOf(late, t).label).toBe("Late result not passed on");
+    expect(guidance(late, t, time)!.next).toBe("Nothing more happens by itself: the result has not reached the customer, and no callback or message is on its way.");
+  });
+
+  it("is toasted as not passed on (not as 'failed' for a success) and needs the agent", () => {
+    const before = workflowIn("COMPLETED");
+    const after = { ...notPassedOn(true), workflow_id: before.workflow_id };
+    const snapshot = (w: PanelWorkflow): PanelSnapshot => ({ conversation_id: "c", generated_at: at(80), workflows: [w], task_type_names: {} });
+    expect(snapshotChanges(snapshot(before), snapshot(after), t).toasts).toEqual([
+      { id: `longrun-${after.workflow_id}`, title: "Fraud verification: the result did not reach the customer", message: headline(after, t), type: "error" },
+    ]);
+    expect(arrangeWorkflows([after]).needsYou).toHaveLength(1);
+  });
+
+  it.each(supportedLocales.filter((l) => l !== "en-US"))("speaks %s", (locale) => {
+    const s = speechFor([locale], "UTC");
+    const tr = translator(s);
+    for (const success of [true, false]) {
+      const w = notPassedOn(success);
+      const own = guidance(w, tr, (iso) => clockTime(iso, s))!;
+      expect(own.next).not.toBe(guidance(w, t, time)!.next);
+      expect(own.tell).not.toBe(guidance(w, t, time)!.tell);
+      expect(headline(w, tr)).not.toBe(headline(w, t));
+      expect(statusOf(w, tr).label).not.toBe(statusOf(w, t).label);
+      expect(render(w, locale).text).toContain(own.tell);
+    }
+  });
+});
+
 describe("guidance: what happens next and what to tell the customer", () => {
   it("names the queue the timeout flow transfers to, by name from the settings", () => {
     const escalated = { ...workflowIn("ESCALATED"), specialist_queue: "Fraud Specialists" };

@@ -58,6 +58,7 @@ export const de: Catalogue = {
     dispatchRefusedDetail: "Das externe System hat die Aufgabe abgelehnt{status, select, none {} other { (HTTP {status})}}: {error}",
     dispatchUnreachableDetail: "Longrun hat das externe System nicht erreicht{status, select, none {} other { (HTTP {status})}}: {error}",
     escalationFailedDetail: "Genesys hat die Eskalation von Longrun abgelehnt{status, select, none {} other { (HTTP {status})}}: {error}",
+    followUpFailedDetail: "Genesys hat die Nachverfolgung von Longrun nicht angenommen{status, select, none {} other { (HTTP {status})}}: {error}",
     failureNoError: "keine Fehlermeldung",
     failureRedrive: "Ein Admin kann sie unter „Unzustellbare“ in Longrun erneut senden.",
     guidanceTitle: "Wie es weitergeht",
@@ -107,6 +108,8 @@ export const de: Catalogue = {
     failure: {
       DISPATCH_TASK: "Nicht gestartet",
       ESCALATE: "Eskalation fehlgeschlagen",
+      LATE_RESULT: "Verspätetes Ergebnis nicht weitergegeben",
+      RESULT_FOLLOW_UP: "Ergebnis nicht weitergegeben",
     },
     task: {
       QUEUED: "Wird an das externe System gesendet",
@@ -149,6 +152,7 @@ export const de: Catalogue = {
     dispatchRefused: "{task}: Das externe System hat die Anfrage abgelehnt — {queue, select, none {verbinden Sie den Kunden mit einem Spezialisten} other {verbinden Sie den Kunden mit {queue}}}.",
     dispatchUnreachable: "{task}: Das externe System war nicht erreichbar — {queue, select, none {verbinden Sie den Kunden mit einem Spezialisten} other {verbinden Sie den Kunden mit {queue}}}.",
     escalationFailed: "{task} hat nicht rechtzeitig geantwortet und Genesys hat die Eskalation von Longrun abgelehnt — {queue, select, none {verbinden Sie den Anruf selbst mit den Spezialisten} other {verbinden Sie den Anruf selbst mit {queue}}}.",
+    followUpFailed: "{task} {outcome, select, success {war erfolgreich} other {ist fehlgeschlagen}}, aber Longrun konnte das Ergebnis nicht an den Kunden weitergeben — niemand hat es ihm bisher gesagt.",
   },
   guidance: {
     pendingNext: "Longrun wartet bis {time} auf das Ergebnis; kommt keins, eskaliert es von selbst.",
@@ -177,6 +181,8 @@ export const de: Catalogue = {
     dispatchFailedTell: "Die Prüfung konnte nicht starten; {queue, select, none {Sie verbinden den Kunden mit einem Spezialisten} other {Sie verbinden den Kunden mit {queue}}}.",
     escalationFailedNext: "Von selbst passiert nichts mehr: Niemand wurde zum Kunden geleitet.",
     escalationFailedTell: "Die Prüfung dauert länger als erwartet; {queue, select, none {Sie verbinden den Kunden mit einem Spezialisten} other {Sie verbinden den Kunden mit {queue}}}, oder bieten Sie einen Rückruf an.",
+    followUpFailedNext: "Von selbst geschieht nichts mehr: Das Ergebnis hat den Kunden nicht erreicht, und kein Rückruf und keine Nachricht sind unterwegs.",
+    followUpFailedTell: "{outcome, select, success {Rufen Sie den Kunden zurück, wenn Sie können: Die Prüfung ist bestanden, und die Anfrage kann weitergehen.} other {Rufen Sie den Kunden zurück, wenn Sie können: Die Prüfung ist nicht bestanden; erklären Sie, was stattdessen möglich ist.}}",
   },
   event: {
     WORKFLOW_INITIATED: "Workflow gestartet",
@@ -234,6 +240,7 @@ export const de: Catalogue = {
   toast: {
     completed: "{task} abgeschlossen",
     failed: "{task} fehlgeschlagen",
+    notPassedOn: "{task}: Das Ergebnis hat den Kunden nicht erreicht",
     timedOut: "{task}: Zeit überschritten",
   },
   announce: {
@@ -500,8 +507,8 @@ export const de: Catalogue = {
     DISPATCH_TASK: "Aufgabe an das externe System senden",
     ESCALATE: "In Genesys Cloud eskalieren",
     SUPERSEDE_ESCALATION: "Eskalation zurückziehen",
-    DELIVER_LATE_RESULT: "Verspätetes Ergebnis weitergeben",
-    FOLLOW_UP_RESULT: "Ergebnis an den Kunden weitergeben",
+    LATE_RESULT: "Verspätetes Ergebnis weitergeben",
+    RESULT_FOLLOW_UP: "Ergebnis an den Kunden weitergeben",
     other: "{kind}",
   },
   audit: {

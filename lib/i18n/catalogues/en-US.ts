@@ -60,6 +60,7 @@ export const enUS = {
     dispatchRefusedDetail: "The external system refused the task{status, select, none {} other { (HTTP {status})}}: {error}",
     dispatchUnreachableDetail: "Longrun could not reach the external system{status, select, none {} other { (HTTP {status})}}: {error}",
     escalationFailedDetail: "Genesys refused Longrun's escalation{status, select, none {} other { (HTTP {status})}}: {error}",
+    followUpFailedDetail: "Genesys did not take Longrun's follow-up{status, select, none {} other { (HTTP {status})}}: {error}",
     failureNoError: "no error message",
     failureRedrive: "An admin can re-drive it from Longrun's dead letters.",
     guidanceTitle: "What happens next",
@@ -109,6 +110,8 @@ export const enUS = {
     failure: {
       DISPATCH_TASK: "Not started",
       ESCALATE: "Escalation failed",
+      LATE_RESULT: "Late result not passed on",
+      RESULT_FOLLOW_UP: "Result not passed on",
     },
     task: {
       QUEUED: "Sending to the external system",
@@ -151,6 +154,7 @@ export const enUS = {
     dispatchRefused: "{task}: the external system refused the request — {queue, select, none {transfer the customer to a specialist} other {transfer the customer to {queue}}}.",
     dispatchUnreachable: "{task}: the external system could not be reached — {queue, select, none {transfer the customer to a specialist} other {transfer the customer to {queue}}}.",
     escalationFailed: "{task} did not answer in time and Genesys refused Longrun's escalation — {queue, select, none {transfer the call to the specialists yourself} other {transfer the call to {queue} yourself}}.",
+    followUpFailed: "{task} {outcome, select, success {succeeded} other {failed}}, but Longrun could not pass the result on to the customer — nobody has told them yet.",
   },
   guidance: {
     pendingNext: "Longrun waits for the result until {time}; if none comes, it escalates by itself.",
@@ -179,6 +183,8 @@ export const enUS = {
     dispatchFailedTell: "The check could not be started; {queue, select, none {you are transferring them to a specialist} other {you are transferring them to {queue}}}.",
     escalationFailedNext: "Nothing more happens by itself: nobody has been routed to the customer.",
     escalationFailedTell: "The check takes longer than expected; {queue, select, none {you are transferring them to a specialist} other {you are transferring them to {queue}}}, or offer a callback.",
+    followUpFailedNext: "Nothing more happens by itself: the result has not reached the customer, and no callback or message is on its way.",
+    followUpFailedTell: "{outcome, select, success {Call the customer back if you can: the check went through and the request can go ahead.} other {Call the customer back if you can: the check did not go through; explain what they can do instead.}}",
   },
   event: {
     WORKFLOW_INITIATED: "Workflow started",
@@ -236,6 +242,7 @@ export const enUS = {
   toast: {
     completed: "{task} completed",
     failed: "{task} failed",
+    notPassedOn: "{task}: the result did not reach the customer",
     timedOut: "{task} timed out",
   },
   announce: {
@@ -502,8 +509,8 @@ export const enUS = {
     DISPATCH_TASK: "Send the task to the external system",
     ESCALATE: "Escalate in Genesys Cloud",
     SUPERSEDE_ESCALATION: "Withdraw an escalation",
-    DELIVER_LATE_RESULT: "Pass on a late result",
-    FOLLOW_UP_RESULT: "Pass the result on to the customer",
+    LATE_RESULT: "Pass on a late result",
+    RESULT_FOLLOW_UP: "Pass the result on to the customer",
     other: "{kind}",
   },
   audit: {

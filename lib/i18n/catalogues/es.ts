@@ -58,6 +58,7 @@ export const es: Catalogue = {
     dispatchRefusedDetail: "El sistema externo rechazó la tarea{status, select, none {} other { (HTTP {status})}}: {error}",
     dispatchUnreachableDetail: "Longrun no pudo contactar con el sistema externo{status, select, none {} other { (HTTP {status})}}: {error}",
     escalationFailedDetail: "Genesys rechazó la escalación de Longrun{status, select, none {} other { (HTTP {status})}}: {error}",
+    followUpFailedDetail: "Genesys no aceptó el seguimiento de Longrun{status, select, none {} other { (HTTP {status})}}: {error}",
     failureNoError: "sin mensaje de error",
     failureRedrive: "Un administrador puede reenviarla desde los mensajes fallidos de Longrun.",
     guidanceTitle: "Qué pasa ahora",
@@ -107,6 +108,8 @@ export const es: Catalogue = {
     failure: {
       DISPATCH_TASK: "No iniciada",
       ESCALATE: "Escalación fallida",
+      LATE_RESULT: "Resultado tardío no comunicado",
+      RESULT_FOLLOW_UP: "Resultado no comunicado",
     },
     task: {
       QUEUED: "Enviando al sistema externo",
@@ -149,6 +152,7 @@ export const es: Catalogue = {
     dispatchRefused: "{task}: el sistema externo rechazó la solicitud — {queue, select, none {transfiera al cliente a un especialista} other {transfiera al cliente a {queue}}}.",
     dispatchUnreachable: "{task}: no se pudo contactar con el sistema externo — {queue, select, none {transfiera al cliente a un especialista} other {transfiera al cliente a {queue}}}.",
     escalationFailed: "{task} no respondió a tiempo y Genesys rechazó la escalación de Longrun — {queue, select, none {transfiera usted la llamada a los especialistas} other {transfiera usted la llamada a {queue}}}.",
+    followUpFailed: "{task} {outcome, select, success {fue aprobado} other {falló}}, pero Longrun no pudo comunicar el resultado al cliente — nadie se lo ha dicho todavía.",
   },
   guidance: {
     pendingNext: "Longrun espera el resultado hasta las {time}; si no llega, escala por sí mismo.",
@@ -177,6 +181,8 @@ export const es: Catalogue = {
     dispatchFailedTell: "No se pudo iniciar la verificación; {queue, select, none {lo está transfiriendo a un especialista} other {lo está transfiriendo a {queue}}}.",
     escalationFailedNext: "No pasa nada más por sí solo: no se ha dirigido a nadie al cliente.",
     escalationFailedTell: "La verificación tarda más de lo previsto; {queue, select, none {lo está transfiriendo a un especialista} other {lo está transfiriendo a {queue}}}, u ofrézcale una devolución de llamada.",
+    followUpFailedNext: "Ya no ocurre nada por sí solo: el resultado no ha llegado al cliente y no hay ninguna devolución de llamada ni mensaje en camino.",
+    followUpFailedTell: "{outcome, select, success {Devuelva la llamada al cliente si puede: la verificación fue aprobada y la solicitud puede seguir adelante.} other {Devuelva la llamada al cliente si puede: la verificación no fue aprobada; explíquele qué puede hacer en su lugar.}}",
   },
   event: {
     WORKFLOW_INITIATED: "Flujo de trabajo iniciado",
@@ -234,6 +240,7 @@ export const es: Catalogue = {
   toast: {
     completed: "{task}: completado",
     failed: "{task}: fallido",
+    notPassedOn: "{task}: el resultado no llegó al cliente",
     timedOut: "{task}: tiempo agotado",
   },
   announce: {
@@ -500,8 +507,8 @@ export const es: Catalogue = {
     DISPATCH_TASK: "Enviar la tarea al sistema externo",
     ESCALATE: "Escalar en Genesys Cloud",
     SUPERSEDE_ESCALATION: "Retirar una escalada",
-    DELIVER_LATE_RESULT: "Comunicar un resultado tardío",
-    FOLLOW_UP_RESULT: "Comunicar el resultado al cliente",
+    LATE_RESULT: "Comunicar un resultado tardío",
+    RESULT_FOLLOW_UP: "Comunicar el resultado al cliente",
     other: "{kind}",
   },
   audit: {

@@ -58,6 +58,7 @@ export const fr: Catalogue = {
     dispatchRefusedDetail: "Le système externe a refusé la tâche{status, select, none {} other { (HTTP {status})}} : {error}",
     dispatchUnreachableDetail: "Longrun n’a pas pu joindre le système externe{status, select, none {} other { (HTTP {status})}} : {error}",
     escalationFailedDetail: "Genesys a refusé l’escalade de Longrun{status, select, none {} other { (HTTP {status})}} : {error}",
+    followUpFailedDetail: "Genesys n’a pas accepté le suivi de Longrun{status, select, none {} other { (HTTP {status})}} : {error}",
     failureNoError: "pas de message d’erreur",
     failureRedrive: "Un administrateur peut la relancer depuis les messages en échec de Longrun.",
     guidanceTitle: "Et maintenant",
@@ -107,6 +108,8 @@ export const fr: Catalogue = {
     failure: {
       DISPATCH_TASK: "Non démarrée",
       ESCALATE: "Escalade échouée",
+      LATE_RESULT: "Résultat tardif non transmis",
+      RESULT_FOLLOW_UP: "Résultat non transmis",
     },
     task: {
       QUEUED: "Envoi au système externe",
@@ -149,6 +152,7 @@ export const fr: Catalogue = {
     dispatchRefused: "{task} : le système externe a refusé la demande — {queue, select, none {transférez le client à un spécialiste} other {transférez le client vers {queue}}}.",
     dispatchUnreachable: "{task} : le système externe est injoignable — {queue, select, none {transférez le client à un spécialiste} other {transférez le client vers {queue}}}.",
     escalationFailed: "{task} n’a pas répondu à temps et Genesys a refusé l’escalade de Longrun — {queue, select, none {transférez vous-même l’appel aux spécialistes} other {transférez vous-même l’appel vers {queue}}}.",
+    followUpFailed: "{task} {outcome, select, success {a réussi} other {a échoué}}, mais Longrun n’a pas pu transmettre le résultat au client — personne ne l’a encore prévenu.",
   },
   guidance: {
     pendingNext: "Longrun attend le résultat jusqu’à {time} ; s’il ne vient pas, il escalade de lui-même.",
@@ -177,6 +181,8 @@ export const fr: Catalogue = {
     dispatchFailedTell: "La vérification n’a pas pu démarrer ; {queue, select, none {vous le transférez à un spécialiste} other {vous le transférez vers {queue}}}.",
     escalationFailedNext: "Plus rien ne se passe de lui-même : personne n’a été dirigé vers le client.",
     escalationFailedTell: "La vérification prend plus de temps que prévu ; {queue, select, none {vous le transférez à un spécialiste} other {vous le transférez vers {queue}}}, ou proposez un rappel.",
+    followUpFailedNext: "Plus rien ne se passe de lui-même : le résultat n’est pas parvenu au client, et aucun rappel ni message n’est en route.",
+    followUpFailedTell: "{outcome, select, success {Rappelez le client si vous le pouvez : la vérification est validée et la demande peut aboutir.} other {Rappelez le client si vous le pouvez : la vérification n’est pas validée ; expliquez ce qu’il peut faire à la place.}}",
   },
   event: {
     WORKFLOW_INITIATED: "Workflow démarré",
@@ -234,6 +240,7 @@ export const fr: Catalogue = {
   toast: {
     completed: "{task} : terminé",
     failed: "{task} : échec",
+    notPassedOn: "{task} : le résultat n’est pas parvenu au client",
     timedOut: "{task} : délai dépassé",
   },
   announce: {
@@ -500,8 +507,8 @@ export const fr: Catalogue = {
     DISPATCH_TASK: "Envoyer la tâche au système externe",
     ESCALATE: "Escalader dans Genesys Cloud",
     SUPERSEDE_ESCALATION: "Retirer une escalade",
-    DELIVER_LATE_RESULT: "Transmettre un résultat tardif",
-    FOLLOW_UP_RESULT: "Transmettre le résultat au client",
+    LATE_RESULT: "Transmettre un résultat tardif",
+    RESULT_FOLLOW_UP: "Transmettre le résultat au client",
     other: "{kind}",
   },
   audit: {

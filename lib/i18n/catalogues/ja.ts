@@ -58,6 +58,7 @@ export const ja: Catalogue = {
     dispatchRefusedDetail: "外部システムがタスクを拒否しました{status, select, none {} other { (HTTP {status})}}: {error}",
     dispatchUnreachableDetail: "Longrun は外部システムに接続できませんでした{status, select, none {} other { (HTTP {status})}}: {error}",
     escalationFailedDetail: "Genesys が Longrun のエスカレーションを拒否しました{status, select, none {} other { (HTTP {status})}}: {error}",
+    followUpFailedDetail: "Genesys が Longrun のフォローアップを受け付けませんでした{status, select, none {} other { (HTTP {status})}}: {error}",
     failureNoError: "エラーメッセージなし",
     failureRedrive: "管理者は Longrun の配信失敗から再送できます。",
     guidanceTitle: "この後の流れ",
@@ -107,6 +108,8 @@ export const ja: Catalogue = {
     failure: {
       DISPATCH_TASK: "開始できず",
       ESCALATE: "エスカレーション失敗",
+      LATE_RESULT: "遅れた結果を伝達できず",
+      RESULT_FOLLOW_UP: "結果を伝達できず",
     },
     task: {
       QUEUED: "外部システムに送信中",
@@ -149,6 +152,7 @@ export const ja: Catalogue = {
     dispatchRefused: "{task}: 外部システムが要求を拒否しました — {queue, select, none {顧客をスペシャリストに転送してください} other {顧客を {queue} に転送してください}}。",
     dispatchUnreachable: "{task}: 外部システムに接続できませんでした — {queue, select, none {顧客をスペシャリストに転送してください} other {顧客を {queue} に転送してください}}。",
     escalationFailed: "{task} が時間内に応答せず、Genesys が Longrun のエスカレーションを拒否しました — {queue, select, none {ご自身で通話をスペシャリストに転送してください} other {ご自身で通話を {queue} に転送してください}}。",
+    followUpFailed: "{task} は{outcome, select, success {成功しました} other {失敗しました}}が、Longrun は結果を顧客に伝えられませんでした — まだ誰も顧客に伝えていません。",
   },
   guidance: {
     pendingNext: "Longrun は {time} まで結果を待ちます。届かなければ自動でエスカレーションします。",
@@ -177,6 +181,8 @@ export const ja: Catalogue = {
     dispatchFailedTell: "確認を開始できませんでした。{queue, select, none {スペシャリストにおつなぎします} other {{queue} におつなぎします}}。",
     escalationFailedNext: "これ以上は自動では何も起きません。顧客には誰も割り当てられていません。",
     escalationFailedTell: "確認に想定より時間がかかっています。{queue, select, none {スペシャリストにおつなぎします} other {{queue} におつなぎします}}。またはコールバックをご提案ください。",
+    followUpFailedNext: "これ以上は自動では何も起きません。結果は顧客に届いておらず、コールバックもメッセージも予定されていません。",
+    followUpFailedTell: "{outcome, select, success {可能であれば顧客に折り返し電話してください。確認は通り、依頼を進められます。} other {可能であれば顧客に折り返し電話してください。確認は通りませんでした。代わりにできることを説明してください。}}",
   },
   event: {
     WORKFLOW_INITIATED: "ワークフロー開始",
@@ -234,6 +240,7 @@ export const ja: Catalogue = {
   toast: {
     completed: "{task} が完了しました",
     failed: "{task} が失敗しました",
+    notPassedOn: "{task}: 結果が顧客に届きませんでした",
     timedOut: "{task} がタイムアウトしました",
   },
   announce: {
@@ -500,8 +507,8 @@ export const ja: Catalogue = {
     DISPATCH_TASK: "外部システムにタスクを送信",
     ESCALATE: "Genesys Cloud でエスカレーション",
     SUPERSEDE_ESCALATION: "エスカレーションを取り消し",
-    DELIVER_LATE_RESULT: "遅れて届いた結果を伝達",
-    FOLLOW_UP_RESULT: "結果を顧客に伝達",
+    LATE_RESULT: "遅れて届いた結果を伝達",
+    RESULT_FOLLOW_UP: "結果を顧客に伝達",
     other: "{kind}",
   },
   audit: {

@@ -58,6 +58,7 @@ export const ptBR: Catalogue = {
     dispatchRefusedDetail: "O sistema externo recusou a tarefa{status, select, none {} other { (HTTP {status})}}: {error}",
     dispatchUnreachableDetail: "O Longrun não conseguiu contatar o sistema externo{status, select, none {} other { (HTTP {status})}}: {error}",
     escalationFailedDetail: "A Genesys recusou o escalonamento do Longrun{status, select, none {} other { (HTTP {status})}}: {error}",
+    followUpFailedDetail: "A Genesys não aceitou o acompanhamento do Longrun{status, select, none {} other { (HTTP {status})}}: {error}",
     failureNoError: "sem mensagem de erro",
     failureRedrive: "Um administrador pode reenviá-la pelas mensagens com falha do Longrun.",
     guidanceTitle: "O que acontece agora",
@@ -107,6 +108,8 @@ export const ptBR: Catalogue = {
     failure: {
       DISPATCH_TASK: "Não iniciada",
       ESCALATE: "Escalonamento falhou",
+      LATE_RESULT: "Resultado atrasado não repassado",
+      RESULT_FOLLOW_UP: "Resultado não repassado",
     },
     task: {
       QUEUED: "Enviando ao sistema externo",
@@ -149,6 +152,7 @@ export const ptBR: Catalogue = {
     dispatchRefused: "{task}: o sistema externo recusou a solicitação — {queue, select, none {transfira o cliente para um especialista} other {transfira o cliente para {queue}}}.",
     dispatchUnreachable: "{task}: não foi possível contatar o sistema externo — {queue, select, none {transfira o cliente para um especialista} other {transfira o cliente para {queue}}}.",
     escalationFailed: "{task} não respondeu a tempo e a Genesys recusou o escalonamento do Longrun — {queue, select, none {transfira você mesmo a chamada para os especialistas} other {transfira você mesmo a chamada para {queue}}}.",
+    followUpFailed: "{task} {outcome, select, success {foi aprovado} other {falhou}}, mas o Longrun não conseguiu repassar o resultado ao cliente — ninguém o avisou ainda.",
   },
   guidance: {
     pendingNext: "O Longrun aguarda o resultado até {time}; se não chegar, ele escala sozinho.",
@@ -177,6 +181,8 @@ export const ptBR: Catalogue = {
     dispatchFailedTell: "Não foi possível iniciar a verificação; {queue, select, none {você o está transferindo para um especialista} other {você o está transferindo para {queue}}}.",
     escalationFailedNext: "Nada mais acontece sozinho: ninguém foi direcionado ao cliente.",
     escalationFailedTell: "A verificação está demorando mais que o previsto; {queue, select, none {você o está transferindo para um especialista} other {você o está transferindo para {queue}}}, ou ofereça um retorno de chamada.",
+    followUpFailedNext: "Nada mais acontece sozinho: o resultado não chegou ao cliente, e nenhum retorno de chamada ou mensagem está a caminho.",
+    followUpFailedTell: "{outcome, select, success {Ligue de volta para o cliente se puder: a verificação foi aprovada e a solicitação pode seguir.} other {Ligue de volta para o cliente se puder: a verificação não foi aprovada; explique o que ele pode fazer em vez disso.}}",
   },
   event: {
     WORKFLOW_INITIATED: "Fluxo de trabalho iniciado",
@@ -234,6 +240,7 @@ export const ptBR: Catalogue = {
   toast: {
     completed: "{task}: concluído",
     failed: "{task}: falhou",
+    notPassedOn: "{task}: o resultado não chegou ao cliente",
     timedOut: "{task}: tempo esgotado",
   },
   announce: {
@@ -500,8 +507,8 @@ export const ptBR: Catalogue = {
     DISPATCH_TASK: "Enviar a tarefa ao sistema externo",
     ESCALATE: "Escalar no Genesys Cloud",
     SUPERSEDE_ESCALATION: "Retirar uma escalada",
-    DELIVER_LATE_RESULT: "Repassar um resultado atrasado",
-    FOLLOW_UP_RESULT: "Repassar o resultado ao cliente",
+    LATE_RESULT: "Repassar um resultado atrasado",
+    RESULT_FOLLOW_UP: "Repassar o resultado ao cliente",
     other: "{kind}",
   },
   audit: {

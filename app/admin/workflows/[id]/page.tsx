@@ -6,7 +6,7 @@ import type { TaskStatus, WorkflowStatus } from "@/lib/domain/workflow-machine";
 import { AppError } from "@/lib/errors/app-error";
 import { requestSpeech } from "@/lib/i18n/request-speech";
 import { resultFields, shortError } from "@/lib/panel/panel-glance";
-import { actorWords, badgeAccent, eventWords, taskTypeWords, workflowTone } from "@/lib/panel/status-words";
+import { actorWords, badgeAccent, deliveryFailureWords, eventWords, taskTypeWords, workflowTone } from "@/lib/panel/status-words";
 import type { Translator } from "@/lib/i18n/messages";
 import { deliveryStatusWords, kindWords } from "@/lib/admin/admin-words";
 import { AdminShell } from "@/app/admin/admin-shell";
@@ -35,7 +35,7 @@ export default async function WorkflowPage({ params, searchParams }: { params: P
     if (error instanceof AppError && error.status === 404) notFound();
     throw error;
   }
-  const { workflow, tasks, events, deliveries } = detail;
+  const { workflow, tasks, events, deliveries, deliveryFailure } = detail;
   const process = await workflowStepHistory(workflow, tasks, events);
   const status = workflow.status as WorkflowStatus;
   const shown = onlyChanges ? events.filter((e) => e.fromStatus !== e.toStatus) : events;
@@ -55,6 +55,12 @@ export default async function WorkflowPage({ params, searchParams }: { params: P
         <span className="muted">{t("admin.version", { version: workflow.version })}</span>
       </p>
       <p className="muted"><code>{workflow.id}</code></p>
+      {deliveryFailure ? (
+        <p className="delivery-failure" data-testid="delivery-failure">
+          <gux-badge accent="error">{t(`status.failure.${deliveryFailure.kind}`)}</gux-badge> {deliveryFailureWords(deliveryFailure, t)}{" "}
+          <a href="/admin/dead-letters">{t("admin.navDeadLetters")}</a>
+        </p>
+      ) : null}
       {process ? <StepHistory process={process} speech={speech} t={t} /> : null}
 
       <h2>{t("admin.tasksTitle")}</h2>
