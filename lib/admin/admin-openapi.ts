@@ -49,6 +49,11 @@ const settingsViewSchema = z.object({
   genesysClientId: z.string().nullable(),
 });
 
+const deliveryFailureSchema = z
+  .object({ kind: z.enum(["DISPATCH_TASK", "ESCALATE", "LATE_RESULT", "RESULT_FOLLOW_UP"]), error: z.string().nullable(), http_status: z.int().nullable(), at: iso })
+  .nullable()
+  .describe("The dispatch or escalation the workflow waits on, or the follow-up that was to pass its result on to a customer who left, when it became a dead letter");
+
 const workflowRowSchema = z.object({
   id: uuid,
   customerId: z.string(),
@@ -60,10 +65,7 @@ const workflowRowSchema = z.object({
   updatedAt: iso,
   taskType: z.string().nullable(),
   taskStatus: z.enum(taskStatuses).nullable(),
-  deliveryFailure: z
-    .object({ kind: z.enum(["DISPATCH_TASK", "ESCALATE", "LATE_RESULT", "RESULT_FOLLOW_UP"]), error: z.string().nullable(), http_status: z.int().nullable(), at: iso })
-    .nullable()
-    .describe("The dispatch or escalation the workflow waits on, when it became a dead letter"),
+  deliveryFailure: deliveryFailureSchema,
 });
 
 // The detail page reads stored rows as they are; the keys it relies on are required, new columns may appear.
@@ -200,6 +202,7 @@ export const adminApiOperations: Record<string, PathItemSpec> = {
             tasks: z.array(storedRow({ workflowId: uuid, type: z.string(), status: z.enum(taskStatuses) })),
             events: z.array(storedRow({ workflowId: uuid, type: z.string(), version: z.int(), actor: z.string() })),
             deliveries: z.array(storedRow({ kind: z.string(), status: z.string(), attempts: z.int() })),
+            deliveryFailure: deliveryFailureSchema,
           }),
         },
       },
