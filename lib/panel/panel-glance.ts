@@ -79,19 +79,27 @@ function deadlineOf(event: PanelEvent): string | null {
   return typeof value === "string" && !Number.isNaN(Date.parse(value)) ? value : null;
 }
 
+/**
+ * What a progress callback said: its message, else its word (PROCESSING,
+ * UNDER_REVIEW…). A plain heartbeat says nothing (its body is empty).
+ */
 function progressOf(event: PanelEvent): string | null {
-  for (const key of ["progress", "message", "status_message"]) {
+  if (event.type !== "TASK_PROGRESS") return null;
+  for (const key of ["message", "word"]) {
     const value = event.data?.[key];
     if (typeof value === "string" && value.trim() !== "") return value.trim();
   }
   return null;
 }
 
+/** Signs of life: a heartbeat, and progress, which is a heartbeat that says what is going on (lib/webhooks/callback-service.ts). */
+const signsOfLife = new Set(["TASK_HEARTBEAT", "TASK_PROGRESS"]);
+
 /**
- * Oldest first, like the events: each run of consecutive heartbeats becomes
- * one entry with its count and latest progress message. It says the deadline
- * moved only when the last heartbeat's deadline is later than the one before
- * the run (the dispatch's or an earlier run's).
+ * Oldest first, like the events: each run of consecutive heartbeats and
+ * progress callbacks becomes one entry with its count and the latest progress
+ * message. It says the deadline moved only when the last one's deadline is
+ * later than the one before the run (the dispatch's or an earlier run's).
  */
 export function timelineEntries(events: readonly PanelEvent[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
@@ -108,7 +116,7 @@ export function timelineEntries(events: readonly PanelEvent[]): TimelineEntry[] 
     open.run = null;
   };
   for (const event of events) {
-    if (event.type === "TASK_HEARTBEAT") {
+    if (signsOfLife.has(event.type)) {
       const run = open.run;
       open.run = run ? { ...run, latest: event, count: run.count + 1, progress: progressOf(event) ?? run.progress } : { first: deadline, latest: event, count: 1, progress: progressOf(event) };
       continue;

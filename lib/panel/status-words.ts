@@ -298,7 +298,9 @@ export function eventWords(event: PanelEvent, t: Translator, names: TaskTypeName
       // The vendor's own word, as it sent it (PROCESSING, UNDER_REVIEW…), with its message if any.
       const word = text(data.word) ?? "…";
       const message = text(data.message);
-      return message ? t("event.TASK_PROGRESS_MESSAGE", { word, message }) : t("event.TASK_PROGRESS", { word });
+      // "deadline extended" only when it did move (the event records whether).
+      const extended = data.extended === true ? "true" : "false";
+      return message ? t("event.TASK_PROGRESS_MESSAGE", { word, message, extended }) : t("event.TASK_PROGRESS", { word, extended });
     }
     case "CUSTOMER_ENDED":
       return t("event.CUSTOMER_ENDED");

@@ -399,22 +399,30 @@ describe("agent panel in Chromium", () => {
     await page.context().close();
   }, everyWayTimeout);
 
-  it("folds 15 heartbeats into one line that says whether the deadline moved", async () => {
+  it("folds 15 heartbeats and a progress callback into one line with the count, whether the deadline moved and the latest progress message", async () => {
     const conversationId = randomUUID();
     const page = await openPanel(conversationId);
     const workflowId = await initiate(conversationId);
     const task = await dispatchTask(workflowId, "FRAUD_VERIFICATION", 600);
-    for (let i = 0; i < 15; i++) {
+    const beat = async () => {
       // External systems sign their heartbeats like their callbacks.
       const res = await api(`/api/v1/workflows/${workflowId}/tasks/${task.task_id}/heartbeat`, { rawBody: "{}", headers: { ...signed(org.signingSecret, "{}"), "content-type": "application/json" } });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-    }
-    await card(page).getByRole("button", { name: "Timeline (17 events)" }).waitFor({ timeout: liveTimeout });
-    await card(page).getByRole("button", { name: /^Timeline/ }).click();
-    const lines = await card(page).getByRole("list", { name: "Timeline, newest first" }).locator("li").allInnerTexts();
+    };
+    for (let i = 0; i < 10; i++) await beat();
+    // A progress word with a message: a heartbeat that says what is going on.
+    expect(await callback(task.callback_url, { status: "PROCESSING", message: "checking the bureau" })).toBe(200);
+    for (let i = 0; i < 5; i++) await beat();
+    await card(page).getByRole("button", { name: "Timeline (18 events)" }).waitFor({ timeout: liveTimeout });
+    // By keyboard: the timeline's header takes focus and opens with Enter.
+    await card(page).getByRole("button", { name: /^Timeline/ }).focus();
+    await page.keyboard.press("Enter");
+    const timeline = card(page).getByRole("list", { name: "Timeline, newest first" });
+    await timeline.waitFor({ state: "visible", timeout: liveTimeout });
+    const lines = await timeline.locator("li").allInnerTexts();
     expect(lines).toHaveLength(3);
     // Each heartbeat extends to now + the task's timeout: later than the dispatch's deadline, so it did move.
-    expect(lines[0]).toMatch(new RegExp(`^${clock}\\s*External system is still working \\(15 updates\\); deadline moved to ${clock} · external system$`));
+    expect(lines[0]).toMatch(new RegExp(`^${clock}\\s*External system is still working \\(16 updates\\); deadline moved to ${clock} · latest: “checking the bureau” · external system$`));
     await everyWayOf("heartbeats", conversationId, async (p) => {
       await p.locator("article[data-status=PENDING]").waitFor({ timeout: liveTimeout });
       await p.locator("article gux-accordion-section").first().click();

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { speechFor, translator } from "@/lib/i18n/messages";
 import { arrangeWorkflows, attentionOf, keyWords, resultFields, shortError, summaryLine, timelineEntries } from "@/lib/panel/panel-glance";
 import type { PanelEvent, PanelWorkflow } from "@/lib/panel/panel-types";
+import { eventWords } from "@/lib/panel/status-words";
 import { workflowStatuses, type WorkflowStatus } from "@/lib/domain/workflow-machine";
 import { at, lateResult, workflowIn } from "@/test/unit/panel-fixtures";
 
@@ -65,17 +66,26 @@ let id = 1000;
 const ev = (type: string, seconds: number, data: Record<string, unknown> | null = null): PanelEvent => ({ id: String(id++), type, from_status: "PENDING", to_status: "PENDING", actor: "callback", created_at: at(seconds), data });
 
 describe("heartbeats on the timeline", () => {
-  it("fold into one line with their count and the latest progress message", () => {
+  it("fold into one line with their count and the latest progress message (progress callbacks are heartbeats that say something)", () => {
+    // What the store records: heartbeats carry only the deadline; a progress callback its word and message too.
+    const beat = (seconds: number) => ev("TASK_HEARTBEAT", seconds, { deadline_at: at(301), extended: false });
+    const progress = (seconds: number, word: string, message: string | null) => ev("TASK_PROGRESS", seconds, { word, message, deadline_at: at(301), extended: false });
     const events = [
       ev("WORKFLOW_INITIATED", 0),
       ev("TASK_DISPATCHED", 1, { deadline_at: at(301) }),
-      ...Array.from({ length: 15 }, (_, i) => ev("TASK_HEARTBEAT", 10 + i, { deadline_at: at(301), ...(i === 9 ? { progress: "checking the bureau" } : {}) })),
+      ...Array.from({ length: 9 }, (_, i) => beat(10 + i)),
+      progress(20, "PROCESSING", "checking the bureau"),
+      ...Array.from({ length: 5 }, (_, i) => beat(21 + i)),
       ev("TASK_SUCCEEDED", 60),
     ];
     const entries = timelineEntries(events);
     expect(entries.map((e) => (e.kind === "event" ? e.event.type : `${e.count} heartbeats`))).toEqual(["WORKFLOW_INITIATED", "TASK_DISPATCHED", "15 heartbeats", "TASK_SUCCEEDED"]);
     const run = entries[2]!;
     expect(run).toMatchObject({ kind: "heartbeats", count: 15, progress: "checking the bureau", movedDeadlineTo: null, latest: events[16] });
+    // The latest message wins; a progress word without a message is the message; plain heartbeats keep it.
+    const later = timelineEntries([ev("TASK_DISPATCHED", 1, { deadline_at: at(301) }), progress(2, "PROCESSING", "first"), progress(3, "UNDER_REVIEW", null), beat(4)]);
+    expect(later[1]).toMatchObject({ kind: "heartbeats", count: 3, progress: "UNDER_REVIEW" });
+    expect(timelineEntries([beat(4)])[0]).toMatchObject({ kind: "heartbeats", count: 1, progress: null });
   });
 
   it("say the deadline moved only when it did", () => {
@@ -89,6 +99,14 @@ describe("heartbeats on the timeline", () => {
       ev("TASK_HEARTBEAT", 202, { deadline_at: at(500) }),
     ]);
     expect(second.map((e) => (e.kind === "heartbeats" ? e.movedDeadlineTo : e.event.type))).toEqual(["TASK_DISPATCHED", at(500), "TASK_ACCEPTED", null]);
+  });
+
+  it("a single progress event says the deadline was extended only when it was", () => {
+    const progress = (extended: boolean) => ev("TASK_PROGRESS", 5, { word: "PROCESSING", message: "bureau busy", deadline_at: at(301), extended });
+    expect(eventWords(progress(true), t)).toBe("External system: PROCESSING (“bureau busy”); deadline extended");
+    expect(eventWords(progress(false), t)).toBe("External system: PROCESSING (“bureau busy”)");
+    expect(eventWords(progress(false), translator(speechFor(["de"])))).toBe("Externes System: PROCESSING („bureau busy“)");
+    expect(eventWords({ ...progress(true), data: { word: "QUEUED", extended: true } }, translator(speechFor(["ja"])))).toBe("外部システム: QUEUED、期限を延長しました");
   });
 });
 
