@@ -5,13 +5,12 @@
 // (in the same index), half ended long ago (no wake-up time at all).
 //
 // BENCH_PROCESS_SWEEP_SIZES=100000 runs a smaller table (trial runs).
-import { randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
-import { createBenchDatabase } from "./support/bench-database";
+import { explainClaim, needsPostgres, sweepSizes, timedSweep, withSweepDatabase } from "./support/sweep-cell";
 
 const due = 10_000;
-const sizes = (process.env.BENCH_PROCESS_SWEEP_SIZES ?? "1000000").split(",").map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n >= due);
+const sizes = sweepSizes("BENCH_PROCESS_SWEEP_SIZES", [1_000_000], due);
 
 /** A retried task step, then a wait: the due retries dispatch attempt 2, the due waits end their process. */
 const definition = {
@@ -67,47 +66,18 @@ async function seed(client: pg.Client, orgId: string, workflows: number): Promis
      FROM generate_series(1, $2::int) AS i`,
     [orgId, due, now],
   );
-  await client.query(`ANALYZE "Workflow"; ANALYZE "Task"`);
 }
 
 async function runSize(settings: BenchSettings, workflows: number): Promise<SweepCell> {
-  const database = await createBenchDatabase("postgres", settings.postgresServerUrl);
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    const orgId = randomUUID();
-    await client.query(`INSERT INTO "Org" ("id", "region", "settings", "updatedAt") VALUES ($1, 'mypurecloud.com', '{}', now())`, [orgId]);
-    const seedStart = performance.now();
-    await seed(client, orgId, workflows);
-    const seedSeconds = (performance.now() - seedStart) / 1000;
-    settings.log(`process-sweep: seeded ${workflows} workflows (${due} due) in ${seedSeconds.toFixed(1)} s`);
-
-    // The sweep runs in this process through the app's own code and driver.
-    process.env.DATABASE_URL = database.url;
-    process.env.LOG_LEVEL = "error";
-    const { resetEnvCache } = await import("@/lib/env");
-    resetEnvCache();
+  return withSweepDatabase(settings, `process-sweep: ${workflows} workflows (${due} due)`, (client, orgId) => seed(client, orgId, workflows), async ({ client, seedSeconds }) => {
     const { sweepProcessWakes } = await import("@/lib/processes/process-sweep");
-    const { closeDb, db } = await import("@/lib/db/client");
     const { claimDueProcessWakesPlan } = await import("@/lib/db/workflow-writes");
-    const { Prisma } = await import("@/lib/generated/prisma/client");
-    // The claim the sweep really sends (the writer's builder), with the rows each step really read (rolled back: EXPLAIN ANALYZE locks them).
-    const explained = await (await db()).$transaction((tx) =>
-      tx.$queryRaw<Array<{ "QUERY PLAN": string }>>(Prisma.sql`EXPLAIN (ANALYZE, TIMING OFF) ${claimDueProcessWakesPlan(new Date(), 500)}`),
+    const claim = await explainClaim(claimDueProcessWakesPlan(new Date(), 500), { buffers: false, nodes: /Scan|Sort|Limit|LockRows|Execution Time/ });
+    const sweep = await timedSweep(
+      () => sweepProcessWakes({ batchSize: 500, maxBatches: 1, deliver: false }),
+      () => sweepProcessWakes({ batchSize: 500, maxBatches: 1000, deliver: false }),
     );
-    const claimPlan = explained
-      .map((r) => r["QUERY PLAN"])
-      .filter((line) => /Scan|Sort|Limit|LockRows|Execution Time/.test(line) && !/Sort Key/.test(line))
-      .map((l) => l.trim().replace(/\(cost=[^)]*\) /, ""))
-      .join(" → ");
-    const firstStart = performance.now();
-    const first = await sweepProcessWakes({ batchSize: 500, maxBatches: 1, deliver: false });
-    const firstBatchMs = performance.now() - firstStart;
-    const start = performance.now();
-    const rest = await sweepProcessWakes({ batchSize: 500, maxBatches: 1000, deliver: false });
-    const sweepSeconds = (performance.now() - start) / 1000 + firstBatchMs / 1000;
-    await closeDb();
-    const woken = first.woken + rest.woken;
+    const woken = sweep.first.woken + sweep.rest.woken;
     // Every due one woke once: a dispatch of attempt 2 per retry, an end per wait.
     const check = await client.query<{ dispatched: string; ended: string; left: string }>(
       `SELECT (SELECT count(*) FROM "Task" WHERE "attempt" = 2)::text AS dispatched,
@@ -118,17 +88,15 @@ async function runSize(settings: BenchSettings, workflows: number): Promise<Swee
     if (Number(row.dispatched) !== due / 2 || Number(row.ended) !== due / 2 || Number(row.left) !== 0) {
       throw new Error(`process-sweep: expected ${due / 2} retries dispatched and ${due / 2} waits ended, none left due; got ${JSON.stringify(row)}`);
     }
-    return { workflows, due, seedSeconds, sweepSeconds, woken, wakesPerSecond: woken / sweepSeconds, firstBatchMs, claimPlan };
-  } finally {
-    await client.end();
-    await database.drop();
-  }
+    return { workflows, due, seedSeconds, sweepSeconds: sweep.sweepSeconds, woken, wakesPerSecond: woken / sweep.sweepSeconds, firstBatchMs: sweep.firstBatchMs, claimPlan: claim.plan };
+  });
 }
 
 export const processSweep: BenchModule = {
   name: "process-sweep",
   async run(settings) {
-    if (!settings.databases.includes("postgres")) return { data: [], markdown: "_Skipped: needs PostgreSQL (BENCH_DATABASES)._" };
+    const skipped = needsPostgres(settings);
+    if (skipped) return skipped;
     const cells: SweepCell[] = [];
     for (const size of sizes) cells.push(await runSize(settings, size));
     const rows = cells.map(

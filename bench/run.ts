@@ -17,6 +17,7 @@
 //   BENCH_GOAL_ROUNDS=2, BENCH_GOAL_OPS=1000   callback-goals: interleaved rounds, operations per cell
 //   BENCH_PROCESS_ROUNDS=2, BENCH_PROCESS_WORKFLOWS=1500   process-steps: alternating rounds, workflows per cell
 //   BENCH_PROCESS_SWEEP_SIZES=1000000   process-sweep: table sizes (10,000 due in each)
+//   BENCH_TIMEOUT_SWEEP_SIZES=100000,1000000   timeout-sweep: table sizes (10,000 overdue in each)
 //   BENCH_COMPARE_REF=d67cad2, BENCH_COMPARE_ROUNDS=3, BENCH_COMPARE_OPS=1500   engine-compare: the older commit, rounds, operations per cell at the most clients
 //   BENCH_COMPARE_DIR         engine-compare: where the older commit is unpacked, installed and built (default $TMPDIR/longrun-bench-compare)
 import { existsSync } from "node:fs";

@@ -3,13 +3,14 @@
 // tasks' (deadlineAt, id) by keyset, so its cost should follow the overdue
 // count, not the table size. Then the escalations the sweep made are drained
 // by the outbox for one cell's time, and the rate is reported.
-import { randomUUID } from "node:crypto";
-import pg from "pg";
+//
+// BENCH_TIMEOUT_SWEEP_SIZES=100000 runs one smaller table (trial runs).
+import type pg from "pg";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
-import { createBenchDatabase } from "./support/bench-database";
+import { explainClaim, needsPostgres, sweepSizes, timedSweep, withSweepDatabase } from "./support/sweep-cell";
 
 const overdue = 10_000;
-const sizes = [100_000, 1_000_000];
+const sizes = sweepSizes("BENCH_TIMEOUT_SWEEP_SIZES", [100_000, 1_000_000], overdue);
 
 interface SweepCell {
   workflows: number;
@@ -45,47 +46,18 @@ async function seed(client: pg.Client, orgId: string, workflows: number): Promis
                 ELSE to_timestamp(($4::bigint + 3600000) / 1000.0) END,
            2, to_timestamp($4::bigint / 1000.0), to_timestamp($4::bigint / 1000.0)
     FROM generate_series(1, $2::int) AS i`, [orgId, workflows, overdue, now]);
-  await client.query(`ANALYZE "Workflow"; ANALYZE "Task"`);
 }
 
 async function runSize(settings: BenchSettings, workflows: number): Promise<SweepCell> {
-  const database = await createBenchDatabase("postgres", settings.postgresServerUrl);
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    const orgId = randomUUID();
-    await client.query(`INSERT INTO "Org" ("id", "region", "settings", "updatedAt") VALUES ($1, 'mypurecloud.com', '{}', now())`, [orgId]);
-    const seedStart = performance.now();
-    await seed(client, orgId, workflows);
-    const seedSeconds = (performance.now() - seedStart) / 1000;
-    settings.log(`timeout-sweep: seeded ${workflows} workflows in ${seedSeconds.toFixed(1)} s`);
-
-    // The sweep runs in this process through the app's own code and driver.
-    process.env.DATABASE_URL = database.url;
-    process.env.LOG_LEVEL = "error";
-    const { resetEnvCache } = await import("@/lib/env");
-    resetEnvCache();
+  return withSweepDatabase(settings, `timeout-sweep: ${workflows} workflows`, (client, orgId) => seed(client, orgId, workflows), async ({ client, seedSeconds }) => {
     const { sweepTimeouts } = await import("@/lib/timeouts/sweep-timeouts");
-    const { closeDb, db } = await import("@/lib/db/client");
     const { claimOverdueTasksPlan } = await import("@/lib/db/workflow-writes");
-    const { Prisma } = await import("@/lib/generated/prisma/client");
-    // The claim the sweep really sends (the writer's builder), with the rows each step really read.
-    const explained = await (await db()).$transaction((tx) =>
-      tx.$queryRaw<Array<{ "QUERY PLAN": string }>>(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) ${claimOverdueTasksPlan(new Date(), 500)}`),
+    const claim = await explainClaim(claimOverdueTasksPlan(new Date(), 500), { buffers: true, nodes: /Scan|Sort|Append|Execution Time/ });
+    const sweep = await timedSweep(
+      () => sweepTimeouts({ batchSize: 500, maxBatches: 1, deliver: false, concurrency: 1 }),
+      () => sweepTimeouts({ batchSize: 500, maxBatches: 1000, deliver: false, concurrency }),
     );
-    const claimBuffers = explained.map((r) => r["QUERY PLAN"]).find((line) => /Buffers:/.test(line))?.trim() ?? "";
-    const claimPlan = explained
-      .map((r) => r["QUERY PLAN"])
-      .filter((line) => /Scan|Sort|Append|Execution Time/.test(line) && !/Sort Key/.test(line))
-      .map((l) => l.trim().replace(/\(cost=[^)]*\) /, ""))
-      .join(" → ");
-    const firstStart = performance.now();
-    const first = await sweepTimeouts({ batchSize: 500, maxBatches: 1, deliver: false, concurrency: 1 });
-    const firstBatchMs = performance.now() - firstStart;
-    const start = performance.now();
-    const rest = await sweepTimeouts({ batchSize: 500, maxBatches: 1000, deliver: false, concurrency });
-    const sweepSeconds = (performance.now() - start) / 1000 + firstBatchMs / 1000;
-    const timedOut = first.timedOut + rest.timedOut;
+    const timedOut = sweep.first.timedOut + sweep.rest.timedOut;
 
     // The escalations drain through the outbox as the worker runs it (no Genesys credentials here: each one
     // becomes an open notice and an ESCALATION_DELIVERED write, the path with the most database work).
@@ -99,29 +71,26 @@ async function runSize(settings: BenchSettings, workflows: number): Promise<Swee
     }
     const drainSeconds = (performance.now() - drainStart) / 1000;
     const left = Number((await client.query(`SELECT count(*) FROM "Delivery" WHERE "kind" = 'ESCALATE' AND "status" = 'PENDING'`)).rows[0].count);
-    await closeDb();
     return {
-      workflows, overdue, seedSeconds, sweepSeconds, timedOut, tasksPerSecond: timedOut / sweepSeconds, claimPlan, claimBuffers, firstBatchMs, concurrency,
-      drain: { seconds: drainSeconds, delivered, perSecond: delivered / drainSeconds, left },
+      workflows, overdue, seedSeconds, sweepSeconds: sweep.sweepSeconds, timedOut, tasksPerSecond: timedOut / sweep.sweepSeconds, claimPlan: claim.plan, claimBuffers: claim.buffers,
+      firstBatchMs: sweep.firstBatchMs, concurrency, drain: { seconds: drainSeconds, delivered, perSecond: delivered / drainSeconds, left },
     };
-  } finally {
-    await client.end();
-    await database.drop();
-  }
+  });
 }
 
 export const timeoutSweep: BenchModule = {
   name: "timeout-sweep",
   async run(settings) {
-    if (!settings.databases.includes("postgres")) return { data: [], markdown: "_Skipped: needs PostgreSQL (BENCH_DATABASES)._" };
+    const skipped = needsPostgres(settings);
+    if (skipped) return skipped;
     const cells: SweepCell[] = [];
     for (const size of sizes) cells.push(await runSize(settings, size));
     const rows = cells.map((c) =>
       `| ${c.workflows.toLocaleString("en")} | ${c.overdue.toLocaleString("en")} | ${c.timedOut.toLocaleString("en")} | ${c.sweepSeconds.toFixed(2)} s | ${Math.round(c.tasksPerSecond).toLocaleString("en")} | ${c.firstBatchMs.toFixed(0)} ms | ${Math.round(c.drain.perSecond)}/s (${c.drain.delivered.toLocaleString("en")} in ${c.drain.seconds.toFixed(1)} s, ${c.drain.left.toLocaleString("en")} left) |`,
     );
-    const ratio = cells.length === 2 ? cells[1]!.sweepSeconds / cells[0]!.sweepSeconds : NaN;
+    const ratio = cells.length === 2 ? cells[1]!.sweepSeconds / cells[0]!.sweepSeconds : Number.NaN;
     const markdown = [
-      `Sweep of 10,000 overdue tasks (claim with \`FOR UPDATE SKIP LOCKED\` by keyset on the partial index of active deadlines, TIME_OUT transition, event and escalation outbox row per task, batches of 500, ${concurrency} batches side by side), PostgreSQL, in-process through the app's code. Half of the other tasks are settled with deadlines in the past, half wait with deadlines ahead. Then the escalations drain through the outbox (batches of 50, 8 at a time; no Genesys credentials, so each becomes an open notice) for one cell's time.`,
+      `Sweep of 10,000 overdue tasks (claim with \`FOR UPDATE SKIP LOCKED\` by keyset on the partial index of active deadlines, TIME_OUT transition, event and escalation outbox row per task, batches of 500, ${concurrency} batches side by side), PostgreSQL, in-process through the app's code. Half of the other tasks are settled with deadlines in the past, half wait with deadlines ahead. Then the escalations drain through the outbox (claimed 50 at a time, 8 in flight, each batch settled with one statement; no Genesys credentials, so each becomes an open notice) for one cell's time.`,
       "",
       "| workflows | overdue | timed out | sweep time | tasks/s | first batch of 500 | escalations drained |",
       "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
