@@ -16,7 +16,7 @@ import { browserDistDir } from "@/test/browser/global-setup";
 import { createTestDatabase, freePort, type TestDatabase } from "@/test/browser/running-app";
 import { createPlatformFake, startGenesysStandIn, type GenesysStandIn, type PlatformFake, type StandInUser } from "@/test/support/genesys-stand-in";
 import { startOrchestrator, type Orchestrator } from "@/test/support/orchestrator";
-import { checkState } from "@/test/browser/page-checks";
+import { checkState, expectBeside } from "@/test/browser/page-checks";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const screenshots = path.join(root, "test-output/screenshots");
@@ -232,19 +232,23 @@ describe("admin console", () => {
     await page.locator('input[name="taskHeartbeat-0"]').fill("2");
     await page.getByTestId("save-settings").click();
     await page.getByTestId("settings-error").waitFor();
-    // Every problem at once, next to Save, in words: the field by its label and what is wrong with it.
+    // Every problem at once, next to Save and on screen (the form is longer than the window), in words: the field by its label and what is wrong with it.
+    await expectBeside(page, page.getByTestId("save-settings"), page.getByTestId("settings-error"), 40);
     await expect(page.getByTestId("settings-error").textContent()).resolves.toContain("10.0.0.0/33");
     await expect(page.getByTestId("settings-error").textContent()).resolves.toContain("CREDIT_CHECK · Heartbeat timeout (s): must be at least 5");
     await page.locator('input[name="taskHeartbeat-0"]').fill("300");
     await page.locator('textarea[name="sourceCidrs"]').fill("127.0.0.0/8\n203.0.113.0/24");
     await page.getByTestId("save-settings").click();
     await page.getByTestId("settings-saved").waitFor();
+    await expectBeside(page, page.getByTestId("save-settings"), page.getByTestId("settings-saved"), 40);
     await expect(page.getByTestId("settings-warning").first().textContent()).resolves.toContain("Credit bureau check (CREDIT_CHECK): the timeout (3600 s) is longer than the flow session limit (1200 s)");
 
     // Rotation: a new secret is shown once, then the old one is revoked.
     const oldSecretId = (await page.locator("[data-secret-id]").first().getAttribute("data-secret-id"))!;
     await page.getByTestId("rotate-secret").click();
     await page.getByTestId("new-signing-secret").waitFor();
+    // The new secret right below the button that made it, on screen.
+    await expectBeside(page, page.getByTestId("rotate-secret"), page.getByTestId("new-signing-secret"), 40);
     signingSecret = ((await page.getByTestId("new-signing-secret").locator(".secret").textContent()) ?? "").trim();
     expect(signingSecret).toMatch(/^whsec_/);
     await page.locator(`[data-secret-id="${oldSecretId}"]`).getByRole("button", { name: "Revoke" }).click();
@@ -330,8 +334,11 @@ describe("admin console", () => {
     await shot("dead-letters");
     orchestrator.respondWith(202);
     const before = orchestrator.received.length;
-    await row.getByRole("button", { name: "Re-drive now" }).click();
+    // By keyboard: focus the row's button and press Enter; the outcome is said beside it.
+    await row.getByRole("button", { name: "Re-drive now" }).focus();
+    await page.keyboard.press("Enter");
     await row.getByText("Delivered").waitFor();
+    await expectBeside(page, row.getByRole("button", { name: "Re-drive now" }), row.getByRole("status"), 40);
     expect(orchestrator.received.length).toBe(before + 1);
     await shot("dead-letter-redriven");
     await page.reload();

@@ -3,6 +3,7 @@ import { useMemo, useState } from "react";
 import type { InstallStep } from "@/lib/genesys/install-steps";
 import { translator, type Speech, type Translator } from "@/lib/i18n/messages";
 import { LocalTime } from "@/app/admin/local-time";
+import { useReveal } from "@/app/admin/use-reveal";
 
 interface StepResult {
   step: string;
@@ -67,6 +68,7 @@ export function InstallWizard({ initial, installed, confirmName, speech }: { ini
   const [error, setError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState("");
   const [uninstallResult, setUninstallResult] = useState<string | null>(null);
+  const uninstallFeedback = useReveal<HTMLDivElement>(error ?? uninstallResult);
 
   const runStep = async (step: InstallStep): Promise<boolean> => {
     setRunning(step);
@@ -125,11 +127,6 @@ export function InstallWizard({ initial, installed, confirmName, speech }: { ini
           </button>
         </div>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
       <ol className="steps">
         {steps.map((s, i) => (
           <li key={s.step} data-step={s.step} data-status={running === s.step ? "running" : (s.result?.status ?? "pending")}>
@@ -172,11 +169,19 @@ export function InstallWizard({ initial, installed, confirmName, speech }: { ini
               {t("wizard.uninstallButton")}
             </button>
           </p>
-          {uninstallResult && (
-            <p className="ok" role="status">
-              {uninstallResult}
-            </p>
-          )}
+          {/* What uninstalling did, or why it did not, right below its button. */}
+          <div ref={uninstallFeedback}>
+            {uninstallResult && (
+              <p className="ok" role="status">
+                {uninstallResult}
+              </p>
+            )}
+            {error && (
+              <p className="error" role="alert" data-testid="uninstall-error">
+                {error}
+              </p>
+            )}
+          </div>
         </fieldset>
       )}
     </>

@@ -8,6 +8,7 @@ import type { PickerList } from "@/lib/admin/genesys-pickers";
 import { taskTypeWords } from "@/lib/panel/status-words";
 import { parseCidr } from "@/lib/security/ip-cidr";
 import { GenesysPicker, type PickerLabels } from "@/app/admin/settings/genesys-picker";
+import { useReveal } from "@/app/admin/use-reveal";
 
 interface Initial {
   orchestratorUrl: string | null;
@@ -135,6 +136,8 @@ export function SettingsForm({ initial, pickers, speech }: { initial: Initial; p
   const [errors, setErrors] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
+  // Saved or not, the answer is on screen beside Save (the form is longer than a screen).
+  const feedback = useReveal<HTMLDivElement>(errors.length > 0 ? errors : saved);
 
   /** The picked queue's name as Genesys lists it; an id typed by hand keeps the name saved with it, if it is the same id. */
   const queueNameOf = (id: string | undefined): string | undefined => {
@@ -340,19 +343,21 @@ export function SettingsForm({ initial, pickers, speech }: { initial: Initial; p
         </label>
       </fieldset>
       {/* What saving did, right where the admin pressed Save (the form is longer than a screen). */}
-      <div className="save-row">
-        <button type="submit" disabled={busy} data-testid="save-settings">
-          {busy ? t("admin.saving") : t("settings.save")}
-        </button>
-        <span aria-live="polite">{saved && <span className="ok" data-testid="settings-saved">{t("admin.saved")}</span>}</span>
-      </div>
-      {errors.length > 0 && (
-        <div className="error" data-testid="settings-error" role="alert">
-          {errors.map((e) => (
-            <div key={e}>{e}</div>
-          ))}
+      <div ref={feedback}>
+        <div className="save-row">
+          <button type="submit" disabled={busy} data-testid="save-settings">
+            {busy ? t("admin.saving") : t("settings.save")}
+          </button>
+          <span aria-live="polite">{saved && <span className="ok" data-testid="settings-saved">{t("admin.saved")}</span>}</span>
         </div>
-      )}
+        {errors.length > 0 && (
+          <div className="error" data-testid="settings-error" role="alert">
+            {errors.map((e) => (
+              <div key={e}>{e}</div>
+            ))}
+          </div>
+        )}
+      </div>
     </form>
   );
 }

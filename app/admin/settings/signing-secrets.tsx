@@ -2,6 +2,7 @@
 import { useMemo, useState } from "react";
 import { translator, type Speech } from "@/lib/i18n/messages";
 import { LocalTime } from "@/app/admin/local-time";
+import { useReveal } from "@/app/admin/use-reveal";
 
 interface SecretRow {
   id: string;
@@ -13,13 +14,15 @@ export function SigningSecrets({ initial, speech }: { initial: SecretRow[]; spee
   const t = useMemo(() => translator(speech), [speech]);
   const [rows, setRows] = useState(initial);
   const [shown, setShown] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  /** A failure and where it is said: "rotate" (beside that button), or the id of the row whose Revoke failed. */
+  const [error, setError] = useState<{ at: string; message: string } | null>(null);
+  const feedback = useReveal<HTMLDivElement>(error?.at === "rotate" ? error : shown);
 
   const rotate = async () => {
     setError(null);
     const response = await fetch("/api/admin/signing-secrets", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    const json = (await response.json()) as { id: string; secret: string; error?: { message: string } };
-    if (!response.ok) return setError(t("secrets.failed", { reason: json.error?.message ?? String(response.status) }));
+    const json = (await response.json().catch(() => ({}))) as { id: string; secret: string; error?: { message: string } };
+    if (!response.ok) return setError({ at: "rotate", message: t("secrets.failed", { reason: json.error?.message ?? String(response.status) }) });
     setShown(json.secret);
     setRows((all) => [...all, { id: json.id, createdAt: new Date().toISOString(), revokedAt: null }]);
   };
@@ -27,8 +30,8 @@ export function SigningSecrets({ initial, speech }: { initial: SecretRow[]; spee
   const revoke = async (id: string) => {
     setError(null);
     const response = await fetch(`/api/admin/signing-secrets/${id}`, { method: "DELETE" });
-    const json = (await response.json()) as { error?: { message: string } };
-    if (!response.ok) return setError(t("secrets.failed", { reason: json.error?.message ?? String(response.status) }));
+    const json = (await response.json().catch(() => ({}))) as { error?: { message: string } };
+    if (!response.ok) return setError({ at: id, message: t("secrets.failed", { reason: json.error?.message ?? String(response.status) }) });
     setRows((all) => all.map((r) => (r.id === id ? { ...r, revokedAt: new Date().toISOString() } : r)));
   };
 
@@ -36,13 +39,6 @@ export function SigningSecrets({ initial, speech }: { initial: SecretRow[]; spee
     <fieldset data-testid="signing-secrets">
       <legend>{t("secrets.title")}</legend>
       <p className="muted">{t("secrets.intro")}</p>
-      {shown && (
-        <div className="warning" data-testid="new-signing-secret">
-          <strong>{t("secrets.copyNow")}</strong>
-          <p className="secret">{shown}</p>
-        </div>
-      )}
-      {error && <p className="error" role="alert">{error}</p>}
       <table>
         <thead>
           <tr>
@@ -78,6 +74,11 @@ export function SigningSecrets({ initial, speech }: { initial: SecretRow[]; spee
                     {t("secrets.revoke")}
                   </button>
                 )}
+                {error?.at === r.id && (
+                  <span className="error-text" role="alert">
+                    {error.message}
+                  </span>
+                )}
               </td>
             </tr>
           ))}
@@ -86,6 +87,20 @@ export function SigningSecrets({ initial, speech }: { initial: SecretRow[]; spee
       <button type="button" onClick={() => void rotate()} data-testid="rotate-secret">
         {t("secrets.rotate")}
       </button>
+      {/* The new secret and any failure, right below the button that asked for them. */}
+      <div ref={feedback}>
+        {shown && (
+          <div className="warning" data-testid="new-signing-secret">
+            <strong>{t("secrets.copyNow")}</strong>
+            <p className="secret">{shown}</p>
+          </div>
+        )}
+        {error?.at === "rotate" && (
+          <p className="error" role="alert" data-testid="signing-secrets-error">
+            {error.message}
+          </p>
+        )}
+      </div>
     </fieldset>
   );
 }
