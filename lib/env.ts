@@ -22,6 +22,12 @@ const envSchema = z.object({
   METRICS_SECRET: z.string().min(16).optional(),
   /** How long an outbox run holds a claimed delivery before another run may take it over (a run that died, rule 6). */
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  /**
+   * How often a live panel stream whose conversation names no workflow in its `workflow_id` participant
+   * attribute asks Genesys again (and how long "none named" is cached), so a workflow named mid-call
+   * shows within about this long without a reconnect. Fractions are for tests.
+   */
+  PANEL_ATTRIBUTE_RECHECK_SECONDS: z.coerce.number().min(0.05).max(300).default(10),
   TRUSTED_PROXY_CIDRS: z.string().optional(),
   GENESYS_API_BASE_URL: z.url().optional(),
   GENESYS_LOGIN_BASE_URL: z.url().optional(),

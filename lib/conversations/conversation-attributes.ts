@@ -12,21 +12,40 @@
 // Conversation whose participants[] each have `attributes?: { [key: string]: string }`
 // (purecloud-platform-client-v2 262, index.d.ts `interface Participant`; src/…/api/ConversationsApi.js
 // getConversation). CreateCallbackCommand.data "appear as participant attributes" (same index.d.ts).
+//
+// Named mid-call: a flow's Set Participant Data or another app's
+// PATCH /api/v2/conversations/{conversationId}/participants/{participantId}/attributes
+// (ConversationsApi.patchConversationParticipantAttributes, body ParticipantAttributes, same SDK
+// src/purecloud-platform-client-v2/api/ConversationsApi.js) can add `workflow_id` after the panel
+// opened. Genesys has no event for it the panel could hear without a notification channel, so
+// "none named" is cached only PANEL_ATTRIBUTE_RECHECK_SECONDS (default 10) and a live stream asks
+// again that often (lib/realtime/conversation-stream.ts); a found id keeps the longer cache. Every
+// read goes through this one cache (and one in-flight read per key), so all streams and polls of an
+// agent's conversation in this process cost Genesys one read per interval, whatever their number —
+// user tokens are limited per user per OAuth client (../shared/GENESYS.md §9, HTTP 429).
 import { createHash } from "node:crypto";
 import { clock } from "@/lib/clock";
 import { agentRegionHeader, genesysApiBase } from "@/lib/auth/agent-token";
+import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 
 /** The participant attribute that names a Longrun workflow. */
 export const workflowAttribute = "workflow_id";
 
-/** A polling panel asks every few seconds and a stream reconnects every minute: one read per agent and conversation per half minute. */
+/** A polling panel asks every few seconds and a stream reconnects every minute: once a workflow is named, one read per agent and conversation per half minute. */
 export const attributeCacheSeconds = 30;
+
+/** How long "no workflow named" is trusted, and how often a live stream asks again while it shows none (PANEL_ATTRIBUTE_RECHECK_SECONDS). */
+export function attributeRecheckMs(): number {
+  return env().PANEL_ATTRIBUTE_RECHECK_SECONDS * 1000;
+}
 const maxCached = 5_000;
 const genesysTimeoutMs = 5_000;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const cache = new Map<string, { ids: string[]; expiresAt: number }>();
+/** A read under way: streams of one conversation that ask at once share it rather than each asking Genesys. */
+const inflight = new Map<string, Promise<string[]>>();
 
 interface ConversationBody {
   participants?: Array<{ attributes?: Record<string, unknown> | null }>;
@@ -62,17 +81,31 @@ export async function attributeWorkflowIds(request: Request, conversationId: str
   const now = clock.now().getTime();
   const hit = cache.get(key);
   if (hit && hit.expiresAt > now) return hit.ids;
-  const ids = await readAttributes(token, request.headers.get(agentRegionHeader), conversationId);
-  if (ids === null) return hit?.ids ?? [];
-  if (cache.size >= maxCached) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
+  const pending = inflight.get(key);
+  if (pending) return pending;
+  const reading = (async () => {
+    const read = await readAttributes(token, request.headers.get(agentRegionHeader), conversationId);
+    // Could not tell (unreachable, 429, 5xx): the last answer stands until the next recheck, so streams do not hammer a Genesys that is struggling.
+    const ids = read ?? hit?.ids ?? [];
+    cache.delete(key);
+    if (cache.size >= maxCached) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    // "None named" may change mid-call: trusted only until the next recheck.
+    const ttlMs = read !== null && ids.length > 0 ? attributeCacheSeconds * 1000 : attributeRecheckMs();
+    cache.set(key, { ids, expiresAt: clock.now().getTime() + ttlMs });
+    return ids;
+  })();
+  inflight.set(key, reading);
+  try {
+    return await reading;
+  } finally {
+    inflight.delete(key);
   }
-  cache.set(key, { ids, expiresAt: now + attributeCacheSeconds * 1000 });
-  return ids;
 }
 
-/** null: could not tell (not cached, so the next read tries again). */
+/** null: could not tell (the next recheck tries again). */
 async function readAttributes(token: string, region: string | null, conversationId: string): Promise<string[] | null> {
   const url = `${genesysApiBase(region)}/api/v2/conversations/${encodeURIComponent(conversationId)}`;
   let response: Response;
@@ -94,4 +127,5 @@ async function readAttributes(token: string, region: string | null, conversation
 /** Forgets every cached read (tests that change a conversation's attributes at the stand-in). */
 export function clearAttributeCache(): void {
   cache.clear();
+  inflight.clear();
 }

@@ -13,6 +13,8 @@ export const streamDefaults = {
   heartbeatMs: 15_000,
   /** Several changes in one burst (dispatch + accepted) become one snapshot. */
   coalesceMs: 40,
+  /** Overridden by PANEL_ATTRIBUTE_RECHECK_SECONDS through the route. */
+  attributeRecheckMs: 10_000,
 };
 
 export interface StreamOptions {
@@ -21,6 +23,13 @@ export interface StreamOptions {
   signal: AbortSignal;
   /** Workflows the conversation's participant attribute names (read from Genesys when the stream opened). */
   attributeWorkflowIds?: readonly string[];
+  /**
+   * Reads the attribute again (through its shared cache, lib/conversations/conversation-attributes.ts).
+   * While the stream shows no workflow found through the attribute it is asked every
+   * `attributeRecheckMs`, so a `workflow_id` set mid-call shows without waiting for a reconnect.
+   */
+  rereadAttributes?: () => Promise<readonly string[]>;
+  attributeRecheckMs?: number;
   lifetimeMs?: number;
   heartbeatMs?: number;
 }
@@ -45,6 +54,9 @@ export function conversationStream(options: StreamOptions): Response {
       let coalesceTimer: ReturnType<typeof setTimeout> | null = null;
       const timers: ReturnType<typeof setTimeout>[] = [];
       let unsubscribe: () => void = () => undefined;
+      let named: readonly string[] = options.attributeWorkflowIds ?? [];
+      let showsAttributeWorkflow = false;
+      let recheckTimer: ReturnType<typeof setTimeout> | null = null;
       // Workflows of other conversations this panel shows (a callback's, an attribute's): their changes wake it too.
       const carried = new Map<string, () => void>();
 
@@ -63,6 +75,7 @@ export function conversationStream(options: StreamOptions): Response {
         for (const stop of carried.values()) stop();
         carried.clear();
         if (coalesceTimer) clearTimeout(coalesceTimer);
+        if (recheckTimer) clearTimeout(recheckTimer);
         for (const t of timers) clearTimeout(t);
         clearInterval(heartbeat);
         options.signal.removeEventListener("abort", finish);
@@ -82,7 +95,8 @@ export function conversationStream(options: StreamOptions): Response {
         }
         loading = true;
         try {
-          const snapshot = await loadConversationSnapshot(options.orgId, options.conversationId, { attributeWorkflowIds: options.attributeWorkflowIds });
+          const snapshot = await loadConversationSnapshot(options.orgId, options.conversationId, { attributeWorkflowIds: named });
+          showsAttributeWorkflow = snapshot.workflows.some((w) => w.came_from?.kind === "attribute");
           // Listen first, read second, here too: a change between this read and a new subscription is read again.
           if (await watchCarried(snapshot)) again = true;
           const print = fingerprint(snapshot);
@@ -122,6 +136,26 @@ export function conversationStream(options: StreamOptions): Response {
         }
         return added;
       };
+      // Once a workflow came through the attribute the stream stops asking (its changes wake the stream, and the next connection reads the attribute again).
+      const scheduleRecheck = () => {
+        const reread = options.rereadAttributes;
+        if (!reread || closed || showsAttributeWorkflow) return;
+        recheckTimer = setTimeout(() => {
+          recheckTimer = null;
+          void (async () => {
+            try {
+              const ids = await reread();
+              if (!closed && ids.join(",") !== named.join(",")) {
+                named = ids;
+                await send();
+              }
+            } catch (error) {
+              log.warn("panel.stream.attributes_failed", { message: error instanceof Error ? error.message : String(error) });
+            }
+            scheduleRecheck();
+          })();
+        }, options.attributeRecheckMs ?? streamDefaults.attributeRecheckMs);
+      };
       const wake = () => {
         if (closed || coalesceTimer) return;
         coalesceTimer = setTimeout(() => {
@@ -151,6 +185,7 @@ export function conversationStream(options: StreamOptions): Response {
         return;
       }
       await send();
+      scheduleRecheck();
     },
     cancel() {
       cleanup();

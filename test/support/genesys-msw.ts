@@ -20,6 +20,8 @@ export interface GenesysFake {
   script(route: string, ...replies: Reply[]): void;
   /** The conversation Genesys reports for an id. */
   setConversation(id: string, conversation: Record<string, unknown>): void;
+  /** An agent's user token: GET /api/v2/users/me answers who it is; any other bearer gets 401. */
+  addAgent(token: string, agent: { userId: string; orgId: string; name?: string }): void;
   tokenFor(clientId: string): string;
   reset(): void;
   close(): void;
@@ -56,6 +58,7 @@ export function startGenesysFake(region = "mypurecloud.com"): GenesysFake {
   const requests: RecordedRequest[] = [];
   const scripts = new Map<string, Reply[]>();
   const conversations = new Map<string, Record<string, unknown>>();
+  const agents = new Map<string, { userId: string; orgId: string; name?: string }>();
   const api = `https://api.${region}`;
   const login = `https://login.${region}`;
 
@@ -91,7 +94,14 @@ export function startGenesysFake(region = "mypurecloud.com"): GenesysFake {
       const clientId = basic.split(":")[0] ?? "";
       return HttpResponse.json({ access_token: `token-for-${clientId}`, token_type: "bearer", expires_in: 86400 });
     })),
-    http.get(`${api}/api/v2/conversations/:id`, scriptable("GET /api/v2/conversations", (_entry, params) => {
+    // Users/me with an agent's token (UsersApi.getUsersMe, expand=organization): 401 for a token Genesys never issued.
+    http.get(`${api}/api/v2/users/me`, scriptable("GET /api/v2/users/me", (entry) => {
+      const agent = agents.get((entry.authorization ?? "").replace(/^Bearer /, ""));
+      if (!agent) return HttpResponse.json({ code: "bad.credentials", message: "Invalid login credentials." }, { status: 401 });
+      return HttpResponse.json({ id: agent.userId, name: agent.name ?? "Agent", organization: { id: agent.orgId } });
+    })),
+    http.get(`${api}/api/v2/conversations/:id`, scriptable("GET /api/v2/conversations", (entry, params) => {
+      if (!/^Bearer \S+$/.test(entry.authorization ?? "")) return HttpResponse.json({ code: "bad.credentials", message: "Invalid login credentials." }, { status: 401 });
       const conversation = conversations.get(String(params.id));
       return conversation ? HttpResponse.json(conversation) : HttpResponse.json({ code: "not.found", message: "conversation not found" }, { status: 404 });
     })),
@@ -131,6 +141,7 @@ export function startGenesysFake(region = "mypurecloud.com"): GenesysFake {
     requests,
     script: (route, ...replies) => scripts.set(route, replies),
     setConversation: (id, conversation) => conversations.set(id, conversation),
+    addAgent: (token, agent) => agents.set(token, agent),
     tokenFor: (clientId) => `token-for-${clientId}`,
     reset: () => {
       requests.length = 0;

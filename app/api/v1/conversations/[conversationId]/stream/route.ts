@@ -1,5 +1,5 @@
 import { agentRoute } from "@/lib/auth/agent-route";
-import { attributeWorkflowIds } from "@/lib/conversations/conversation-attributes";
+import { attributeRecheckMs, attributeWorkflowIds } from "@/lib/conversations/conversation-attributes";
 import { conversationParamsSchema, parseOrThrow, streamQuerySchema } from "@/lib/panel/panel-schemas";
 import { conversationStream } from "@/lib/realtime/conversation-stream";
 import { routeMethods } from "@/lib/http/api-route";
@@ -13,7 +13,16 @@ const get = agentRoute<{ conversationId: string }>(async ({ params, agent, reque
   const { conversationId } = parseOrThrow(conversationParamsSchema, params);
   const { lifetime } = parseOrThrow(streamQuerySchema, Object.fromEntries(url.searchParams));
   const named = await attributeWorkflowIds(request, conversationId);
-  return conversationStream({ orgId: agent.orgId, conversationId, signal: request.signal, attributeWorkflowIds: named, lifetimeMs: lifetime ? lifetime * 1000 : undefined });
+  return conversationStream({
+    orgId: agent.orgId,
+    conversationId,
+    signal: request.signal,
+    attributeWorkflowIds: named,
+    // A workflow_id set mid-call: asked again through the shared cache while none shows.
+    rereadAttributes: () => attributeWorkflowIds(request, conversationId),
+    attributeRecheckMs: attributeRecheckMs(),
+    lifetimeMs: lifetime ? lifetime * 1000 : undefined,
+  });
 });
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ GET: get });
