@@ -112,9 +112,14 @@ const workflowRecordViewSchema = z.object({
   attempt: z.int().nullable().describe("The current step's attempt (1 for the first)."),
   process_phase: z.enum(processPhases).nullable().describe("RUNNING, RETRY (backing off), WAIT (a wait step), ESCALATING or ENDED."),
   wake_at: z.iso.datetime().nullable().describe("When a retry's next attempt starts or a wait step wakes."),
-  /** What became of the current task's dispatch or escalation: DEAD is a failure, with the error and the next step in words. */
-  delivery_state: z.enum(["PENDING", "DELIVERED", "DEAD"]).nullable(),
-  delivery_kind: z.string().nullable(),
+  /** What became of the current task's dispatch, escalation or follow-up: DEAD and FOLLOW_UP_DEAD are failures, with the error and the next step in words. */
+  delivery_state: z
+    .enum(["PENDING", "DELIVERED", "DEAD", "FOLLOW_UP_DEAD"])
+    .nullable()
+    .describe(
+      "What became of the current task's deliveries. PENDING, DELIVERED or DEAD: its dispatch to the external system or its escalation (DEAD: the task never started, or nobody was routed to the customer). FOLLOW_UP_DEAD: the task ended, but the follow-up that was to pass the result on to a customer who had left (RESULT_FOLLOW_UP, LATE_RESULT) was dead-lettered, so nobody has told them. Absent when the task has no such delivery.",
+    ),
+  delivery_kind: z.string().nullable().describe("DISPATCH_TASK or ESCALATE; RESULT_FOLLOW_UP or LATE_RESULT with FOLLOW_UP_DEAD."),
   delivery_error: z.string().nullable(),
   delivery_next_step: z.string().nullable(),
 });

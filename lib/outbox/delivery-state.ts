@@ -7,7 +7,14 @@ import type { Delivery } from "@/lib/generated/prisma/client";
 import { readOrgSettings, settingsForTaskType } from "@/lib/orgs/org-settings";
 import { taskTypeWords } from "@/lib/panel/status-words";
 
-export const deliveryStates = ["PENDING", "DELIVERED", "DEAD"] as const;
+/**
+ * PENDING, DELIVERED, DEAD: the current task's dispatch or escalation. FOLLOW_UP_DEAD: the newest
+ * delivery is a follow-up (RESULT_FOLLOW_UP or LATE_RESULT) that was to pass the result on to a
+ * customer who left, and it was dead-lettered — the task ended, but nobody told the customer. Its
+ * own value so an Architect flow that branches on DEAD ("the task never started", "nobody was
+ * routed") is not sent down that path.
+ */
+export const deliveryStates = ["PENDING", "DELIVERED", "DEAD", "FOLLOW_UP_DEAD"] as const;
 export type DeliveryState = (typeof deliveryStates)[number];
 
 /** The deliveries the customer's journey depends on (a follow-up of a result is not). */
@@ -40,7 +47,7 @@ export function newestDelivery<D extends { kind: FailureDeliveryKind; createdAt:
 
 export interface DeliveryFacts {
   delivery_state: DeliveryState;
-  /** DISPATCH_TASK or ESCALATE */
+  /** DISPATCH_TASK or ESCALATE; RESULT_FOLLOW_UP or LATE_RESULT with FOLLOW_UP_DEAD */
   delivery_kind: string;
   delivery_error: string | null;
   delivery_next_step: string | null;
@@ -63,7 +70,17 @@ export function wasRefused(lastStatus: number | null): boolean {
   return lastStatus !== null && lastStatus >= 400 && lastStatus < 500;
 }
 
+/** A dead-lettered follow-up in words; a follow-up still under way or passed on says nothing of the journey (null). */
+function followUpFacts(delivery: Pick<Delivery, "kind" | "status" | "lastError" | "lastStatus">): DeliveryFacts | null {
+  if (delivery.status !== "DEAD") return null;
+  const what = delivery.kind === "LATE_RESULT" ? "the late result's follow-up" : "the result's follow-up";
+  const error = `Genesys ${wasRefused(delivery.lastStatus) ? "refused" : "could not be reached for"} ${what}${delivery.lastError ? `: ${delivery.lastError}` : ""}`;
+  const next = "the result has not reached the customer, who had left, and no callback or message is on its way: call the customer back with it; an admin can re-drive it from Longrun's dead letters";
+  return { delivery_state: "FOLLOW_UP_DEAD", delivery_kind: delivery.kind, delivery_error: error.slice(0, 500), delivery_next_step: next };
+}
+
 export function deliveryFacts(delivery: Pick<Delivery, "kind" | "status" | "lastError" | "lastStatus">, context: DeliveryWordsContext = {}): DeliveryFacts | null {
+  if (delivery.kind === "LATE_RESULT" || delivery.kind === "RESULT_FOLLOW_UP") return followUpFacts(delivery);
   if (!isWatched(delivery.kind)) return null;
   const state: DeliveryState = delivery.status === "DEAD" ? "DEAD" : delivery.status === "DELIVERED" ? "DELIVERED" : "PENDING";
   if (state !== "DEAD") return { delivery_state: state, delivery_kind: delivery.kind, delivery_error: null, delivery_next_step: null };
@@ -81,22 +98,34 @@ export function deliveryFacts(delivery: Pick<Delivery, "kind" | "status" | "last
   return { delivery_state: "DEAD", delivery_kind: delivery.kind, delivery_error: error.slice(0, 500), delivery_next_step: next };
 }
 
-/** The latest dispatch or escalation of the workflow's current task, by the task index, worded with the org's settings for its type. */
+/**
+ * What the flat GET reports of the workflow's current task, by the task index: a dead-lettered
+ * follow-up when it is the task's newest delivery (as the panel and the dashboard show it), else
+ * the latest dispatch or escalation, worded with the org's settings for its type.
+ */
 export async function currentDeliveryFacts(orgId: string, workflowId: string): Promise<DeliveryFacts | null> {
   const prisma = await db();
-  const rows = await prisma.$queryRaw<Array<Pick<Delivery, "kind" | "status" | "lastError" | "lastStatus"> & { taskType: string | null; settings: unknown }>>`
-    SELECT d."kind", d."status", d."lastError", d."lastStatus", t."type" AS "taskType", o."settings"
+  // A task has a handful of deliveries (a dispatch, its re-sends, an escalation, a follow-up): all of them, then the causal order below.
+  const rows = await prisma.$queryRaw<Array<Pick<Delivery, "kind" | "status" | "lastError" | "lastStatus" | "createdAt"> & { taskType: string | null; settings: unknown }>>`
+    SELECT d."kind", d."status", d."lastError", d."lastStatus", d."createdAt", t."type" AS "taskType", o."settings"
     FROM "Delivery" d
     LEFT JOIN "Task" t ON t."id" = d."taskId"
     LEFT JOIN "Org" o ON o."id" = d."orgId"
     WHERE d."taskId" = (SELECT w."currentTaskId" FROM "Workflow" w WHERE w."orgId" = ${orgId}::uuid AND w."id" = ${workflowId}::uuid)
-      AND d."orgId" = ${orgId}::uuid AND d."kind" IN ('DISPATCH_TASK', 'ESCALATE') AND d."status" <> 'SUPERSEDED'
+      AND d."orgId" = ${orgId}::uuid AND d."kind" IN ('DISPATCH_TASK', 'ESCALATE', 'LATE_RESULT', 'RESULT_FOLLOW_UP') AND d."status" <> 'SUPERSEDED'
     ORDER BY d."createdAt" DESC
-    LIMIT 1`;
-  const row = rows[0];
-  if (!row) return null;
-  const specialistQueue = row.taskType ? settingsForTaskType(readOrgSettings(row.settings), row.taskType).specialistQueueName : null;
-  return deliveryFacts(row, { taskType: row.taskType, specialistQueue });
+    LIMIT 20`;
+  const typed = rows.flatMap((row) => (isFailureKind(row.kind) ? [{ ...row, kind: row.kind }] : []));
+  const newest = newestDelivery(typed);
+  if (!newest) return null;
+  if (!isWatched(newest.kind)) {
+    const followUp = followUpFacts(newest);
+    if (followUp) return followUp;
+  }
+  const journey = newestDelivery(typed.filter((row) => isWatched(row.kind)));
+  if (!journey) return null;
+  const specialistQueue = journey.taskType ? settingsForTaskType(readOrgSettings(journey.settings), journey.taskType).specialistQueueName : null;
+  return deliveryFacts(journey, { taskType: journey.taskType, specialistQueue });
 }
 
 /** The latest dispatch, escalation or follow-up of each task (one indexed read for a whole panel or dashboard page). */

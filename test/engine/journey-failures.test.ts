@@ -200,6 +200,13 @@ describe("a follow-up Genesys refused", () => {
       expect(kindWords("RESULT_FOLLOW_UP", t)).toBe("Pass the result on to the customer");
       expect(kindWords("LATE_RESULT", t)).toBe("Pass on a late result");
 
+      // The flat GET for Architect: a failure of its own kind, with the error and the next step.
+      const flat = await jsonOf<Record<string, unknown>>(await call(getWorkflow, "/x", { params: { id: body.workflow_id }, token: org.token }));
+      expect(flat).toMatchObject({ status: "COMPLETED", delivery_state: "FOLLOW_UP_DEAD", delivery_kind: "RESULT_FOLLOW_UP" });
+      expect(flat.delivery_error).toMatch(/^Genesys refused the result's follow-up: /);
+      expect(flat.delivery_error).toContain("callback number is not valid");
+      expect(flat.delivery_next_step).toContain("call the customer back with it");
+
       // Re-driven once Genesys takes it: the callback goes out and the failure is gone everywhere.
       genesys.reset();
       await retryDeadLetter(org.orgId, dead.id);
@@ -208,6 +215,9 @@ describe("a follow-up Genesys refused", () => {
       expect(after.events.map((e) => e.type)).toContain("RESULT_FOLLOWED_UP");
       expect((await dashboardRow(org.orgId, body.conversation_id)).deliveryFailure).toBeNull();
       expect((await workflowDetail(org.orgId, body.workflow_id)).deliveryFailure).toBeNull();
+      const passedOn = await jsonOf<Record<string, unknown>>(await call(getWorkflow, "/x", { params: { id: body.workflow_id }, token: org.token }));
+      expect(passedOn.status).toBe("COMPLETED");
+      expect(passedOn).not.toHaveProperty("delivery_state");
     } finally {
       genesys.reset();
     }
@@ -245,6 +255,11 @@ describe("a follow-up Genesys refused", () => {
       expect(guidance(panel, t, time)!.tell).toBe("Call the customer back if you can: the check did not go through; explain what they can do instead.");
       expect((await dashboardRow(org.orgId, body.conversation_id)).deliveryFailure).toMatchObject({ kind: "LATE_RESULT" });
       expect(guidance(panel, t, time)!.next).not.toContain("sees it");
+      // The flat GET: the late result's follow-up, newer than the delivered escalation, is what it reports.
+      const flat = await jsonOf<Record<string, unknown>>(await call(getWorkflow, "/x", { params: { id: body.workflow_id }, token: org.token }));
+      expect(flat).toMatchObject({ delivery_state: "FOLLOW_UP_DEAD", delivery_kind: "LATE_RESULT" });
+      expect(flat.delivery_error).toMatch(/^Genesys refused the late result's follow-up/);
+      expect(flat.delivery_error).toContain("architect:flow:launch is required");
     } finally {
       restore();
       genesys.reset();
