@@ -298,7 +298,7 @@ describe("admin console", () => {
     }
     const task = await fetch(`${appUrl}/api/v1/workflows/${ids[1]}/tasks`, { method: "POST", headers, body: JSON.stringify({ task_type: "CREDIT_CHECK", payload: { amount: 1200 } }) });
     expect(task.status).toBe(202);
-    const { callback_url: callbackUrl } = (await task.json()) as { callback_url: string };
+    const { callback_url: callbackUrl, task_id: taskId } = (await task.json()) as { callback_url: string; task_id: string };
     // The orchestrator refuses (400): the delivery becomes a dead letter at once.
     await expect.poll(() => orchestrator.received.length, { timeout: 10_000 }).toBeGreaterThan(0);
 
@@ -344,15 +344,40 @@ describe("admin console", () => {
     await page.reload();
     await expect(page.locator("[data-dead-letter-id]").count()).resolves.toBe(0);
 
-    // The orchestrator's result, signed with the rotated secret: the SLA view then has a time to result.
-    const body = JSON.stringify({ status: "COMPLETED", result: "SUCCESS", result_data: { score: 712 } });
-    const id = `msg_${randomUUID()}`;
-    const now = new Date();
-    const callback = await fetch(callbackUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": new Webhook(signingSecret).sign(id, now, body) },
-      body,
-    });
+    // Signed with the rotated secret, like every external system's call.
+    const post = (url: string, body: string) => {
+      const id = `msg_${randomUUID()}`;
+      const now = new Date();
+      return fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": new Webhook(signingSecret).sign(id, now, body) },
+        body,
+      });
+    };
+    // Heartbeats and a progress callback: one history row with the count and the latest progress, opened by keyboard to see each.
+    const heartbeatUrl = `${appUrl}/api/v1/workflows/${ids[1]}/tasks/${taskId}/heartbeat`;
+    await expect.poll(async () => (await post(heartbeatUrl, "{}")).status, { timeout: 10_000 }).toBe(200);
+    expect((await post(heartbeatUrl, "{}")).status).toBe(200);
+    expect((await post(callbackUrl, JSON.stringify({ status: "PROCESSING", message: "checking the bureau" }))).status).toBe(200);
+    expect((await post(heartbeatUrl, "{}")).status).toBe(200);
+    await page.goto(`${appUrl}/admin/workflows/${ids[1]}`);
+    const run = page.getByTestId("heartbeat-run");
+    await expect(run.count()).resolves.toBe(1);
+    await expect(page.locator('[data-event-type="TASK_HEARTBEAT"], [data-event-type="TASK_PROGRESS"]').count()).resolves.toBe(0);
+    const summary = run.locator("summary");
+    expect(await summary.innerText()).toMatch(/^4 heartbeats, latest progress: “checking the bureau”, last at .+/);
+    const each = run.getByRole("list", { name: "The heartbeats and progress callbacks one by one" });
+    expect(await each.isVisible()).toBe(false);
+    await summary.focus();
+    await page.keyboard.press("Enter");
+    await each.waitFor({ state: "visible", timeout: 10_000 });
+    const lines = await each.locator("li").allInnerTexts();
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toContain("checking the bureau");
+    await shot("workflow-heartbeats");
+
+    // The orchestrator's result: the SLA view then has a time to result.
+    const callback = await post(callbackUrl, JSON.stringify({ status: "COMPLETED", result: "SUCCESS", result_data: { score: 712 } }));
     expect(callback.status).toBe(200);
   });
 

@@ -12,6 +12,7 @@ import { deliveryStatusWords, kindWords } from "@/lib/admin/admin-words";
 import { AdminShell } from "@/app/admin/admin-shell";
 import { LocalTime } from "@/app/admin/local-time";
 import { workflowStepHistory } from "@/lib/admin/step-history";
+import { historyRows } from "@/lib/admin/history-rows";
 import { StepHistory } from "@/app/admin/workflows/[id]/step-history";
 
 export const dynamic = "force-dynamic";
@@ -20,6 +21,14 @@ const workflowStatusSet = new Set<string>(["INITIATED", "PENDING", "COMPLETED", 
 
 function statusWords(status: string | null, t: Translator): string {
   return status && workflowStatusSet.has(status) ? t(`status.workflow.${status as WorkflowStatus}`) : (status ?? t("admin.none"));
+}
+
+type HistoryEventRow = Awaited<ReturnType<typeof workflowDetail>>["events"][number];
+
+/** An audit row as the panel's words read it. */
+function panelEventOf(e: HistoryEventRow) {
+  const data = e.data !== null && typeof e.data === "object" && !Array.isArray(e.data) ? (e.data as Record<string, unknown>) : null;
+  return { id: e.id.toString(), type: e.type, from_status: e.fromStatus, to_status: e.toStatus, actor: e.actor, created_at: e.createdAt.toISOString(), data };
 }
 
 export default async function WorkflowPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -125,9 +134,36 @@ export default async function WorkflowPage({ params, searchParams }: { params: P
           </tr>
         </thead>
         <tbody>
-          {shown.map((e) => {
-            const data = e.data !== null && typeof e.data === "object" && !Array.isArray(e.data) ? (e.data as Record<string, unknown>) : null;
-            const panelEvent = { id: e.id.toString(), type: e.type, from_status: e.fromStatus, to_status: e.toStatus, actor: e.actor, created_at: e.createdAt.toISOString(), data };
+          {historyRows(shown).map((row) => {
+            if (row.kind === "heartbeats") {
+              const last = row.latest.createdAt.toISOString();
+              // The time sits inside the sentence where each language puts it.
+              const [before, after] = (row.progress ? t("admin.heartbeatRunProgress", { count: row.count, message: row.progress, time: "\u0000" }) : t("admin.heartbeatRun", { count: row.count, time: "\u0000" })).split("\u0000");
+              return (
+                <tr key={row.latest.id.toString()} data-event-type="HEARTBEATS" data-count={row.count}>
+                  <td><LocalTime iso={last} locale={speech.formatLocale} /></td>
+                  <td colSpan={4}>
+                    <details className="heartbeat-run" data-testid="heartbeat-run">
+                      <summary>
+                        {before}
+                        <LocalTime iso={last} locale={speech.formatLocale} />
+                        {after}
+                      </summary>
+                      <ol aria-label={t("admin.heartbeatRunEach")}>
+                        {row.events.map((e) => (
+                          <li key={e.id.toString()}>
+                            <LocalTime iso={e.createdAt.toISOString()} locale={speech.formatLocale} /> {eventWords(panelEventOf(e), t, names)}
+                          </li>
+                        ))}
+                      </ol>
+                    </details>
+                  </td>
+                </tr>
+              );
+            }
+            const e = row.event;
+            const panelEvent = panelEventOf(e);
+            const data = panelEvent.data;
             return (
               <tr key={e.id.toString()} data-event-type={e.type}>
                 <td><LocalTime iso={e.createdAt.toISOString()} locale={speech.formatLocale} /></td>
