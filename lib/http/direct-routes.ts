@@ -1,9 +1,12 @@
 // The hot route handlers, served by the custom server (server.ts) without
 // Next.js's router in between. Next's routing, its request/response adapters
 // and their web streams cost a callback more CPU than everything Longrun does
-// for it (bench/README.md, issue 17): here the server hands the same handler
-// (the route module's export, through the one wrapper, lib/http/api-route.ts)
-// a Request made from the socket's request and writes its Response back.
+// for it (bench/README.md, issue 17), and an open panel stream held about
+// 110 KB of Next's request scope for as long as it stayed open (a heap
+// snapshot with 500 streams, bench/README.md "Footprint"): here the server
+// hands the same handler (the route module's export, through the one
+// wrapper, lib/http/api-route.ts) a Request made from the socket's request
+// and writes its Response back, streaming it when it is server-sent events.
 //
 // A route module registers its handler when Next first loads it, so the first
 // request of a route always goes through Next, and every later one comes
@@ -21,6 +24,8 @@ interface DirectRoute {
   method: string;
   /** The fixed segments before the one parameter, e.g. "/api/v1/webhooks/flow/callback/". */
   prefix: string;
+  /** The fixed segments after it ("" or e.g. "/stream"). */
+  suffix: string;
   param: string;
   handler: DirectHandler;
 }
@@ -40,14 +45,15 @@ function afterQueues(): WeakMap<Request, AfterTask[]> {
 
 /**
  * Offers a route module's handler to the server's direct path. `pattern` is
- * the route's path with exactly one dynamic segment, last
- * ("/api/v1/webhooks/flow/callback/[id]"); the parameter is matched only
- * when it is plain (letters, digits, dashes), anything else goes to Next.
+ * the route's path with exactly one dynamic segment
+ * ("/api/v1/webhooks/flow/callback/[id]", "/api/v1/conversations/[conversationId]/stream");
+ * the parameter is matched only when it is plain (letters, digits, dashes),
+ * anything else goes to Next.
  */
-export function registerDirectRoute<P>(method: "POST", pattern: string, handler: (request: Request, context: { params: Promise<P> }) => Promise<Response>): void {
-  const match = /^(\/(?:[a-z0-9-]+\/)+)\[([a-zA-Z]+)\]$/.exec(pattern);
-  if (!match) throw new Error(`direct route pattern must end in one [param]: ${pattern}`);
-  routes().set(`${method} ${match[1]}`, { method, prefix: match[1]!, param: match[2]!, handler: handler as unknown as DirectHandler });
+export function registerDirectRoute<P>(method: "GET" | "POST", pattern: string, handler: (request: Request, context: { params: Promise<P> }) => Promise<Response>): void {
+  const match = /^((?:\/[a-z0-9-]+)*\/)\[([a-zA-Z]+)\]((?:\/[a-z0-9-]+)*)$/.exec(pattern);
+  if (!match) throw new Error(`direct route pattern must hold exactly one [param] segment: ${pattern}`);
+  routes().set(`${method} ${pattern}`, { method, prefix: match[1]!, suffix: match[3]!, param: match[2]!, handler: handler as unknown as DirectHandler });
 }
 
 const plainParam = /^[A-Za-z0-9-]{1,100}$/;
@@ -58,12 +64,14 @@ export function directRouteFor(method: string | undefined, target: string | unde
   if (!map || map.size === 0 || !method || !target) return null;
   const query = target.indexOf("?");
   const path = query === -1 ? target : target.slice(0, query);
-  const cut = path.lastIndexOf("/") + 1;
-  const route = map.get(`${method} ${path.slice(0, cut)}`);
-  if (!route) return null;
-  const value = path.slice(cut);
-  if (!plainParam.test(value)) return null;
-  return { handler: route.handler, params: { [route.param]: value } };
+  // A handful of routes: a scan is cheaper than building a key.
+  for (const route of map.values()) {
+    if (route.method !== method || !path.startsWith(route.prefix) || !path.endsWith(route.suffix)) continue;
+    const value = path.slice(route.prefix.length, path.length - route.suffix.length);
+    if (!plainParam.test(value)) return null;
+    return { handler: route.handler, params: { [route.param]: value } };
+  }
+  return null;
 }
 
 /**
@@ -134,7 +142,7 @@ function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
   );
 }
 
-function requestOf(req: IncomingMessage): Request {
+function requestOf(req: IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -145,6 +153,8 @@ function requestOf(req: IncomingMessage): Request {
   return new Request(`http://${req.headers.host}${req.url}`, {
     method: req.method,
     headers,
+    // Aborted when the client goes away before its answer is complete, as under Next (an open panel stream ends with it).
+    signal,
     body: hasBody ? bodyOf(req) : null,
     ...(hasBody ? { duplex: "half" } : {}),
   });
@@ -157,6 +167,10 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers["set-cookie"] = cookies;
+  if (response.body && response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    await writeStream(res, response.status, headers, response.body);
+    return;
+  }
   const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
   if (body && headers["content-length"] === undefined) headers["content-length"] = String(body.byteLength);
   if (!req.complete) {
@@ -175,11 +189,37 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
 }
 
 /**
+ * Server-sent events: each chunk goes out as the handler enqueues it (chunked,
+ * waiting for the socket to drain), and a client that goes away cancels the
+ * body, which is how the handler learns it (besides the request's signal).
+ */
+async function writeStream(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = body.getReader();
+  const gone = new Promise<void>((resolve) => res.once("close", resolve));
+  void gone.then(() => reader.cancel().catch(() => undefined));
+  res.writeHead(status, headers);
+  res.flushHeaders();
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), gone.then(() => ({ done: true as const, value: undefined }))]);
+      if (next.done || res.destroyed) break;
+      if (!res.write(next.value)) await Promise.race([new Promise((resolve) => res.once("drain", resolve)), gone]);
+    }
+  } finally {
+    if (!res.destroyed) res.end();
+  }
+}
+
+/**
  * Serves one request through a registered handler: the same Request/Response
  * contract as under Next, then the work the handler left for after its response.
  */
 export async function serveDirect(req: IncomingMessage, res: ServerResponse, route: { handler: DirectHandler; params: Record<string, string> }): Promise<void> {
-  const request = requestOf(req);
+  const aborts = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) aborts.abort();
+  });
+  const request = requestOf(req, aborts.signal);
   const after = holdAfterResponse(request);
   const response = await route.handler(request, { params: Promise.resolve(route.params) });
   await writeResponse(req, res, response);

@@ -3,6 +3,7 @@ import { attributeRecheckMs, attributeWorkflowIds } from "@/lib/conversations/co
 import { conversationParamsSchema, parseOrThrow, streamQuerySchema } from "@/lib/panel/panel-schemas";
 import { conversationStream } from "@/lib/realtime/conversation-stream";
 import { routeMethods } from "@/lib/http/api-route";
+import { registerDirectRoute } from "@/lib/http/direct-routes";
 
 export const dynamic = "force-dynamic";
 // Streams end on their own before this (lib/realtime/conversation-stream.ts).
@@ -26,3 +27,5 @@ const get = agentRoute<{ conversationId: string }>(async ({ params, agent, reque
 });
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ GET: get });
+// Many stay open at once (one per agent with the panel): `npm start` serves them without Next's router once Next has loaded this module.
+registerDirectRoute("GET", "/api/v1/conversations/[conversationId]/stream", GET);
