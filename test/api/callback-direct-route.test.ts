@@ -4,42 +4,32 @@
 // stand-in for Next's handler answers 418, so a request that reached Next shows.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import net, { type AddressInfo } from "node:net";
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST as initiate } from "@/app/api/v1/workflows/route";
 import { POST as dispatch } from "@/app/api/v1/workflows/[id]/tasks/route";
 import "@/app/api/v1/webhooks/flow/callback/[id]/route";
 import { db } from "@/lib/db/client";
-import { createPeerServer } from "@/lib/security/peer-server";
 import { setSourceCidrs } from "@/lib/security/source-allowlist";
 import { call, jsonOf, newOrg, signed, workflowBody, type TestOrg } from "@/test/support/api";
+import { startDirectServer, type DirectServer } from "@/test/support/direct-server";
 
-let server: http.Server;
+let direct: DirectServer;
 let base: string;
 let port: number;
-let nextCalls = 0;
 let org: TestOrg;
+const nextCalls = () => direct.nextCalls();
 
 beforeAll(async () => {
   // What server.ts sets: the peer header is the server's own.
   vi.stubEnv("LONGRUN_PEER_HEADER", "1");
-  server = createPeerServer(
-    (_req, res) => {
-      nextCalls++;
-      res.writeHead(418, { "content-type": "text/plain" });
-      res.end("next");
-    },
-    undefined,
-    { directRoutes: true },
-  );
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  port = (server.address() as AddressInfo).port;
-  base = `http://127.0.0.1:${port}`;
+  direct = await startDirectServer();
+  ({ base, port } = direct);
   org = await newOrg();
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await direct.close();
 });
 
 async function startTask(owner: TestOrg = org): Promise<{ workflowId: string; path: string }> {
@@ -57,7 +47,7 @@ async function post(path: string, raw: string, headers: Record<string, string>, 
 
 describe("the callback on the server's direct path", () => {
   it("applies a signed result without Next, with the API's headers, and answers a redelivery with the first answer", async () => {
-    const before = nextCalls;
+    const before = nextCalls();
     const task = await startTask();
     const raw = JSON.stringify({ status: "COMPLETED", result: "SUCCESS", result_data: { score: 7 } });
     const headers = signed(org.signingSecret, raw);
@@ -71,7 +61,7 @@ describe("the callback on the server's direct path", () => {
     expect(again.status).toBe(200);
     expect(again.headers.get("webhook-replayed")).toBe("true");
     expect(JSON.parse(again.text)).toEqual(JSON.parse(first.text));
-    expect(nextCalls).toBe(before);
+    expect(nextCalls()).toBe(before);
     const prisma = await db();
     expect(await prisma.event.count({ where: { orgId: org.orgId, workflowId: task.workflowId, type: "TASK_SUCCEEDED" } })).toBe(1);
   });
@@ -152,12 +142,12 @@ describe("the callback on the server's direct path", () => {
 
   it("leaves every other method and path to Next", async () => {
     const task = await startTask();
-    const before = nextCalls;
+    const before = nextCalls();
     const raw = JSON.stringify({ result: "SUCCESS" });
     expect((await post(task.path, raw, signed(org.signingSecret, raw), "PUT")).status).toBe(418);
     expect((await post(`/api/v1/webhooks/flow/callback/${task.workflowId}/`, raw, signed(org.signingSecret, raw))).status).toBe(418);
     expect((await post(`/api/v1/webhooks/flow/callback/${task.workflowId}%2Fx`, raw, signed(org.signingSecret, raw))).status).toBe(418);
     expect((await post(`/api/v1/webhooks/flow/other/${task.workflowId}`, raw, signed(org.signingSecret, raw))).status).toBe(418);
-    expect(nextCalls).toBe(before + 4);
+    expect(nextCalls()).toBe(before + 4);
   });
 });

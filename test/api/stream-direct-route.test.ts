@@ -5,7 +5,6 @@
 // answers 418, so a request that reached Next shows.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import "@/app/api/v1/conversations/[conversationId]/stream/route";
 import { POST as dispatch } from "@/app/api/v1/workflows/[id]/tasks/route";
@@ -14,16 +13,16 @@ import { clearAttributeCache } from "@/lib/conversations/conversation-attributes
 import { resetEnvCache } from "@/lib/env";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
 import { stopWorkflowChanges } from "@/lib/realtime/workflow-changes";
-import { createPeerServer } from "@/lib/security/peer-server";
 import { connectedConversation, startGenesysFake, type GenesysFake } from "@/test/support/genesys-msw";
 import { call, newOrg, workflowBody, type TestOrg } from "@/test/support/api";
+import { startDirectServer, type DirectServer } from "@/test/support/direct-server";
 
 const agentToken = "gc-user-token-direct";
 let genesys: GenesysFake;
 let org: TestOrg;
-let server: http.Server;
+let direct: DirectServer;
 let port: number;
-let nextCalls = 0;
+const nextCalls = () => direct.nextCalls();
 
 beforeAll(async () => {
   vi.stubEnv("LONGRUN_PEER_HEADER", "1");
@@ -34,17 +33,8 @@ beforeAll(async () => {
   genesys = startGenesysFake();
   org = await newOrg();
   genesys.addAgent(agentToken, { userId: randomUUID(), orgId: org.orgId, name: "Dana Agent" });
-  server = createPeerServer(
-    (_req, res) => {
-      nextCalls++;
-      res.writeHead(418, { "content-type": "text/plain" });
-      res.end("next");
-    },
-    undefined,
-    { directRoutes: true },
-  );
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  port = (server.address() as AddressInfo).port;
+  direct = await startDirectServer();
+  port = direct.port;
 });
 afterAll(async () => {
   await stopWorkflowChanges();
@@ -52,8 +42,7 @@ afterAll(async () => {
   delete process.env.PANEL_ATTRIBUTE_RECHECK_SECONDS;
   resetEnvCache();
   vi.unstubAllEnvs();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await direct.close();
 });
 
 interface OpenStream {
@@ -96,7 +85,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the panel stream on the server's direct path", () => {
   it("streams the first snapshot and every later change on one connection, without Next", async () => {
-    const before = nextCalls;
+    const before = nextCalls();
     const body = workflowBody({ conversation_id: randomUUID() });
     expect((await call(initiate, "/x", { body, token: org.token })).status).toBe(201);
     genesys.setConversation(body.conversation_id, connectedConversation(body.conversation_id));
@@ -111,7 +100,7 @@ describe("the panel stream on the server's direct path", () => {
       const task = await call(dispatch, "/x", { params: { id: body.workflow_id }, body: { task_type: "FRAUD_VERIFICATION", dispatch: false }, token: org.token });
       expect(task.status).toBe(202);
       await expect.poll(() => stream.snapshots.at(-1)?.workflows[0]?.status, { timeout: 30_000 }).toBe("PENDING");
-      expect(nextCalls).toBe(before);
+      expect(nextCalls()).toBe(before);
     } finally {
       stream.close();
     }
@@ -136,16 +125,16 @@ describe("the panel stream on the server's direct path", () => {
   });
 
   it("answers an unknown agent with the API's JSON 401 on the direct path; an unusual id goes to Next", async () => {
-    const before = nextCalls;
+    const before = nextCalls();
     const refused = await openStream(`/api/v1/conversations/${randomUUID()}/stream`, "not-a-genesys-token");
     await refused.ended;
     expect(refused.status).toBe(401);
     expect(refused.headers["content-type"]).toContain("application/json");
     expect((JSON.parse(refused.text()) as { error: { code: string } }).error.code).toBe("UNAUTHORIZED");
-    expect(nextCalls).toBe(before);
+    expect(nextCalls()).toBe(before);
     const odd = await openStream(`/api/v1/conversations/a%20b/stream`);
     await odd.ended;
     expect(odd.status).toBe(418);
-    expect(nextCalls).toBe(before + 1);
+    expect(nextCalls()).toBe(before + 1);
   });
 });
