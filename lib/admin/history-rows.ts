@@ -5,9 +5,7 @@
 // progress callbacks of one task become one row with the count, the latest
 // progress message and the last one's time; the page lets an admin open the
 // row to see each of them.
-
-/** Signs of life: a heartbeat, and progress, which is a heartbeat that says what is going on (lib/webhooks/callback-service.ts). */
-const signsOfLife = new Set(["TASK_HEARTBEAT", "TASK_PROGRESS"]);
+import { isSignOfLife, progressMessage } from "@/lib/domain/sign-of-life";
 
 /** What the folding reads of an audit event (the page passes Prisma's Event rows). */
 export interface HistoryEvent {
@@ -29,17 +27,6 @@ export type HistoryRow<E extends HistoryEvent> =
       progress: string | null;
     };
 
-/** What a progress callback said: its message, else its word (PROCESSING, UNDER_REVIEW…); a plain heartbeat says nothing. */
-export function progressMessage(event: HistoryEvent): string | null {
-  if (event.type !== "TASK_PROGRESS") return null;
-  const data = event.data !== null && typeof event.data === "object" && !Array.isArray(event.data) ? (event.data as Record<string, unknown>) : null;
-  for (const key of ["message", "word"]) {
-    const value = data?.[key];
-    if (typeof value === "string" && value.trim() !== "") return value.trim();
-  }
-  return null;
-}
-
 /**
  * In the events' order: each run of two or more consecutive heartbeat or
  * progress events of the same task becomes one row; any other event, a
@@ -59,7 +46,7 @@ export function historyRows<E extends HistoryEvent>(events: readonly E[]): Histo
     run = [];
   };
   for (const event of events) {
-    if (signsOfLife.has(event.type)) {
+    if (isSignOfLife(event.type)) {
       if (run.length > 0 && run[0]!.taskId !== event.taskId) closeRun();
       run.push(event);
       continue;

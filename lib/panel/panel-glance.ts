@@ -1,6 +1,7 @@
 // The panel at a glance: which workflows need the agent, the summary line's
 // counts, the timeline with heartbeats folded into one line, and a task's
 // result as a readable list. Pure functions, unit-tested.
+import { isSignOfLife, progressMessage } from "@/lib/domain/sign-of-life";
 import { formatCurrency, formatList, formatNumber, dateTimeWithZone } from "@/lib/i18n/format";
 import type { Speech, Translator } from "@/lib/i18n/messages";
 import type { PanelEvent, PanelWorkflow } from "@/lib/panel/panel-types";
@@ -80,22 +81,6 @@ function deadlineOf(event: PanelEvent): string | null {
 }
 
 /**
- * What a progress callback said: its message, else its word (PROCESSING,
- * UNDER_REVIEW…). A plain heartbeat says nothing (its body is empty).
- */
-function progressOf(event: PanelEvent): string | null {
-  if (event.type !== "TASK_PROGRESS") return null;
-  for (const key of ["message", "word"]) {
-    const value = event.data?.[key];
-    if (typeof value === "string" && value.trim() !== "") return value.trim();
-  }
-  return null;
-}
-
-/** Signs of life: a heartbeat, and progress, which is a heartbeat that says what is going on (lib/webhooks/callback-service.ts). */
-const signsOfLife = new Set(["TASK_HEARTBEAT", "TASK_PROGRESS"]);
-
-/**
  * Oldest first, like the events: each run of consecutive heartbeats and
  * progress callbacks becomes one entry with its count and the latest progress
  * message. It says the deadline moved only when the last one's deadline is
@@ -116,9 +101,9 @@ export function timelineEntries(events: readonly PanelEvent[]): TimelineEntry[] 
     open.run = null;
   };
   for (const event of events) {
-    if (signsOfLife.has(event.type)) {
+    if (isSignOfLife(event.type)) {
       const run = open.run;
-      open.run = run ? { ...run, latest: event, count: run.count + 1, progress: progressOf(event) ?? run.progress } : { first: deadline, latest: event, count: 1, progress: progressOf(event) };
+      open.run = run ? { ...run, latest: event, count: run.count + 1, progress: progressMessage(event) ?? run.progress } : { first: deadline, latest: event, count: 1, progress: progressMessage(event) };
       continue;
     }
     closeRun();
