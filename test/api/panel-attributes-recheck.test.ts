@@ -15,6 +15,7 @@ import type { PanelSnapshot } from "@/lib/panel/panel-types";
 import { stopWorkflowChanges } from "@/lib/realtime/workflow-changes";
 import { connectedConversation, startGenesysFake, type GenesysFake } from "@/test/support/genesys-msw";
 import { call, newOrg, workflowBody, type TestOrg } from "@/test/support/api";
+import { snapshotReader } from "@/test/support/sse-snapshots";
 
 const agentToken = "gc-user-token-dana";
 let genesys: GenesysFake;
@@ -39,18 +40,12 @@ afterAll(async () => {
 async function readSnapshots(response: Response, seen: PanelSnapshot[], until: (snapshots: PanelSnapshot[]) => boolean, keepOpen = false): Promise<void> {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
-  let buffer = "";
+  const read = snapshotReader();
   try {
     while (!until(seen)) {
       const { done, value } = await reader.read();
       if (done) throw new Error(`the stream ended (a reconnect would be needed); got ${JSON.stringify(seen)}`);
-      buffer += decoder.decode(value, { stream: true });
-      let cut: number;
-      while ((cut = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, cut).split("\n");
-        buffer = buffer.slice(cut + 2);
-        if (block.some((l) => l === "event: snapshot")) seen.push(JSON.parse(block.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n")) as PanelSnapshot);
-      }
+      seen.push(...read(decoder.decode(value, { stream: true })));
     }
   } finally {
     if (keepOpen) reader.releaseLock();

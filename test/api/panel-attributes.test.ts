@@ -16,6 +16,7 @@ import { resetEnvCache } from "@/lib/env";
 import type { PanelSnapshot } from "@/lib/panel/panel-types";
 import { isListening, stopWorkflowChanges } from "@/lib/realtime/workflow-changes";
 import { call, jsonOf, newOrg, signed, workflowBody, type TestOrg } from "@/test/support/api";
+import { snapshotReader } from "@/test/support/sse-snapshots";
 import { startGenesysStandIn, type GenesysStandIn } from "@/test/support/genesys-stand-in";
 
 let genesys: GenesysStandIn;
@@ -61,20 +62,14 @@ async function readSnapshots(response: Response, until: (snapshots: PanelSnapsho
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   const seen: PanelSnapshot[] = [];
-  let buffer = "";
+  const read = snapshotReader();
   const deadline = Date.now() + timeoutMs;
   try {
     while (!until(seen)) {
       if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(seen)}`);
       const { done, value } = await reader.read();
       if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let cut: number;
-      while ((cut = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, cut).split("\n");
-        buffer = buffer.slice(cut + 2);
-        if (block.some((l) => l === "event: snapshot")) seen.push(JSON.parse(block.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n")) as PanelSnapshot);
-      }
+      seen.push(...read(decoder.decode(value, { stream: true })));
     }
   } finally {
     await reader.cancel().catch(() => undefined);

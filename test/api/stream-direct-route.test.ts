@@ -16,6 +16,7 @@ import { stopWorkflowChanges } from "@/lib/realtime/workflow-changes";
 import { connectedConversation, startGenesysFake, type GenesysFake } from "@/test/support/genesys-msw";
 import { call, newOrg, workflowBody, type TestOrg } from "@/test/support/api";
 import { startDirectServer, type DirectServer } from "@/test/support/direct-server";
+import { snapshotReader } from "@/test/support/sse-snapshots";
 
 const agentToken = "gc-user-token-direct";
 let genesys: GenesysFake;
@@ -58,19 +59,13 @@ interface OpenStream {
 function openStream(path: string, token = agentToken): Promise<OpenStream> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: "127.0.0.1", port, path, agent: false, headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" } }, (res) => {
-      let buffer = "";
       let all = "";
       const snapshots: PanelSnapshot[] = [];
+      const read = snapshotReader();
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
         all += chunk;
-        buffer += chunk;
-        let cut: number;
-        while ((cut = buffer.indexOf("\n\n")) >= 0) {
-          const block = buffer.slice(0, cut).split("\n");
-          buffer = buffer.slice(cut + 2);
-          if (block.includes("event: snapshot")) snapshots.push(JSON.parse(block.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n")) as PanelSnapshot);
-        }
+        snapshots.push(...read(chunk));
       });
       const ended = new Promise<void>((done) => res.once("close", () => done()));
       resolve({ status: res.statusCode ?? 0, headers: res.headers, snapshots, text: () => all, ended, close: () => req.destroy() });
