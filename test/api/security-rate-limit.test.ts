@@ -11,7 +11,7 @@ import { createApiClient } from "@/lib/auth/client-credentials";
 import { clock } from "@/lib/clock";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { peerHeader } from "@/lib/security/peer-header";
-import { RateLimiter } from "@/lib/security/rate-limiter";
+import { RateLimiter, reservationSize } from "@/lib/security/rate-limiter";
 import { call, jsonOf, newOrg, signed, workflowBody, type TestOrg } from "@/test/support/api";
 
 // Every test starts at the top of its own minute, three minutes after the last one (out of its sliding window).
@@ -226,6 +226,49 @@ describe("shared by two app instances on one database", () => {
     for (let i = 0; i < 4; i++) next.push((await b.hit([key], new Date(t0 + 75_000))).allowed);
     expect(next).toEqual([true, true, false, false]);
     expect((await a.hit([key], new Date(t0 + 180_000))).allowed).toBe(true);
+  });
+
+  it("reserves ahead far from a limit: the reserved requests are admitted without a write, and the other instance counts them", async () => {
+    const [a, b] = clients.map((c) => new RateLimiter(async () => c)) as [RateLimiter, RateLimiter];
+    const at = new Date(Date.UTC(2026, 10, 27, 11, 0, 0));
+    const key = { key: `ahead:${randomUUID()}`, limit: 1000, windowSeconds: 60 };
+    const stored = async () => (await clients[0]!.rateLimitBucket.findMany({ where: { key: key.key } })).reduce((sum, r) => sum + r.count, 0);
+    expect(reservationSize(key.limit)).toBe(20);
+    expect((await a.hit([key], at)).allowed).toBe(true); // a first request decides exactly
+    expect(await stored()).toBe(1);
+    expect((await a.hit([key], at)).states[0]!.used).toBe(2); // the second reserves 20 ahead
+    expect(await stored()).toBe(22);
+    for (let i = 0; i < 20; i++) expect((await a.hit([key], at)).states[0]!.used).toBe(3 + i);
+    expect(await stored()).toBe(22); // admitted from the reservation: nothing written
+    // The other instance sees the reserved requests as used.
+    expect((await b.hit([key], at)).states[0]!.used).toBe(23);
+  });
+
+  it("never lets two reserving instances admit more than the limit, and gives back what was reserved and unused when the window ends", async () => {
+    const [a, b] = clients.map((c) => new RateLimiter(async () => c)) as [RateLimiter, RateLimiter];
+    const t0 = Date.UTC(2026, 10, 27, 12, 0, 0);
+    const key = { key: `race:${randomUUID()}`, limit: 200, windowSeconds: 60 };
+    const at = new Date(t0 + 10_000);
+    const results: boolean[] = [];
+    // Waves of concurrent requests on both: each instance reserves (4 at a time) while far from the limit.
+    for (let wave = 0; wave < 30; wave++) {
+      const decisions = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).hit([key], at)));
+      results.push(...decisions.map((d) => d.allowed));
+    }
+    const admitted = results.filter(Boolean).length;
+    expect(admitted).toBeLessThanOrEqual(200);
+    // Refusing early by at most what the two hold reserved and unused.
+    expect(admitted).toBeGreaterThanOrEqual(200 - 2 * reservationSize(key.limit));
+    const windowCount = async (k: string) => (await clients[0]!.rateLimitBucket.findUnique({ where: { key_windowStart: { key: k, windowStart: new Date(t0) } } }))?.count;
+    expect(await windowCount(key.key)).toBeGreaterThanOrEqual(admitted);
+
+    // Two requests on each instance: each holds a reservation of 4 it has not used.
+    const quiet = { key: `quiet:${randomUUID()}`, limit: 200, windowSeconds: 60 };
+    for (const limiter of [a, b, a, b]) expect((await limiter.hit([quiet], at)).allowed).toBe(true);
+    expect(await windowCount(quiet.key)).toBe(4 + 2 * reservationSize(quiet.limit));
+    // The next window: each instance gives its spare back, so the minute counts exactly what it admitted.
+    for (const limiter of [a, b]) await limiter.hit([quiet], new Date(t0 + 61_000));
+    expect(await windowCount(quiet.key)).toBe(4);
   });
 
   it("prunes windows nobody reads any more", async () => {
