@@ -16,9 +16,10 @@ function every(name: string, intervalMs: number, job: () => Promise<unknown>): N
   const tick = async () => {
     if (running) return; // never overlap with ourselves; other instances are fine (SKIP LOCKED)
     running = true;
+    const started = performance.now();
     try {
       const result = await job();
-      log.debug(`job.${name}`, { result });
+      log.debug(`job.${name}`, { result, durationMs: Math.round(performance.now() - started) });
     } catch (error) {
       log.error(`job.${name}.failed`, { error: error instanceof Error ? error.message : String(error) });
     } finally {
