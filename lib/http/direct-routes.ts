@@ -1,4 +1,6 @@
-// The hot route handlers, served by the custom server (server.ts) without
+// The routes of the call path — what Architect data actions, external
+// systems' callbacks and heartbeats, and the agent's panel call while a
+// conversation runs — served by the custom server (server.ts) without
 // Next.js's router in between. Next's routing, its request/response adapters
 // and their web streams cost a callback more CPU than everything Longrun does
 // for it (bench/README.md, issue 17), and an open panel stream held about
@@ -22,11 +24,11 @@ type AfterTask = () => Promise<void>;
 
 interface DirectRoute {
   method: string;
-  /** The fixed segments before the one parameter, e.g. "/api/v1/webhooks/flow/callback/". */
-  prefix: string;
-  /** The fixed segments after it ("" or e.g. "/stream"). */
-  suffix: string;
-  param: string;
+  /** The path's segments: fixed text, or a parameter (null: its name is in `params`). */
+  segments: Array<string | null>;
+  params: string[];
+  /** Values a parameter never takes here: the static routes beside it (e.g. /workflows/initiate beside /workflows/[id]). */
+  notParams: ReadonlySet<string>;
   handler: DirectHandler;
 }
 
@@ -45,15 +47,36 @@ function afterQueues(): WeakMap<Request, AfterTask[]> {
 
 /**
  * Offers a route module's handler to the server's direct path. `pattern` is
- * the route's path with exactly one dynamic segment
- * ("/api/v1/webhooks/flow/callback/[id]", "/api/v1/conversations/[conversationId]/stream");
- * the parameter is matched only when it is plain (letters, digits, dashes),
- * anything else goes to Next.
+ * the route's path, its dynamic segments in brackets
+ * ("/api/v1/workflows", "/api/v1/workflows/[id]/tasks/[taskId]/heartbeat");
+ * a parameter is matched only when it is plain (letters, digits, dashes) and
+ * not one of `notParams` — the names of the static routes beside it, which
+ * Next would pick instead (test/unit/direct-route-siblings.test.ts finds
+ * them). Anything else goes to Next.
  */
-export function registerDirectRoute<P>(method: "GET" | "POST", pattern: string, handler: (request: Request, context: { params: Promise<P> }) => Promise<Response>): void {
-  const match = /^((?:\/[a-z0-9-]+)*\/)\[([a-zA-Z]+)\]((?:\/[a-z0-9-]+)*)$/.exec(pattern);
-  if (!match) throw new Error(`direct route pattern must hold exactly one [param] segment: ${pattern}`);
-  routes().set(`${method} ${pattern}`, { method, prefix: match[1]!, suffix: match[3]!, param: match[2]!, handler: handler as unknown as DirectHandler });
+export function registerDirectRoute<P>(
+  method: "GET" | "POST",
+  pattern: string,
+  handler: (request: Request, context: { params: Promise<P> }) => Promise<Response>,
+  options: { notParams?: readonly string[] } = {},
+): void {
+  const parts = pattern.split("/").slice(1);
+  const params: string[] = [];
+  const segments = parts.map((part) => {
+    const param = /^\[([a-zA-Z]+)\]$/.exec(part);
+    if (param) {
+      params.push(param[1]!);
+      return null;
+    }
+    if (!/^[a-z0-9.-]+$/.test(part)) throw new Error(`direct route pattern: plain segments and [param]s only: ${pattern}`);
+    return part;
+  });
+  routes().set(`${method} ${pattern}`, { method, segments, params, notParams: new Set(options.notParams ?? []), handler: handler as unknown as DirectHandler });
+}
+
+/** The registered patterns by method ("POST /api/v1/workflows/[id]/tasks"), with the names their parameters refuse. */
+export function directRoutePatterns(): Array<{ route: string; notParams: string[] }> {
+  return [...routes().entries()].map(([route, r]) => ({ route, notParams: [...r.notParams] }));
 }
 
 const plainParam = /^[A-Za-z0-9-]{1,100}$/;
@@ -63,13 +86,21 @@ export function directRouteFor(method: string | undefined, target: string | unde
   const map = store.longrunDirectRoutes;
   if (!map || map.size === 0 || !method || !target) return null;
   const query = target.indexOf("?");
-  const path = query === -1 ? target : target.slice(0, query);
-  // A handful of routes: a scan is cheaper than building a key.
-  for (const route of map.values()) {
-    if (route.method !== method || !path.startsWith(route.prefix) || !path.endsWith(route.suffix)) continue;
-    const value = path.slice(route.prefix.length, path.length - route.suffix.length);
-    if (!plainParam.test(value)) return null;
-    return { handler: route.handler, params: { [route.param]: value } };
+  const parts = (query === -1 ? target : target.slice(0, query)).split("/");
+  // parts[0] is the empty text before the leading slash. A handful of routes: a scan is cheaper than building a key.
+  next: for (const route of map.values()) {
+    if (route.method !== method || route.segments.length !== parts.length - 1) continue;
+    const params: Record<string, string> = {};
+    let p = 0;
+    for (let i = 0; i < route.segments.length; i++) {
+      const fixed = route.segments[i];
+      const part = parts[i + 1]!;
+      if (fixed === null) {
+        if (!plainParam.test(part) || route.notParams.has(part)) continue next;
+        params[route.params[p++]!] = part;
+      } else if (fixed !== part) continue next;
+    }
+    return { handler: route.handler, params };
   }
   return null;
 }

@@ -12,7 +12,7 @@ export function initiateWorkflowRoute(operation: "initiateWorkflow" | "initiateW
     const body = await readJsonBody(request, createWorkflowBodySchema);
     const { created, workflow } = await initiateWorkflow(principal.orgId, body, { actor: "data-action", requestId }, baseUrlFor(request));
     // A process's first step was written with the workflow: deliver it right after the response, as the task route does.
-    if (created && workflow.currentTaskId !== null) deliverSoon();
+    if (created && workflow.currentTaskId !== null) deliverSoon(request);
     return json(
       { workflow_id: workflow.id, status: workflow.status, version: workflow.version, created_at: workflow.createdAt.toISOString() },
       created ? 201 : 200,

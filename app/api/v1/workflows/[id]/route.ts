@@ -2,6 +2,7 @@ import { workflowIdParamsSchema, workflowViewBody } from "@/lib/api/schemas";
 import { baseUrlFor } from "@/lib/http/base-url";
 import { clientRoute, json, routeMethods } from "@/lib/http/api-route";
 import { validate } from "@/lib/http/read-body";
+import { registerDirectRoute } from "@/lib/http/direct-routes";
 import { getWorkflowView } from "@/lib/workflows/workflow-service";
 
 export const dynamic = "force-dynamic";
@@ -12,3 +13,6 @@ const get = clientRoute<{ id: string }>("getWorkflow", async ({ request, params,
 });
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ GET: get });
+// Flows poll it while a task runs: `npm start` serves it without Next's router once Next has loaded this module
+// (/api/v1/workflows/initiate is the static route beside it).
+registerDirectRoute("GET", "/api/v1/workflows/[id]", GET, { notParams: ["initiate"] });

@@ -4,6 +4,7 @@ import { conversationEndedBodySchema, conversationEndedParamsSchema } from "@/li
 import { recordConversationEnded } from "@/lib/conversations/conversation-ended";
 import { clientRoute, json, routeMethods } from "@/lib/http/api-route";
 import { parseJson, readBodyText, requireJsonContentType, validate } from "@/lib/http/read-body";
+import { registerDirectRoute } from "@/lib/http/direct-routes";
 
 export const dynamic = "force-dynamic";
 
@@ -22,3 +23,5 @@ const post = clientRoute<{ conversationId: string }>("conversationEnded", async 
 });
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ POST: post });
+// Once per call, from the customer.end trigger's workflow: `npm start` serves it without Next's router once Next has loaded this module.
+registerDirectRoute("POST", "/api/v1/conversations/[conversationId]/ended", POST);

@@ -3,6 +3,7 @@ import { agentRoute } from "@/lib/auth/agent-route";
 import { attributeWorkflowIds } from "@/lib/conversations/conversation-attributes";
 import { loadConversationSnapshot } from "@/lib/panel/conversation-snapshot";
 import { conversationParamsSchema, parseOrThrow } from "@/lib/panel/panel-schemas";
+import { registerDirectRoute } from "@/lib/http/direct-routes";
 
 export const dynamic = "force-dynamic";
 
@@ -17,3 +18,5 @@ const get = agentRoute<{ conversationId: string }>(async ({ params, agent, reque
 });
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ GET: get });
+// Every open panel asks it (first paint, and its polling fallback): `npm start` serves it without Next's router once Next has loaded this module.
+registerDirectRoute("GET", "/api/v1/conversations/[conversationId]/workflows", GET);

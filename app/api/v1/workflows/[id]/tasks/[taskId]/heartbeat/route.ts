@@ -2,6 +2,7 @@
 import { taskParamsSchema } from "@/lib/api/schemas";
 import { json, publicRoute, routeMethods } from "@/lib/http/api-route";
 import { validate } from "@/lib/http/read-body";
+import { registerDirectRoute } from "@/lib/http/direct-routes";
 import { recordHeartbeat } from "@/lib/webhooks/callback-service";
 import { verifySignedRequest } from "@/lib/webhooks/signed-request";
 
@@ -15,3 +16,5 @@ const post = publicRoute<{ id: string; taskId: string }>(async ({ request, param
 });
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = routeMethods({ POST: post });
+// Sent by external systems as often as callbacks: `npm start` serves it without Next's router once Next has loaded this module.
+registerDirectRoute("POST", "/api/v1/workflows/[id]/tasks/[taskId]/heartbeat", POST);
