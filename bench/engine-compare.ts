@@ -26,7 +26,7 @@ import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { Webhook } from "standardwebhooks";
 import { accessToken, benchEncryptionKey, callbackBody, initiateBody, prepareCallbackTargets, signatureHeaders, unreachableLimits } from "./support/app-requests";
-import { npmStartNodeArgs, startAppServer, type AppServer } from "./support/app-server";
+import { npmStartLabel, startAppServer, type AppServer } from "./support/app-server";
 import { createBenchDatabase, postgresVersion, type BenchDatabase, type DatabaseKind } from "./support/bench-database";
 import type { BenchModule, BenchSettings } from "./support/bench-module";
 import { databaseBackends, type DatabaseBackends } from "./support/database-backends";
@@ -202,7 +202,7 @@ function compareMarkdown(data: { ref: string; sha: string; rounds: number; concu
           rows.push([
             `${database}`,
             `${operation} ×${clients}`,
-            server === "old" ? `\`${data.sha.slice(0, 7)}\` (\`tsx server.ts\`)` : server === "tsx" ? "this tree, `tsx server.ts`" : `this tree, \`npm start\` (\`node ${npmStartNodeArgs().join(" ")}\`)`,
+            server === "old" ? `\`${data.sha.slice(0, 7)}\` (\`tsx server.ts\`)` : server === "tsx" ? "this tree, `tsx server.ts`" : `this tree, \`npm start\` (\`${npmStartLabel()}\`)`,
             `**${formatRate(rate(server))}**`,
             mine.map((c) => formatRate(c.perSecond)).join(" / "),
             `${formatMs(median(mine.map((c) => c.p50Ms)))} / ${formatMs(median(mine.map((c) => c.p99Ms)))}`,

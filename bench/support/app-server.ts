@@ -41,19 +41,35 @@ export type ServerEntry = "npm-start" | "next-start";
  * be a plain `node …` so that the bench can start it without npm in between
  * and measure that very process.
  */
-export function npmStartNodeArgs(): string[] {
+/** The `node` command `npm start` runs, with the environment assignments before it (e.g. `MALLOC_ARENA_MAX=1`). */
+export function npmStartCommand(): { env: Record<string, string>; args: string[] } {
   const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { scripts?: Record<string, string> };
   const script = pkg.scripts?.start ?? "";
-  const last = script.split("&&").at(-1)!.trim().split(/\s+/);
-  if (last[0] !== "node" || last.length < 2 || last.some((word) => /[$'"|;<>]/.test(word))) {
-    throw new Error(`package.json "start" must end in a plain \`node <file>\` command for the bench to measure it; it is: ${script}`);
+  const words = script.split("&&").at(-1)!.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (words.length > 0 && /^[A-Z_][A-Z0-9_]*=[^\s]*$/.test(words[0]!)) {
+    const [name, ...value] = words.shift()!.split("=");
+    env[name!] = value.join("=");
   }
-  return last.slice(1);
+  if (words[0] !== "node" || words.length < 2 || words.some((word) => /[$'"|;<>]/.test(word))) {
+    throw new Error(`package.json "start" must end in a plain \`[VAR=value …] node <file>\` command for the bench to measure it; it is: ${script}`);
+  }
+  return { env, args: words.slice(1) };
+}
+
+export function npmStartNodeArgs(): string[] {
+  return npmStartCommand().args;
+}
+
+/** `npm start`'s command as the tables show it. */
+export function npmStartLabel(): string {
+  const { env, args } = npmStartCommand();
+  return [...Object.entries(env).map(([k, v]) => `${k}=${v}`), "node", ...args].join(" ");
 }
 
 /** How the tables name a server. */
 export function serverEntryLabel(entry: ServerEntry): string {
-  return entry === "npm-start" ? `\`npm start\` (\`node ${npmStartNodeArgs().join(" ")}\`)` : "`next start`";
+  return entry === "npm-start" ? `\`npm start\` (\`${npmStartLabel()}\`)` : "`next start`";
 }
 
 export interface AppServer {
@@ -80,6 +96,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     cwd: options.checkout?.cwd ?? process.cwd(),
     env: {
       ...process.env,
+      // What `npm start` sets before `node` (the checkout of another commit runs its own command).
+      ...(!options.checkout && (options.entry ?? "npm-start") === "npm-start" ? npmStartCommand().env : {}),
       NEXT_DIST_DIR: options.distDir,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
