@@ -352,7 +352,11 @@ export class RateLimiter {
       const fits = cell.previous * (1 - elapsed) + cell.running + cell.reserve <= cell.limit;
       if (cell.reserve > 0 && !fits) cell.refunds += cell.reserve;
       const held = known && known.windowStart === cell.windowStart ? known.spare : 0;
-      if (!known) this.makeRoom(cell.windowStart);
+      if (!known && !this.makeRoom(cell.windowStart)) {
+        // No room left (every remembered key holds a reservation in this window): decided exactly, nothing kept.
+        if (fits) cell.refunds += cell.reserve;
+        continue;
+      }
       // The count as it stands once this batch's refunds (refused requests, a reservation that no longer fits) are made.
       this.reservations.set(cell.key, { windowStart: cell.windowStart, previous: cell.previous, count: count - cell.refunds, spare: held + (fits ? cell.reserve : 0) });
     }
@@ -363,8 +367,8 @@ export class RateLimiter {
    * addresses is many keys): past the bound, keys of windows that have ended
    * are forgotten, their spare requests given back with the next batch.
    */
-  private makeRoom(windowStart: number): void {
-    if (this.reservations.size < maxRememberedKeys) return;
+  private makeRoom(windowStart: number): boolean {
+    if (this.reservations.size < maxRememberedKeys) return true;
     for (const [key, known] of this.reservations) {
       if (known.windowStart >= windowStart) continue;
       if (known.spare > 0) this.unreturned.push({ key, windowStart: known.windowStart, amount: known.spare });
@@ -372,6 +376,7 @@ export class RateLimiter {
     }
     // Still full (all in the current window): forget the ones holding nothing.
     if (this.reservations.size >= maxRememberedKeys) for (const [key, known] of this.reservations) if (known.spare === 0) this.reservations.delete(key);
+    return this.reservations.size < maxRememberedKeys;
   }
 
   /** Deletes windows nobody reads any more: older than an hour (limits use windows of a minute). The timeout job calls it. */
