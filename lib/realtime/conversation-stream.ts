@@ -11,7 +11,11 @@ export const streamDefaults = {
   /** Inside the 60 s function limit every Vercel plan allows, with room to close politely; reconnecting costs one snapshot read. */
   lifetimeMs: 55_000,
   heartbeatMs: 15_000,
-  /** Several changes in one burst (dispatch + accepted) become one snapshot. */
+  /**
+   * At most one snapshot read per this interval: a change after a quiet spell
+   * is read at once, and the rest of a burst (dispatch + accepted) is read
+   * together at the end of it.
+   */
   coalesceMs: 40,
   /** Overridden by PANEL_ATTRIBUTE_RECHECK_SECONDS through the route. */
   attributeRecheckMs: 10_000,
@@ -156,12 +160,22 @@ export function conversationStream(options: StreamOptions): Response {
           })();
         }, options.attributeRecheckMs ?? streamDefaults.attributeRecheckMs);
       };
+      // A change after a quiet spell reaches the panel without waiting (the agent is mid-call);
+      // within coalesceMs of the last read, it waits for the rest of its burst.
+      let lastReadAt = Number.NEGATIVE_INFINITY;
       const wake = () => {
         if (closed || coalesceTimer) return;
+        const wait = lastReadAt + streamDefaults.coalesceMs - performance.now();
+        if (wait <= 0) {
+          lastReadAt = performance.now();
+          void send();
+          return;
+        }
         coalesceTimer = setTimeout(() => {
           coalesceTimer = null;
+          lastReadAt = performance.now();
           void send();
-        }, streamDefaults.coalesceMs);
+        }, wait);
       };
 
       const heartbeat = setInterval(() => write(`: keep-alive\n\n`), heartbeatMs);
