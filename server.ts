@@ -17,6 +17,10 @@ env.NODE_ENV ??= dev ? "development" : "production";
 // Route handlers believe x-longrun-peer only when this server put it there.
 env.LONGRUN_PEER_HEADER = "1";
 
+// A long-running production server keeps its whole pool open (a fixed-size pool):
+// a burst after a quiet spell then finds its connections ready (bench/README.md, "Open loop").
+if (!dev) env.DATABASE_POOL_MIN ??= env.DATABASE_POOL_SIZE ?? "20";
+
 // A bad TRUSTED_PROXY_CIDRS or limit stops the start here, not every request later.
 securityConfig();
 

@@ -17,8 +17,10 @@ const store = globalThis as unknown as { longrunDb?: PrismaClient; longrunPool?:
 
 function createClient(): PrismaClient {
   const max = Number(process.env.DATABASE_POOL_SIZE ?? 20);
+  // Connections kept open when idle (server.ts sets it for `npm start`; warmPool opens them).
+  const min = Math.min(max, Number(process.env.DATABASE_POOL_MIN ?? 0) || 0);
   // The pool is made here (not by the adapter) so that GET /api/metrics can report its state.
-  const pool = new pg.Pool({ connectionString: databaseUrl(), max });
+  const pool = new pg.Pool({ connectionString: databaseUrl(), max, min });
   // An idle connection the server closed (a restart, a terminated backend) is
   // dropped by the pool and replaced on demand; without a listener node-postgres
   // would raise it as an uncaught exception and take the process down.
@@ -31,6 +33,19 @@ function createClient(): PrismaClient {
 export function poolStats(): { total: number; idle: number; waiting: number } | null {
   const pool = store.longrunPool;
   return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+}
+
+/**
+ * Opens the pool's `min` connections now (a long-running server, at start):
+ * otherwise the first burst after a quiet spell waits for connections to be
+ * opened while its requests queue (bench/README.md, "Open loop").
+ */
+export async function warmPool(): Promise<number> {
+  await db();
+  const pool = store.longrunPool!;
+  const clients = await Promise.all(Array.from({ length: pool.options.min ?? 0 }, () => pool.connect()));
+  for (const client of clients) client.release();
+  return clients.length;
 }
 
 export async function db(): Promise<PrismaClient> {
