@@ -6,14 +6,15 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.VERCEL) return;
-  if (Number(process.env.DATABASE_POOL_MIN ?? 0) > 0) {
-    const { warmPool } = await import("@/lib/db/client");
-    const { log } = await import("@/lib/log");
-    void warmPool().then(
-      (opened) => log.info("db.pool.warmed", { connections: opened }),
-      (error: unknown) => log.warn("db.pool.warm_failed", { message: error instanceof Error ? error.message : String(error) }),
-    );
-  }
+  // Opens nothing unless the pool keeps a minimum (lib/db/client.ts reads DATABASE_POOL_MIN).
+  const { warmPool } = await import("@/lib/db/client");
+  const { log } = await import("@/lib/log");
+  void warmPool().then(
+    (opened) => {
+      if (opened > 0) log.info("db.pool.warmed", { connections: opened });
+    },
+    (error: unknown) => log.warn("db.pool.warm_failed", { message: error instanceof Error ? error.message : String(error) }),
+  );
   if (process.env.LONGRUN_SCHEDULER === "off") return;
   const { startInProcessScheduler } = await import("@/lib/jobs/in-process-scheduler");
   startInProcessScheduler();

@@ -74,11 +74,6 @@ export function registerDirectRoute<P>(
   routes().set(`${method} ${pattern}`, { method, segments, params, notParams: new Set(options.notParams ?? []), handler: handler as unknown as DirectHandler });
 }
 
-/** The registered patterns by method ("POST /api/v1/workflows/[id]/tasks"), with the names their parameters refuse. */
-export function directRoutePatterns(): Array<{ route: string; notParams: string[] }> {
-  return [...routes().entries()].map(([route, r]) => ({ route, notParams: [...r.notParams] }));
-}
-
 const plainParam = /^[A-Za-z0-9-]{1,100}$/;
 
 /** The registered handler for this method and request target, with its params; null sends the request to Next. */
