@@ -2,19 +2,17 @@
 // back to a customer who may have gone: launch the timeout-handler flow while
 // they are connected, otherwise schedule a callback, otherwise leave a notice
 // that admins and agents see. Nothing is dropped (rules 5 and 6).
-import { db } from "@/lib/db/client";
 import type { Delivery, Org, Task, Workflow } from "@/lib/generated/prisma/client";
-import { escalationStillDue, resultSignal, type EscalationPath } from "@/lib/domain/workflow-machine";
+import { escalationStillDue, resultSignal, type EscalationPath, type WorkflowCommand } from "@/lib/domain/workflow-machine";
 import { conversationStateFor } from "@/lib/conversations/conversation-state";
 import { linkCallbackConversation } from "@/lib/conversations/workflow-conversations";
 import { createCallback, launchFlow, type ConversationState } from "@/lib/genesys/genesys-client";
 import { GenesysError } from "@/lib/genesys/genesys-error";
 import { deliverNotice, noticeDetail, noticeKindOf } from "@/lib/notices/customer-notices";
 import { readOrgSettings, settingsForTaskType, type EffectiveTaskSettings } from "@/lib/orgs/org-settings";
-import type { DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
-import { AppError } from "@/lib/errors/app-error";
+import type { DeliveryChange, DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
 import type { DeliveryBatch } from "@/lib/outbox/delivery-batch";
-import { applyCommand, loadWorkflow, toState, toTaskState, type LoadedWorkflow } from "@/lib/workflows/workflow-store";
+import { toState, toTaskState, type LoadedWorkflow } from "@/lib/workflows/workflow-store";
 
 interface Subject {
   org: Org;
@@ -26,24 +24,20 @@ interface Subject {
 }
 
 /**
- * The org (shared by the batch), the workflow and its current task in one
- * round trip, and the delivery's task if it is not the current one (rare: a
- * follow-up of a task a process has moved past).
+ * The org, the workflow, its current task and the delivery's task if it is
+ * not the current one (rare: a follow-up of a task a process has moved
+ * past), as the batch read them for all its deliveries.
  */
 async function loadSubject(delivery: Delivery, batch: DeliveryBatch): Promise<Subject | null> {
-  if (!delivery.taskId || !delivery.workflowId) return null;
-  const prisma = await db();
-  const [org, loaded] = await Promise.all([batch.org(delivery.orgId), loadWorkflow(prisma, delivery.orgId, delivery.workflowId).catch(notFoundAsNull)]);
-  if (!org || !loaded) return null;
-  const current = loaded.task?.id === delivery.taskId ? loaded.task : null;
-  const task = current ?? (await prisma.task.findFirst({ where: { orgId: delivery.orgId, id: delivery.taskId } }));
-  if (!task) return null;
-  return { org, workflow: loaded.workflow, task, loaded: current ? loaded : undefined, settings: settingsForTaskType(readOrgSettings(org.settings), task.type) };
+  const [org, found] = await Promise.all([batch.org(delivery.orgId), batch.task(delivery)]);
+  if (!org || !found) return null;
+  const { loaded, task } = found;
+  return { org, workflow: loaded.workflow, task, loaded: loaded.task?.id === task.id ? loaded : undefined, settings: settingsForTaskType(readOrgSettings(org.settings), task.type) };
 }
 
-function notFoundAsNull(error: unknown): null {
-  if (error instanceof AppError && error.code === "NOT_FOUND") return null;
-  throw error;
+/** The command a delivered follow-up records on its workflow, written with the rest of the batch's (DeliveryChange). */
+function recorded(subject: Subject, delivery: Delivery, command: WorkflowCommand): DeliveryChange {
+  return { orgId: subject.org.id, workflowId: subject.workflow.id, command, meta: { actor: "cron", requestId: delivery.id }, loaded: subject.loaded };
 }
 
 /** The number to call back: the conversation's customer, else what the flow put in the context. */
@@ -172,8 +166,7 @@ export async function deliverEscalation(delivery: Delivery, batch: DeliveryBatch
   const planned = (delivery.payload as { path?: EscalationPath } | null)?.path ?? "FLOW";
   try {
     const reached = await reachCustomer(subject, planned === "FLOW", delivery.id);
-    await applyCommand(subject.org.id, subject.workflow.id, { type: "ESCALATION_DELIVERED", taskId: subject.task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id }, { loaded: subject.loaded });
-    return { ok: true, detail: reached.detail };
+    return { ok: true, detail: reached.detail, change: recorded(subject, delivery, { type: "ESCALATION_DELIVERED", taskId: subject.task.id, path: reached.path, detail: reached.detail }) };
   } catch (error) {
     return failureOutcome(error);
   }
@@ -194,8 +187,8 @@ export async function deliverResultFollowUp(delivery: Delivery, batch: DeliveryB
   const late = delivery.kind === "LATE_RESULT";
   if (late && (delivery.payload as { escalatedAs?: string } | null)?.escalatedAs === "CALLBACK_SCHEDULED") {
     // The scheduled callback carries the workflow id; its flow and agent read the result from Longrun.
-    await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: "CALLBACK", detail: { attached_to: "scheduled callback" } }, { actor: "cron", requestId: delivery.id }, { loaded: subject.loaded });
-    return { ok: true, detail: { attached_to: "scheduled callback" } };
+    const detail = { attached_to: "scheduled callback" };
+    return { ok: true, detail, change: recorded(subject, delivery, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: "CALLBACK", detail }) };
   }
   try {
     if (!late && workflow.conversationId && org.genesysClientId) {
@@ -204,8 +197,7 @@ export async function deliverResultFollowUp(delivery: Delivery, batch: DeliveryB
     }
     if (!late && !org.genesysClientId) return { ok: true, detail: { skipped: "Genesys credentials not configured" } };
     const reached = await reachCustomer(subject, late, delivery.id);
-    await applyCommand(org.id, workflow.id, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: reached.path, detail: reached.detail }, { actor: "cron", requestId: delivery.id }, { loaded: subject.loaded });
-    return { ok: true, detail: reached.detail };
+    return { ok: true, detail: reached.detail, change: recorded(subject, delivery, { type: "RESULT_FOLLOWED_UP", taskId: task.id, path: reached.path, detail: reached.detail }) };
   } catch (error) {
     return failureOutcome(error);
   }

@@ -1,26 +1,53 @@
 // What the deliveries of one claimed batch share: the rows they all read.
 // Fifty escalations of one org read its row (settings, credentials) once, not
-// fifty times. Lives for one batch only, so a settings change reaches the
-// next batch.
+// fifty times, and the batch's tasks with their workflows come in one round
+// trip (loadTasks), not one each. Lives for one batch only, so a settings
+// change reaches the next batch.
 import { db } from "@/lib/db/client";
-import type { Org } from "@/lib/generated/prisma/client";
+import type { Delivery, Org } from "@/lib/generated/prisma/client";
+import { activeSigningSecrets } from "@/lib/webhooks/signing-secrets";
+import { loadTasks, type LoadedTask } from "@/lib/workflows/workflow-store";
 
 export interface DeliveryBatch {
   org(orgId: string): Promise<Org | null>;
+  /** The delivery's task with its workflow and the workflow's current task; null when either is gone. */
+  task(delivery: Delivery): Promise<LoadedTask | null>;
+  /** The org's active signing secrets, opened (an org's dispatches sign with the same ones). */
+  signingSecrets(orgId: string): Promise<Array<{ id: string; secret: string }>>;
 }
 
-export function deliveryBatch(): DeliveryBatch {
-  const orgs = new Map<string, Promise<Org | null>>();
+/** Remembers a read per key; a failed read is not remembered, so the next delivery of the batch asks again. */
+function once<T>(read: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const reads = new Map<string, Promise<T>>();
+  return (key) => {
+    let value = reads.get(key);
+    if (!value) {
+      value = read(key);
+      void value.catch(() => reads.delete(key));
+      reads.set(key, value);
+    }
+    return value;
+  };
+}
+
+/** `deliveries`: the claimed batch, whose tasks are read together on the first ask. */
+export function deliveryBatch(deliveries: readonly Delivery[] = []): DeliveryBatch {
+  const refs = deliveries.flatMap((d) => (d.taskId && d.workflowId ? [{ id: d.id, orgId: d.orgId, workflowId: d.workflowId, taskId: d.taskId }] : []));
+  const batchTasks = once(async () => {
+    const loaded = await loadTasks(await db(), refs);
+    return new Map(refs.map((ref, i) => [ref.id, loaded[i] ?? null]));
+  });
+  const org = once(async (orgId) => (await db()).org.findUnique({ where: { id: orgId } }));
   return {
-    org(orgId) {
-      let org = orgs.get(orgId);
-      if (!org) {
-        org = db().then((prisma) => prisma.org.findUnique({ where: { id: orgId } }));
-        // A failed read is not remembered: the next delivery of the batch asks again.
-        void org.catch(() => orgs.delete(orgId));
-        orgs.set(orgId, org);
-      }
-      return org;
+    org,
+    async task(delivery) {
+      if (!delivery.taskId || !delivery.workflowId) return null;
+      const inBatch = await batchTasks("");
+      if (inBatch.has(delivery.id)) return inBatch.get(delivery.id) ?? null;
+      // A delivery outside the claimed batch (a test, a re-drive by hand) reads its own.
+      const [own] = await loadTasks(await db(), [{ orgId: delivery.orgId, workflowId: delivery.workflowId, taskId: delivery.taskId }]);
+      return own ?? null;
     },
+    signingSecrets: once(activeSigningSecrets),
   };
 }

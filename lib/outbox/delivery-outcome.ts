@@ -1,7 +1,18 @@
 // What a delivery attempt reports back to the outbox processor.
+import type { CommandRequest } from "@/lib/workflows/workflow-store";
+
+/**
+ * The change a delivered attempt makes in Longrun (the task accepted, the
+ * escalation recorded). The outbox writes the changes of a whole batch with
+ * one writer statement before it settles the batch (applyCommands).
+ */
+export interface DeliveryChange extends CommandRequest {
+  /** A refusal or conflict leaves the attempt delivered: the workflow moved on, the message still went out. */
+  refusalIsFine?: boolean;
+}
 
 export type DeliveryOutcome =
-  | { ok: true; status?: number; detail?: Record<string, unknown> }
+  | { ok: true; status?: number; detail?: Record<string, unknown>; change?: DeliveryChange }
   /** retryable: 429, 5xx, network; permanent: the target refused the request itself. */
   | { ok: false; retryable: boolean; status?: number; error: string; retryAfterSeconds?: number | null };
 

@@ -1,13 +1,12 @@
 // Delivers a dispatched task to the org's orchestrator. The target's 2xx
 // (typically 202) means "queued": the task becomes ACCEPTED, never done.
 import { clock } from "@/lib/clock";
-import { db } from "@/lib/db/client";
 import type { Delivery } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
-import { activeSigningSecrets, signOutgoing } from "@/lib/webhooks/signing-secrets";
+import { signOutgoing } from "@/lib/webhooks/signing-secrets";
 import { callbackUrl } from "@/lib/workflows/workflow-service";
 import { needsDispatch } from "@/lib/domain/workflow-machine";
-import { applyCommand, toTaskState } from "@/lib/workflows/workflow-store";
+import { toTaskState } from "@/lib/workflows/workflow-store";
 import { parseRetryAfter } from "@/lib/outbox/backoff";
 import { deliveryBatch, type DeliveryBatch } from "@/lib/outbox/delivery-batch";
 import { outcomeFromHttpStatus, type DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
@@ -24,15 +23,12 @@ export function dispatchWebhookId(deliveryId: string): string {
 }
 
 export async function deliverTaskDispatch(delivery: Delivery, batch: DeliveryBatch = deliveryBatch()): Promise<DeliveryOutcome> {
-  const prisma = await db();
-  const task = delivery.taskId ? await prisma.task.findFirst({ where: { id: delivery.taskId, orgId: delivery.orgId } }) : null;
-  if (!task) return { ok: false, retryable: false, error: "task no longer exists" };
+  const [found, org] = await Promise.all([batch.task(delivery), batch.org(delivery.orgId)]);
+  if (!found) return { ok: false, retryable: false, error: "task no longer exists" };
+  const { task, loaded } = found;
+  const workflow = loaded.workflow;
   if (!needsDispatch(toTaskState(task))) return { ok: true, detail: { skipped: `task is ${task.status}` } };
-  const [org, workflow] = await Promise.all([
-    batch.org(delivery.orgId),
-    prisma.workflow.findUnique({ where: { orgId_id: { orgId: delivery.orgId, id: task.workflowId } } }),
-  ]);
-  if (!org?.orchestratorUrl || !workflow) return { ok: false, retryable: false, error: "org has no orchestrator URL configured" };
+  if (!org?.orchestratorUrl) return { ok: false, retryable: false, error: "org has no orchestrator URL configured" };
 
   const callback = callbackUrl(publicBaseUrl((delivery.payload as { baseUrl?: string } | null)?.baseUrl), workflow.id, task.id, task.callbackVersion);
   const body = JSON.stringify({
@@ -47,7 +43,7 @@ export async function deliverTaskDispatch(delivery: Delivery, batch: DeliveryBat
     callback_url: callback,
   });
   // During a rotation every active secret signs, so receivers holding the old or the new one both verify.
-  const secrets = (await activeSigningSecrets(org.id)).map((s) => s.secret);
+  const secrets = (await batch.signingSecrets(org.id)).map((s) => s.secret);
   // One message, one webhook-id for its whole life (Standard Webhooks: the same on every resend): the
   // delivery row is the message, kept across retries, a re-drive by hand and a crash, so receivers dedupe on it.
   const signature = secrets.length > 0 ? signOutgoing(secrets, dispatchWebhookId(delivery.id), body, clock.now()) : {};
@@ -74,11 +70,17 @@ export async function deliverTaskDispatch(delivery: Delivery, batch: DeliveryBat
   }
   const text = await response.text().catch(() => "");
   const outcome = outcomeFromHttpStatus(response.status, text, parseRetryAfter(response.headers.get("retry-after"), clock.now()));
-  if (outcome.ok) {
-    await applyCommand(delivery.orgId, task.workflowId, { type: "TASK_DELIVERED", taskId: task.id }, { actor: "outbox", requestId: delivery.id }).catch((error: unknown) => {
-      // The task may have moved on (result already in, cancelled): the delivery itself still succeeded.
-      if (!(error instanceof Error && "code" in error)) throw error;
-    });
-  }
-  return outcome;
+  if (!outcome.ok) return outcome;
+  return {
+    ...outcome,
+    // The task may have moved on meanwhile (result already in, cancelled): the delivery itself still succeeded.
+    change: {
+      orgId: delivery.orgId,
+      workflowId: workflow.id,
+      command: { type: "TASK_DELIVERED", taskId: task.id },
+      meta: { actor: "outbox", requestId: delivery.id },
+      loaded: loaded.task?.id === task.id ? loaded : undefined,
+      refusalIsFine: true,
+    },
+  };
 }

@@ -3,11 +3,13 @@
 // row, and a run that dies mid-delivery leaves the row to the next run once
 // the lease expires (rule 6).
 //
-// A batch is claimed with one statement, delivered by a bounded pool of
-// workers, and settled with one statement (settleDeliveriesPlan). A crash
-// before the settle leaves the batch's rows to the next run after the lease,
-// exactly as a crash between one delivery and its own settle did: every
-// handler is idempotent on its delivery (the dispatch's webhook-id, the
+// A batch is claimed with one statement, its tasks and workflows read with
+// one (DeliveryBatch), delivered by a bounded pool of workers, the changes
+// the deliveries make in Longrun written with one writer statement
+// (applyCommands), and settled with one statement (settleDeliveriesPlan). A
+// crash before the settle leaves the batch's rows to the next run after the
+// lease, exactly as a crash between one delivery and its own settle did:
+// every handler is idempotent on its delivery (the dispatch's webhook-id, the
 // notice keyed by delivery, the domain refusing a second ESCALATION_DELIVERED).
 import { clock } from "@/lib/clock";
 import { db } from "@/lib/db/client";
@@ -15,12 +17,14 @@ import { env } from "@/lib/env";
 import { claimDeliveriesPlan, settleDeliveries, type AttemptSettlement, type DeliveryFilter, type DeliverySettlement } from "@/lib/db/workflow-writes";
 import type { EffectKind } from "@/lib/domain/effects";
 import type { Delivery } from "@/lib/generated/prisma/client";
+import { AppError } from "@/lib/errors/app-error";
 import { log } from "@/lib/log";
 import { backoffSeconds } from "@/lib/outbox/backoff";
 import { eachBounded } from "@/lib/outbox/bounded-pool";
 import { deliveryBatch, type DeliveryBatch } from "@/lib/outbox/delivery-batch";
 import type { DeliveryOutcome } from "@/lib/outbox/delivery-outcome";
 import { deliveryHandlers } from "@/lib/outbox/handlers";
+import { applyCommands } from "@/lib/workflows/workflow-store";
 
 export async function claimDeliveries(limit: number, now: Date, only: DeliveryFilter = {}): Promise<Delivery[]> {
   const prisma = await db();
@@ -46,6 +50,26 @@ export async function attemptDelivery(delivery: Delivery, batch: DeliveryBatch =
   }
 }
 
+/**
+ * Writes the changes the batch's delivered attempts make, all with one writer
+ * statement. An attempt whose change was refused or could not be written is
+ * tried again (unless its change says a refusal is fine), as when the handler
+ * wrote it itself and that failed.
+ */
+async function withChangesWritten(outcomes: DeliveryOutcome[]): Promise<DeliveryOutcome[]> {
+  const pending = outcomes.flatMap((outcome, index) => (outcome.ok && outcome.change ? [{ index, change: outcome.change }] : []));
+  if (pending.length === 0) return outcomes;
+  const results = await applyCommands(pending.map((p) => p.change)).catch((error: unknown) => pending.map(() => ({ ok: false as const, error })));
+  const final = [...outcomes];
+  pending.forEach(({ index, change }, k) => {
+    const result = results[k]!;
+    if (result.ok || (change.refusalIsFine && result.error instanceof AppError)) return;
+    const why = result.error instanceof Error ? result.error.message : String(result.error);
+    final[index] = { ok: false, retryable: true, error: `delivered, but its change was not recorded: ${why}` };
+  });
+  return final;
+}
+
 export interface OutboxRun {
   claimed: number;
   delivered: number;
@@ -69,8 +93,8 @@ export async function processOutbox(options: { batchSize?: number; maxBatches?: 
     const claimed = await claimDeliveries(batchSize, clock.now(), { ids: options.ids, kinds: options.kinds });
     if (claimed.length === 0) break;
     run.claimed += claimed.length;
-    const context = deliveryBatch();
-    const outcomes = await eachBounded(claimed, concurrency, (delivery) => attemptDelivery(delivery, context));
+    const context = deliveryBatch(claimed);
+    const outcomes = await withChangesWritten(await eachBounded(claimed, concurrency, (delivery) => attemptDelivery(delivery, context)));
     const now = clock.now();
     const attempts = claimed.map((delivery, i) => ({ delivery, settlement: settlementOf(delivery, outcomes[i]!, now) }) satisfies AttemptSettlement);
     await settleDeliveries(attempts, now);

@@ -184,6 +184,40 @@ export async function loadWorkflow(client: Tx, orgId: string, workflowId: string
   return loadedWorkflow(row);
 }
 
+export interface TaskRef {
+  orgId: string;
+  workflowId: string;
+  taskId: string;
+}
+
+/** A task with its workflow and the workflow's current task (`loaded.task`, the same row when the task is the current one). */
+export interface LoadedTask {
+  loaded: LoadedWorkflow;
+  task: Task;
+}
+
+/**
+ * Many tasks with their workflows and current tasks in one round trip (an
+ * outbox batch's deliveries): the task comes once when it is its workflow's
+ * current one, as it nearly always is. Answers in the order asked, null for a
+ * task or workflow that no longer exists.
+ */
+export async function loadTasks(client: Tx, refs: TaskRef[]): Promise<Array<LoadedTask | null>> {
+  if (refs.length === 0) return [];
+  const rows = await client.$queryRaw<Array<{ n: number; workflow: Record<string, unknown>; current: Record<string, unknown> | null; task: Record<string, unknown> | null }>>`
+    SELECT r."n"::int AS "n", to_jsonb(w) AS "workflow", to_jsonb(ct) AS "current", CASE WHEN ct."id" = t."id" THEN NULL ELSE to_jsonb(t) END AS "task"
+    FROM unnest(${refs.map((r) => r.orgId)}::uuid[], ${refs.map((r) => r.workflowId)}::uuid[], ${refs.map((r) => r.taskId)}::uuid[]) WITH ORDINALITY AS r("orgId", "workflowId", "taskId", "n")
+    JOIN "Task" t ON t."orgId" = r."orgId" AND t."id" = r."taskId" AND t."workflowId" = r."workflowId"
+    JOIN "Workflow" w ON w."orgId" = r."orgId" AND w."id" = r."workflowId"
+    LEFT JOIN "Task" ct ON ct."id" = w."currentTaskId" AND ct."orgId" = w."orgId"`;
+  const found: Array<LoadedTask | null> = refs.map(() => null);
+  for (const row of rows) {
+    const loaded = loadedWorkflow({ workflow: row.workflow, task: row.current });
+    found[row.n - 1] = { loaded, task: row.task ? loadedTask(row.task) : loaded.task! };
+  }
+  return found;
+}
+
 export interface CommandOptions {
   /** Context the deliveries need later (e.g. the base URL callbacks reach us on). */
   deliveryPayload?: Record<string, string>;
@@ -201,7 +235,16 @@ export interface CommandOptions {
 
 type CommandInput = WorkflowCommand | ((state: WorkflowState, workflow: Workflow) => WorkflowCommand);
 
-async function applyOnce(client: Db, orgId: string, workflowId: string, command: CommandInput, meta: CommandMeta, options: CommandOptions, loaded?: LoadedWorkflow): Promise<Applied> {
+interface Decided {
+  change: WorkflowChange;
+  workflow: Workflow;
+  task: Task | null;
+  outcome: TransitionOk;
+  version: number;
+}
+
+/** One read (unless the caller's), the state machine, and the change to write. No write. */
+async function decide(client: Db, orgId: string, workflowId: string, command: CommandInput, meta: CommandMeta, options: CommandOptions, loaded?: LoadedWorkflow): Promise<Decided> {
   const { workflow, task } = loaded ?? (await loadWorkflow(client, orgId, workflowId));
   const now = clock.now();
   // A process workflow's next step is decided from its pinned definition (cached: versions never change).
@@ -216,10 +259,21 @@ async function applyOnce(client: Db, orgId: string, workflowId: string, command:
     const predicted = appliedRows(workflow, task, outcome, { orgId, id: workflowId, revision: workflow.revision + 1, updatedAt: now }, orgId, workflowId, now);
     change.receipt = options.receipt(predicted);
   }
-  const [written] = await writeChangesNow([change]);
+  return { change, workflow, task, outcome, version: before.version };
+}
+
+/** What a decided change became once written; nothing written means somebody moved the workflow since the read. */
+function writtenAs(decided: Decided, written: AppliedRow | undefined): Applied {
   // Compare-and-swap: nothing was written if somebody moved the workflow since our read.
-  if (!written) throw new VersionConflict(`workflow changed concurrently; version ${before.version} is stale`);
-  return appliedRows(workflow, task, outcome, written, orgId, workflowId, now);
+  if (!written) throw new VersionConflict(`workflow changed concurrently; version ${decided.version} is stale`);
+  const { workflow, task, outcome, change } = decided;
+  return appliedRows(workflow, task, outcome, written, change.orgId, change.workflowId, change.now);
+}
+
+async function applyOnce(client: Db, orgId: string, workflowId: string, command: CommandInput, meta: CommandMeta, options: CommandOptions, loaded?: LoadedWorkflow): Promise<Applied> {
+  const decided = await decide(client, orgId, workflowId, command, meta, options, loaded);
+  const [written] = await writeChangesNow([decided.change]);
+  return writtenAs(decided, written);
 }
 
 /**
@@ -242,4 +296,60 @@ export async function applyCommand(orgId: string, workflowId: string, command: C
       throw error;
     }
   }
+}
+
+export interface CommandRequest {
+  orgId: string;
+  workflowId: string;
+  command: WorkflowCommand;
+  meta: CommandMeta;
+  /** The workflow as the caller read it (see CommandOptions.loaded); without it the command takes its own read. */
+  loaded?: LoadedWorkflow;
+}
+
+export type CommandResult = { ok: true; applied: Applied } | { ok: false; error: unknown };
+
+/**
+ * Runs many commands (the changes an outbox batch's deliveries make) with one
+ * write: each decided on the state its caller read, all written by one
+ * writer statement, each still its own compare-and-swap. A command whose
+ * workflow moved since (or that shares its workflow with an earlier one of
+ * the batch, or had no state read) is then run on its own by applyCommand,
+ * on a fresh read, exactly as if it had come alone.
+ */
+export async function applyCommands(requests: CommandRequest[]): Promise<CommandResult[]> {
+  const prisma = await db();
+  const results: Array<CommandResult | undefined> = requests.map(() => undefined);
+  const decided: Array<{ index: number; decided: Decided }> = [];
+  const workflows = new Set<string>();
+  for (const [index, request] of requests.entries()) {
+    const key = `${request.orgId}:${request.workflowId}`;
+    // One change per workflow in one statement: a second one was decided on a state the first replaces.
+    if (!request.loaded || workflows.has(key)) continue;
+    workflows.add(key);
+    try {
+      decided.push({ index, decided: await decide(prisma, request.orgId, request.workflowId, request.command, request.meta, {}, request.loaded) });
+    } catch (error) {
+      results[index] = { ok: false, error };
+    }
+  }
+  if (decided.length > 0) {
+    // One failing row fails the whole statement: then every command runs on its own below.
+    const written = await writeChangesNow(decided.map((d) => d.decided.change)).catch(() => [] as AppliedRow[]);
+    const byWorkflow = new Map(written.map((row) => [`${row.orgId}:${row.id}`, row]));
+    for (const { index, decided: d } of decided) {
+      const row = byWorkflow.get(`${d.change.orgId}:${d.change.workflowId}`);
+      if (row) results[index] = { ok: true, applied: writtenAs(d, row) };
+    }
+  }
+  await Promise.all(
+    requests.map(async (request, index) => {
+      if (results[index]) return;
+      results[index] = await applyCommand(request.orgId, request.workflowId, request.command, request.meta).then(
+        (applied): CommandResult => ({ ok: true, applied }),
+        (error: unknown): CommandResult => ({ ok: false, error }),
+      );
+    }),
+  );
+  return results as CommandResult[];
 }
