@@ -30,11 +30,16 @@ export interface LiveFeedOptions {
   onSnapshot: (snapshot: PanelSnapshot) => void;
   onStatus: (status: FeedStatus) => void;
   onAuthError: (error: FeedAuthError) => void;
+  /**
+   * How often a panel whose stream keeps failing reads the snapshot: a change reaches it within this
+   * (issue 17: the polling fallback within 1 s). Each polling panel costs one snapshot read per interval.
+   */
   pollIntervalMs?: number;
   /** How often a polling panel tries the stream again. */
   streamRetryMs?: number;
 }
 
+export const defaultPollIntervalMs = 1_000;
 const backoffMs = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 /** A stream that ends sooner than this without a "bye" counts as failed. */
 const healthyStreamMs = 5_000;
@@ -157,7 +162,7 @@ export class LiveFeed {
         this.streamFailures = 0;
         this.schedule(0, () => void this.openStream());
       } else {
-        this.schedule(this.options.pollIntervalMs ?? 3_000, () => void this.poll());
+        this.schedule(this.options.pollIntervalMs ?? defaultPollIntervalMs, () => void this.poll());
       }
     } catch (error) {
       if (this.stopped || this.handleError(error)) return;
