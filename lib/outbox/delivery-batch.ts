@@ -33,17 +33,23 @@ function once<T>(read: (key: string) => Promise<T>): (key: string) => Promise<T>
 /** `deliveries`: the claimed batch, whose tasks are read together on the first ask. */
 export function deliveryBatch(deliveries: readonly Delivery[] = []): DeliveryBatch {
   const refs = deliveries.flatMap((d) => (d.taskId && d.workflowId ? [{ id: d.id, orgId: d.orgId, workflowId: d.workflowId, taskId: d.taskId }] : []));
-  const batchTasks = once(async () => {
-    const loaded = await loadTasks(await db(), refs);
-    return new Map(refs.map((ref, i) => [ref.id, loaded[i] ?? null]));
-  });
+  let inBatch: Promise<Map<string, LoadedTask | null>> | null = null;
+  // Read on the first ask; a failed read is not remembered either.
+  const batchTasks = () =>
+    (inBatch ??= (async () => {
+      const loaded = await loadTasks(await db(), refs);
+      return new Map(refs.map((ref, i) => [ref.id, loaded[i] ?? null]));
+    })().catch((error: unknown) => {
+      inBatch = null;
+      throw error;
+    }));
   const org = once(async (orgId) => (await db()).org.findUnique({ where: { id: orgId } }));
   return {
     org,
     async task(delivery) {
       if (!delivery.taskId || !delivery.workflowId) return null;
-      const inBatch = await batchTasks("");
-      if (inBatch.has(delivery.id)) return inBatch.get(delivery.id) ?? null;
+      const tasks = await batchTasks();
+      if (tasks.has(delivery.id)) return tasks.get(delivery.id) ?? null;
       // A delivery outside the claimed batch (a test, a re-drive by hand) reads its own.
       const [own] = await loadTasks(await db(), [{ orgId: delivery.orgId, workflowId: delivery.workflowId, taskId: delivery.taskId }]);
       return own ?? null;
