@@ -11,7 +11,11 @@ import { deferAfterResponse } from "@/lib/http/direct-routes";
 import { log } from "@/lib/log";
 import { processOutbox } from "@/lib/outbox/process-outbox";
 
-/** Runs in flight before kicks wait for the next one: a slow orchestrator holds up a few runs, not every request. */
+/**
+ * Runs in flight before kicks wait for the next one. Bounds the claims and connections a burst
+ * takes; a waiting kick's rows go out when one of the runs ends (at worst after a slow
+ * orchestrator's 10 s request timeout), or with the 10 s outbox job, whichever comes first.
+ */
 export const maxKickRunsInFlight = 4;
 const batchSize = 50;
 
