@@ -342,13 +342,22 @@ export async function applyCommands(requests: CommandRequest[]): Promise<Command
       if (row) results[index] = { ok: true, applied: writtenAs(d, row) };
     }
   }
+  // The rest: workflows side by side, the commands of one workflow in their order.
+  const rest = new Map<string, number[]>();
+  requests.forEach((request, index) => {
+    if (results[index]) return;
+    const key = `${request.orgId}:${request.workflowId}`;
+    rest.set(key, [...(rest.get(key) ?? []), index]);
+  });
   await Promise.all(
-    requests.map(async (request, index) => {
-      if (results[index]) return;
-      results[index] = await applyCommand(request.orgId, request.workflowId, request.command, request.meta).then(
-        (applied): CommandResult => ({ ok: true, applied }),
-        (error: unknown): CommandResult => ({ ok: false, error }),
-      );
+    [...rest.values()].map(async (indexes) => {
+      for (const index of indexes) {
+        const request = requests[index]!;
+        results[index] = await applyCommand(request.orgId, request.workflowId, request.command, request.meta).then(
+          (applied): CommandResult => ({ ok: true, applied }),
+          (error: unknown): CommandResult => ({ ok: false, error }),
+        );
+      }
     }),
   );
   return results as CommandResult[];
