@@ -16,7 +16,7 @@ import { browserDistDir } from "@/test/browser/global-setup";
 import { createTestDatabase, freePort, type TestDatabase } from "@/test/browser/running-app";
 import { createPlatformFake, startGenesysStandIn, type GenesysStandIn, type PlatformFake, type StandInUser } from "@/test/support/genesys-stand-in";
 import { startOrchestrator, type Orchestrator } from "@/test/support/orchestrator";
-import { checkState, expectBeside } from "@/test/browser/page-checks";
+import { checkState, expectBeside, reactReady } from "@/test/browser/page-checks";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const screenshots = path.join(root, "test-output/screenshots");
@@ -150,6 +150,21 @@ describe("admin console", () => {
     expect(session).toMatchObject({ error: { code: "UNAUTHORIZED" } });
   });
 
+  it("keeps the sign-in button disabled until the page has hydrated, so an early click cannot reload the sign-in page", async () => {
+    // Without JavaScript the page is what the server sent, which is what a click meets before hydration.
+    const bare = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", javaScriptEnabled: false });
+    try {
+      const barePage = await bare.newPage();
+      await barePage.goto(`${appUrl}/admin/sign-in`);
+      await expect(barePage.getByRole("button", { name: "Sign in with Genesys Cloud" }).isDisabled()).resolves.toBe(true);
+    } finally {
+      await bare.close();
+    }
+    await page.goto(`${appUrl}/admin/sign-in`);
+    await page.getByRole("button", { name: "Sign in with Genesys Cloud" }).waitFor();
+    await expect.poll(() => page.getByRole("button", { name: "Sign in with Genesys Cloud" }).isEnabled(), { timeout: 30_000 }).toBe(true);
+  });
+
   it("signs in an installer of a new org and lands on the install wizard", async () => {
     await signIn(admin);
     await page.waitForURL(/\/admin\/install$/);
@@ -208,9 +223,19 @@ describe("admin console", () => {
   });
 
   it("changes settings with validation, shows the session-limit warning, and audits the change", async () => {
+    // Before hydration (here: without JavaScript) Save is disabled, so an early click cannot send the fields off in a GET.
+    const bare = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", javaScriptEnabled: false });
+    try {
+      await bare.addCookies(await context.cookies());
+      const barePage = await bare.newPage();
+      await barePage.goto(`${appUrl}/admin/settings`);
+      await expect(barePage.getByTestId("save-settings").isDisabled()).resolves.toBe(true);
+    } finally {
+      await bare.close();
+    }
     orchestrator.respondWith(400);
     await page.goto(`${appUrl}/admin/settings`);
-    await page.locator('input[name="orchestratorUrl"]').fill(orchestrator.url);
+    await (await reactReady(page.locator('input[name="orchestratorUrl"]'))).fill(orchestrator.url);
     await page.locator('input[name="flowSessionLimitSeconds"]').fill("1200");
     await page.getByTestId("add-task-type").click();
     await page.locator('input[name="taskType-0"]').fill("CREDIT_CHECK");
@@ -430,7 +455,7 @@ describe("admin console", () => {
   it("uninstalls after a typed confirmation: removed from Genesys, the org's data deleted", async () => {
     await page.goto(`${appUrl}/admin/install`);
     await expect(page.getByTestId("uninstall").isDisabled()).resolves.toBe(true);
-    await page.getByTestId("uninstall-confirm").fill(orgName);
+    await (await reactReady(page.getByTestId("uninstall-confirm"))).fill(orgName);
     await page.getByTestId("uninstall").click();
     await page.getByText("Longrun deleted the organization's data").waitFor();
     await shot("uninstalled");

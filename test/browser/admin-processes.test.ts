@@ -7,7 +7,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkState, expectBeside } from "@/test/browser/page-checks";
+import { checkState, expectBeside, reactReady } from "@/test/browser/page-checks";
 import { createTestDatabase, freePort, seedOrgs, startApp, type RunningApp, type TestDatabase } from "@/test/browser/running-app";
 import { startGenesysStandIn, type GenesysStandIn } from "@/test/support/genesys-stand-in";
 
@@ -68,7 +68,7 @@ afterAll(async () => {
 });
 
 async function typeDefinition(definition: unknown): Promise<void> {
-  await page.getByTestId("process-editor").fill(JSON.stringify(definition, null, 2));
+  await (await reactReady(page.getByTestId("process-editor"))).fill(JSON.stringify(definition, null, 2));
 }
 
 describe("admin processes", () => {
@@ -174,7 +174,7 @@ describe("admin processes", () => {
     await expect(dePage.getByTestId("process-steps").locator('[data-step="review"]').textContent()).resolves.toContain("wartet 1 Tag");
     await checkState(dePage, "admin-process-steps-1280-de");
     await dePage.goto(`${app.url}/admin/processes/card-fraud/edit`);
-    await dePage.getByTestId("process-editor").fill(JSON.stringify({ steps: [{ name: "a", kind: "task", task_type: "A", timeout: 2, on_failure: "ghost" }] }));
+    await (await reactReady(dePage.getByTestId("process-editor"))).fill(JSON.stringify({ steps: [{ name: "a", kind: "task", task_type: "A", timeout: 2, on_failure: "ghost" }] }));
     const errors = (await dePage.getByTestId("process-errors").textContent())!;
     expect(errors).toContain("2 Probleme");
     expect(errors).toContain("Schritt 1 (a) · timeout · muss mindestens 5 sein");

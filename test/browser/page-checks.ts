@@ -27,6 +27,16 @@ export async function sparkReady(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
+/**
+ * Waits until React has hydrated the element (it then carries React's props): a field filled before that keeps its
+ * text in the page, but React's state still holds the server's value and the form would send that.
+ */
+export async function reactReady(field: Locator): Promise<Locator> {
+  await field.waitFor({ timeout: 30_000 });
+  await expect.poll(() => field.evaluate((el) => Object.keys(el).some((key) => key.startsWith("__reactProps$"))), { timeout: 30_000 }).toBe(true);
+  return field;
+}
+
 /** Runs axe-core on the page; fails with the rule, its help and where, for every serious or critical violation. */
 export async function expectAccessible(page: Page, name: string): Promise<void> {
   const hasAxe = await page.evaluate(() => "axe" in window);

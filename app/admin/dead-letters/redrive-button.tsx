@@ -1,6 +1,7 @@
 "use client";
 // Re-drives one dead letter; the outcome is said next to the button that caused it.
 import { useState } from "react";
+import { useHydrated } from "@/app/admin/use-hydrated";
 
 export interface RedriveLabels {
   redrive: string;
@@ -16,6 +17,7 @@ export interface RedriveLabels {
 
 export function RedriveButton({ id, labels }: { id: string; labels: RedriveLabels }) {
   const [state, setState] = useState<{ busy: boolean; message: string | null; done: boolean; ok: boolean }>({ busy: false, message: null, done: false, ok: true });
+  const hydrated = useHydrated();
   const redrive = async () => {
     setState({ busy: true, message: null, done: false, ok: true });
     const response = await fetch(`/api/admin/dead-letters/${id}/retry`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
@@ -28,7 +30,7 @@ export function RedriveButton({ id, labels }: { id: string; labels: RedriveLabel
   return (
     <span data-testid={`redrive-${id}`} className="redrive">
       <gux-button-slot accent="secondary">
-        <button type="button" onClick={() => void redrive()} disabled={state.busy || state.done}>
+        <button type="button" onClick={() => void redrive()} disabled={!hydrated || state.busy || state.done}>
           {state.busy ? labels.redriving : labels.redrive}
         </button>
       </gux-button-slot>

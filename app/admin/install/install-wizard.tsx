@@ -4,6 +4,7 @@ import type { InstallStep } from "@/lib/genesys/install-steps";
 import { translator, type Speech, type Translator } from "@/lib/i18n/messages";
 import { LocalTime } from "@/app/admin/local-time";
 import { useReveal } from "@/app/admin/use-reveal";
+import { useHydrated } from "@/app/admin/use-hydrated";
 
 interface StepResult {
   step: string;
@@ -62,6 +63,7 @@ async function post(url: string, body: unknown = {}): Promise<{ status: number; 
 export function InstallWizard({ initial, installed, confirmName, speech }: { initial: StepView[]; installed: boolean; confirmName: string; speech: Pick<Speech, "locale" | "formatLocale"> }) {
   const t = useMemo(() => translator(speech), [speech]);
   const [steps, setSteps] = useState(initial);
+  const hydrated = useHydrated();
   const [running, setRunning] = useState<string | null>(null);
   const [phase, setPhase] = useState<Phase>("idle");
   const [secret, setSecret] = useState<string | null>(null);
@@ -112,7 +114,7 @@ export function InstallWizard({ initial, installed, confirmName, speech }: { ini
   return (
     <>
       <p>
-        <button type="button" onClick={() => void runAll()} disabled={phase === "running" || running !== null} data-testid="run-install">
+        <button type="button" onClick={() => void runAll()} disabled={!hydrated || phase === "running" || running !== null} data-testid="run-install">
           {complete ? t("wizard.runAgain") : t("wizard.run")}
         </button>
       </p>
@@ -138,7 +140,7 @@ export function InstallWizard({ initial, installed, confirmName, speech }: { ini
                 {running === s.step ? t("wizard.running") : s.result ? t(`wizard.status.${s.result.status}`) : t("wizard.notRun")}
               </span>
               {s.result?.status === "failed" && (
-                <button type="button" className="secondary" onClick={() => void runStep(s.step)} disabled={running !== null} data-testid={`retry-${s.step}`}>
+                <button type="button" className="secondary" onClick={() => void runStep(s.step)} disabled={!hydrated || running !== null} data-testid={`retry-${s.step}`}>
                   {t("wizard.retry")}
                 </button>
               )}
@@ -165,7 +167,7 @@ export function InstallWizard({ initial, installed, confirmName, speech }: { ini
             <input value={confirm} onChange={(e) => setConfirm(e.target.value)} data-testid="uninstall-confirm" />
           </label>
           <p>
-            <button type="button" className="danger" disabled={confirm.trim() !== confirmName} onClick={() => void doUninstall()} data-testid="uninstall">
+            <button type="button" className="danger" disabled={!hydrated || confirm.trim() !== confirmName} onClick={() => void doUninstall()} data-testid="uninstall">
               {t("wizard.uninstallButton")}
             </button>
           </p>

@@ -2,11 +2,13 @@
 import { useMemo, useState } from "react";
 import { translator, type Speech } from "@/lib/i18n/messages";
 import { issueWords, type IssueFacts } from "@/lib/i18n/validation-words";
+import { useHydrated } from "@/app/admin/use-hydrated";
 
 /** Resolve an open notice with a comment saying what was done for the customer. */
 export function ResolveNoticeForm({ id, speech }: { id: string; speech: Pick<Speech, "locale" | "formatLocale"> }) {
   const t = useMemo(() => translator(speech), [speech]);
   const [comment, setComment] = useState("");
+  const hydrated = useHydrated();
   const [state, setState] = useState<{ busy: boolean; error: string | null; done: boolean }>({ busy: false, error: null, done: false });
   const resolve = async () => {
     setState({ busy: true, error: null, done: false });
@@ -32,7 +34,7 @@ export function ResolveNoticeForm({ id, speech }: { id: string; speech: Pick<Spe
         {t("notices.what")}
         <input name="comment" value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t("notices.placeholder")} required minLength={3} maxLength={2000} />
       </label>
-      <button type="submit" disabled={state.busy}>
+      <button type="submit" disabled={state.busy || !hydrated}>
         {state.busy ? t("notices.resolving") : t("notices.resolve")}
       </button>
       {state.error && (

@@ -9,6 +9,7 @@ import { taskTypeWords } from "@/lib/panel/status-words";
 import { parseCidr } from "@/lib/security/ip-cidr";
 import { GenesysPicker, type PickerLabels } from "@/app/admin/settings/genesys-picker";
 import { useReveal } from "@/app/admin/use-reveal";
+import { useHydrated } from "@/app/admin/use-hydrated";
 
 interface Initial {
   orchestratorUrl: string | null;
@@ -110,6 +111,7 @@ export function SettingsForm({ initial, pickers, speech }: { initial: Initial; p
     return (locale: string) => names.of(locale) ?? locale;
   }, [speech.formatLocale]);
   const s = initial.settings;
+  const hydrated = useHydrated();
   const [orchestratorUrl, setOrchestratorUrl] = useState(text(initial.orchestratorUrl));
   const [taskTimeout, setTaskTimeout] = useState(text(s.taskTimeoutSeconds));
   const [heartbeat, setHeartbeat] = useState(text(s.heartbeatTimeoutSeconds));
@@ -345,7 +347,7 @@ export function SettingsForm({ initial, pickers, speech }: { initial: Initial; p
       {/* What saving did, right where the admin pressed Save (the form is longer than a screen). */}
       <div ref={feedback}>
         <div className="save-row">
-          <button type="submit" disabled={busy} data-testid="save-settings">
+          <button type="submit" disabled={busy || !hydrated} data-testid="save-settings">
             {busy ? t("admin.saving") : t("settings.save")}
           </button>
           <span aria-live="polite">{saved && <span className="ok" data-testid="settings-saved">{t("admin.saved")}</span>}</span>

@@ -3,6 +3,7 @@ import { useMemo, useState } from "react";
 import { translator, type Speech } from "@/lib/i18n/messages";
 import { LocalTime } from "@/app/admin/local-time";
 import { useReveal } from "@/app/admin/use-reveal";
+import { useHydrated } from "@/app/admin/use-hydrated";
 
 interface SecretRow {
   id: string;
@@ -13,6 +14,7 @@ interface SecretRow {
 export function SigningSecrets({ initial, speech }: { initial: SecretRow[]; speech: Pick<Speech, "locale" | "formatLocale"> }) {
   const t = useMemo(() => translator(speech), [speech]);
   const [rows, setRows] = useState(initial);
+  const hydrated = useHydrated();
   const [shown, setShown] = useState<string | null>(null);
   /** A failure and where it is said: "rotate" (beside that button), or the id of the row whose Revoke failed. */
   const [error, setError] = useState<{ at: string; message: string } | null>(null);
@@ -70,7 +72,7 @@ export function SigningSecrets({ initial, speech }: { initial: SecretRow[]; spee
               </td>
               <td>
                 {!r.revokedAt && (
-                  <button type="button" className="secondary" onClick={() => void revoke(r.id)}>
+                  <button type="button" className="secondary" onClick={() => void revoke(r.id)} disabled={!hydrated}>
                     {t("secrets.revoke")}
                   </button>
                 )}
@@ -84,7 +86,7 @@ export function SigningSecrets({ initial, speech }: { initial: SecretRow[]; spee
           ))}
         </tbody>
       </table>
-      <button type="button" onClick={() => void rotate()} data-testid="rotate-secret">
+      <button type="button" onClick={() => void rotate()} disabled={!hydrated} data-testid="rotate-secret">
         {t("secrets.rotate")}
       </button>
       {/* The new secret and any failure, right below the button that asked for them. */}

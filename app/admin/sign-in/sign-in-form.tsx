@@ -1,6 +1,7 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
+import { useHydrated } from "@/app/admin/use-hydrated";
 
 /** Must match adminRegionCookie in lib/auth/admin-auth-options.ts (the server reads it to pick the login host). */
 const regionCookie = "longrun_admin_region";
@@ -8,6 +9,7 @@ const regionCookie = "longrun_admin_region";
 export function SignInForm({ regions, initialRegion, autoStart, words }: { regions: string[]; initialRegion: string; autoStart: boolean; words: { region: string; button: string; redirecting: string } }) {
   const [region, setRegion] = useState(initialRegion);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
   const started = useRef(false);
 
   const start = async (chosen: string) => {
@@ -41,7 +43,7 @@ export function SignInForm({ regions, initialRegion, autoStart, words }: { regio
         </select>
       </label>
       <p>
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={busy || !hydrated}>
           {busy ? words.redirecting : words.button}
         </button>
       </p>

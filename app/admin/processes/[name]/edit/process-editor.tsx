@@ -3,6 +3,7 @@ import { useMemo, useState } from "react";
 import { checkProcessDefinition } from "@/lib/domain/process-definition";
 import { translator, type Speech, type Translator } from "@/lib/i18n/messages";
 import { jsonProblem, problemWords, type ProblemFacts, type ProblemWords } from "@/lib/processes/definition-words";
+import { useHydrated } from "@/app/admin/use-hydrated";
 
 /** The step names as typed, by position, so a problem reads "Step 3 (review)" even while the definition is invalid. */
 function stepNamesOf(document: unknown): (string | undefined)[] {
@@ -31,6 +32,7 @@ export function ProcessEditor({ name, initial, speech }: { name: string; initial
   const t = useMemo(() => translator(speech), [speech]);
   const [text, setText] = useState(initial);
   const [saving, setSaving] = useState(false);
+  const hydrated = useHydrated();
   const [saved, setSaved] = useState<{ version: number; created: boolean } | null>(null);
   const [serverErrors, setServerErrors] = useState<ProblemWords[]>([]);
   const { problems, steps, names } = useMemo(() => check(text, t, speech), [text, t, speech]);
@@ -99,7 +101,7 @@ export function ProcessEditor({ name, initial, speech }: { name: string; initial
       </div>
       {/* What saving did, right beside the button that did it. */}
       <p className="save-row">
-        <button type="button" onClick={() => void save()} disabled={saving || problems.length > 0}>
+        <button type="button" onClick={() => void save()} disabled={!hydrated || saving || problems.length > 0}>
           {saving ? t("admin.saving") : t("processes.save")}
         </button>{" "}
         <span aria-live="polite">
