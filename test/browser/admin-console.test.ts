@@ -78,6 +78,22 @@ async function signIn(as: StandInUser): Promise<void> {
   await page.getByRole("button", { name: "Sign in with Genesys Cloud" }).click();
 }
 
+/**
+ * The page as the server sent it, in the signed-in admin's session but without JavaScript: what a click meets
+ * before React has hydrated the page.
+ */
+async function withoutScript(address: string, check: (bare: Page) => Promise<void>): Promise<void> {
+  const bare = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", javaScriptEnabled: false });
+  try {
+    await bare.addCookies(await context.cookies());
+    const barePage = await bare.newPage();
+    await barePage.goto(`${appUrl}${address}`);
+    await check(barePage);
+  } finally {
+    await bare.close();
+  }
+}
+
 beforeAll(async () => {
   await mkdir(screenshots, { recursive: true });
   const [standIn, db, orch, port, chrome] = await Promise.all([
@@ -151,15 +167,7 @@ describe("admin console", () => {
   });
 
   it("keeps the sign-in button disabled until the page has hydrated, so an early click cannot reload the sign-in page", async () => {
-    // Without JavaScript the page is what the server sent, which is what a click meets before hydration.
-    const bare = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", javaScriptEnabled: false });
-    try {
-      const barePage = await bare.newPage();
-      await barePage.goto(`${appUrl}/admin/sign-in`);
-      await expect(barePage.getByRole("button", { name: "Sign in with Genesys Cloud" }).isDisabled()).resolves.toBe(true);
-    } finally {
-      await bare.close();
-    }
+    await withoutScript("/admin/sign-in", (bare) => expect(bare.getByRole("button", { name: "Sign in with Genesys Cloud" }).isDisabled()).resolves.toBe(true));
     await page.goto(`${appUrl}/admin/sign-in`);
     await page.getByRole("button", { name: "Sign in with Genesys Cloud" }).waitFor();
     await expect.poll(() => page.getByRole("button", { name: "Sign in with Genesys Cloud" }).isEnabled(), { timeout: 30_000 }).toBe(true);
@@ -223,16 +231,8 @@ describe("admin console", () => {
   });
 
   it("changes settings with validation, shows the session-limit warning, and audits the change", async () => {
-    // Before hydration (here: without JavaScript) Save is disabled, so an early click cannot send the fields off in a GET.
-    const bare = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", javaScriptEnabled: false });
-    try {
-      await bare.addCookies(await context.cookies());
-      const barePage = await bare.newPage();
-      await barePage.goto(`${appUrl}/admin/settings`);
-      await expect(barePage.getByTestId("save-settings").isDisabled()).resolves.toBe(true);
-    } finally {
-      await bare.close();
-    }
+    // Save is disabled until hydration, so an early click cannot send the fields off in a GET.
+    await withoutScript("/admin/settings", (bare) => expect(bare.getByTestId("save-settings").isDisabled()).resolves.toBe(true));
     orchestrator.respondWith(400);
     await page.goto(`${appUrl}/admin/settings`);
     await (await reactReady(page.locator('input[name="orchestratorUrl"]'))).fill(orchestrator.url);
