@@ -347,7 +347,9 @@ export async function applyCommands(requests: CommandRequest[]): Promise<Command
   requests.forEach((request, index) => {
     if (results[index]) return;
     const key = `${request.orgId}:${request.workflowId}`;
-    rest.set(key, [...(rest.get(key) ?? []), index]);
+    const indexes = rest.get(key);
+    if (indexes) indexes.push(index);
+    else rest.set(key, [index]);
   });
   await Promise.all(
     [...rest.values()].map(async (indexes) => {
